@@ -1,0 +1,164 @@
+"""Run the stages for one guide: parse, narrate, synthesize, master, publish.
+
+This is the only module (besides the CLI) that knows the build directory's
+layout. Sentences come from the segment cache when they can; only the missing
+ones are synthesized, in parallel worker processes. Chapters are mastered in
+parallel threads (the heavy work happens in ffmpeg and numpy, outside the
+GIL). Every file is written under a temporary name and renamed, and the
+manifest is written last, so an interrupted build never looks finished.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .content import parse_file
+from .guides import Guide
+from .manifest import MANIFEST_NAME, ChapterEntry, Manifest, TimedSegment
+from .mastering import AudioSettings, ChapterTags, master_chapter
+from .narration import ChapterScript, Script, narrate
+from .publish import file_ref, transcript_text, webvtt, write_atomic
+from .speech import SegmentCache, engine_identity, synthesize_all
+
+#: ISO 639-1 to the ISO 639-2 codes ID3's TLAN frame wants.
+ID3_LANGUAGES = {"en": "eng", "fr": "fra", "de": "deu", "es": "spa", "it": "ita", "nl": "nld"}
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    manifest: Manifest
+    build_dir: Path
+    synthesized: int  # sentences the engine had to say (cache misses)
+    cached: int  # sentences taken from the cache
+    seconds: float
+
+
+@dataclass
+class Progress:
+    """Callbacks a caller may pass to follow the build (the CLI draws a bar)."""
+
+    on_plan: Callable[[int, int], None] = lambda missing, total: None
+    on_segment: Callable[[], None] = lambda: None
+    on_chapter: Callable[[ChapterEntry], None] = lambda chapter: None
+
+
+def script_for(guide: Guide) -> Script:
+    document = parse_file(guide.source)
+    return narrate(document, guide.lexicon, engine=guide.voice.engine, language=guide.language)
+
+
+def build_guide(
+    guide: Guide,
+    build_dir: Path,
+    *,
+    cache: SegmentCache | None = None,
+    workers: int | None = None,
+    audio: AudioSettings = AudioSettings(),
+    progress: Progress | None = None,
+) -> BuildResult:
+    started = time.perf_counter()
+    progress = progress or Progress()
+    cache = cache or SegmentCache()
+    build_dir = Path(build_dir)
+    script = script_for(guide)
+    _prepare_output(build_dir)
+
+    version = engine_identity(guide.voice)
+    keys = [cache.key(guide.voice, version, segment.spoken) for segment in script.segments]
+    missing = {key: segment.spoken for key, segment in zip(keys, script.segments) if not cache.has(key)}
+    progress.on_plan(len(missing), len(keys))
+    synthesize_all(
+        ((spoken, cache.path(key)) for key, spoken in missing.items()),
+        guide.voice,
+        workers=workers,
+        on_done=lambda path: progress.on_segment(),
+    )
+
+    wavs = iter(cache.path(key) for key in keys)
+    chapter_wavs = [[next(wavs) for _ in chapter.segments] for chapter in script.chapters]
+    total = len(script.chapters)
+
+    def master(index: int) -> ChapterEntry:
+        chapter = script.chapters[index]
+        entry = _master_and_publish(guide, script, chapter, chapter_wavs[index], build_dir, total, audio)
+        progress.on_chapter(entry)
+        return entry
+
+    with ThreadPoolExecutor(max_workers=min(total, workers or os.cpu_count() or 1)) as pool:
+        chapters = tuple(pool.map(master, range(total)))
+
+    manifest = Manifest(
+        slug=guide.slug,
+        title=script.title,
+        language=guide.language,
+        engine=version,
+        voice=guide.voice.voice,
+        rate=guide.voice.rate,
+        chapters=chapters,
+    )
+    write_atomic(build_dir / MANIFEST_NAME, manifest.to_json())
+    _remove_stale_files(build_dir, manifest)
+    return BuildResult(
+        manifest, build_dir, len(missing), len(keys) - len(missing), time.perf_counter() - started
+    )
+
+
+def _prepare_output(build_dir: Path) -> None:
+    """Create the output folders now, so an unwritable place fails before any work."""
+    from .content import SourceError
+
+    try:
+        for folder in ("audio", "captions", "text"):
+            (build_dir / folder).mkdir(parents=True, exist_ok=True)
+        probe = build_dir / f".write-test.{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise SourceError(f"{build_dir}: cannot write the build here ({error.strerror})") from None
+
+
+def _master_and_publish(
+    guide: Guide, script: Script, chapter: ChapterScript, wavs: list[Path],
+    build_dir: Path, total: int, audio: AudioSettings,
+) -> ChapterEntry:
+    stem = chapter.file_stem
+    mp3 = build_dir / "audio" / f"{stem}.mp3"
+    tags = ChapterTags(
+        title=chapter.title, album=script.title, artist=guide.author,
+        track=chapter.number, track_total=total,
+        language=ID3_LANGUAGES.get(guide.language.split("-")[0], "und"),
+    )
+    mastered = master_chapter(chapter, wavs, mp3, tags, audio)
+    segments = tuple(
+        TimedSegment(s.kind, s.written, s.spoken, start, end, s.paragraph, s.item)
+        for s, (start, end) in zip(chapter.segments, mastered.timings)
+    )
+    vtt = build_dir / "captions" / f"{stem}.vtt"
+    write_atomic(vtt, webvtt(list(segments)))
+    text = build_dir / "text" / f"{stem}.txt"
+    write_atomic(text, transcript_text(chapter.title, list(segments)))
+    return ChapterEntry(
+        number=chapter.number,
+        slug=chapter.slug,
+        title=chapter.title,
+        duration_ms=mastered.duration_ms,
+        audio=file_ref(build_dir, mp3),
+        captions=file_ref(build_dir, vtt),
+        transcript=file_ref(build_dir, text),
+        segments=segments,
+    )
+
+
+def _remove_stale_files(build_dir: Path, manifest: Manifest) -> None:
+    """Delete files an earlier build left that the new manifest no longer lists."""
+    listed = set(manifest.files())
+    for folder in ("audio", "captions", "text", "downloads"):
+        for path in (build_dir / folder).glob("*"):
+            relative = path.relative_to(build_dir).as_posix()
+            if path.is_file() and relative not in listed and not path.name.startswith("."):
+                path.unlink()

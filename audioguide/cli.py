@@ -1,0 +1,166 @@
+"""The ``audioguide`` command. Each command is thin: it calls library functions.
+
+Known problems (bad input, a missing engine or encoder) end with one line on
+stderr naming the file and the problem, and exit code 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .content import SourceError
+from .guides import GuideError, load_guide, with_overrides
+from .lexicon import LexiconError
+from .manifest import ManifestError
+from .mastering import MasteringError
+from .speech import SegmentCache, SpeechError
+
+KNOWN_ERRORS = (SourceError, GuideError, LexiconError, SpeechError, MasteringError, ManifestError)
+DEFAULT_BUILD_ROOT = Path("build")
+
+
+def friendly_errors(command):
+    """Turn the errors we expect into one clear line and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except KNOWN_ERRORS as error:
+            click.echo(f"audioguide: error: {error}", err=True)
+            sys.exit(2)
+        except KeyboardInterrupt:
+            click.echo("audioguide: interrupted; finished files are kept", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+def format_duration(ms: int) -> str:
+    minutes, seconds = divmod(round(ms / 1000), 60)
+    return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+
+
+def guide_options(command):
+    """Options shared by every command that reads a guide."""
+    options = [
+        click.argument("source", required=False, type=click.Path(path_type=Path)),
+        click.option("--voice", help="Voice id (see 'audioguide voices'); default from guide.toml."),
+        click.option("--rate", type=click.IntRange(80, 450), help="Speaking rate in words per minute."),
+        click.option("--volume", type=click.FloatRange(0.01, 1.0), help="Engine volume, 0.01 to 1."),
+        click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path),
+                     help="An extra pronunciation lexicon (TOML) that overrides the guide's."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _guide(source, voice, rate, volume, lexicon_path):
+    guide = load_guide(source)
+    return with_overrides(guide, lexicon_path=lexicon_path, voice=voice, rate=rate, volume=volume)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="audioguide")
+def main():
+    """Turn a health leaflet into an accessible, narrated audio guide.
+
+    SOURCE is a leaflet (.txt or .md) or a guide folder with guide.toml;
+    with no SOURCE, the built-in dystonia guide is used.
+    """
+
+
+@main.command()
+@guide_options
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Build directory (default: build/<guide>).")
+@click.option("--cache-dir", type=click.Path(path_type=Path),
+              help="Where synthesized sentences are kept (default: ~/.cache/audioguide).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Worker processes (default: one per core).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+@friendly_errors
+def build(source, voice, rate, volume, lexicon_path, output, cache_dir, jobs, quiet, as_json):
+    """Build the audio chapters, captions and manifest of a guide."""
+    guide = _guide(source, voice, rate, volume, lexicon_path)
+    result = run_build(guide, output, cache_dir, jobs, quiet)
+    manifest = result.manifest
+    summary = {
+        "guide": manifest.slug,
+        "chapters": len(manifest.chapters),
+        "duration_ms": manifest.duration_ms,
+        "synthesized": result.synthesized,
+        "cached": result.cached,
+        "seconds": round(result.seconds, 2),
+        "build_dir": str(result.build_dir),
+    }
+    if as_json:
+        click.echo(json.dumps(summary))
+    elif not quiet:
+        click.echo(
+            f"Built {summary['chapters']} chapters ({format_duration(manifest.duration_ms)} of audio) "
+            f"in {result.seconds:.1f} s: {result.synthesized} sentences synthesized, "
+            f"{result.cached} from cache. Files are in {result.build_dir}"
+        )
+
+
+def run_build(guide, output, cache_dir, jobs, quiet):
+    """Build with a progress bar on stderr when it is a terminal."""
+    from tqdm import tqdm
+
+    from .build import Progress, build_guide
+
+    output = output or DEFAULT_BUILD_ROOT / guide.slug
+    bar = tqdm(total=0, unit="sentence", desc="Synthesizing", file=sys.stderr,
+               disable=True if quiet else None, leave=False)
+    progress = Progress(
+        on_plan=lambda missing, total: bar.reset(total=missing),
+        on_segment=lambda: bar.update(1),
+        on_chapter=lambda chapter: bar.set_description(f"Mastered {chapter.file_stem}"),
+    )
+    try:
+        return build_guide(guide, output, cache=SegmentCache(cache_dir), workers=jobs, progress=progress)
+    finally:
+        bar.close()
+
+
+@main.command()
+@guide_options
+@friendly_errors
+def script(source, voice, rate, volume, lexicon_path):
+    """Print the narration script: written and spoken forms and pauses, for review."""
+    from .build import script_for
+
+    guide = _guide(source, voice, rate, volume, lexicon_path)
+    narration = script_for(guide)
+    click.echo(f"# {narration.title}")
+    for chapter in narration.chapters:
+        click.echo(f"\n## {chapter.number}. {chapter.title}")
+        for segment in chapter.segments:
+            click.echo(f"[{segment.kind}] {segment.written}")
+            if segment.spoken != segment.written:
+                click.echo(f"    spoken: {segment.spoken}")
+            click.echo(f"    pause: {segment.pause_after_ms} ms")
+
+
+@main.command()
+@click.option("--language", help="Only voices whose language starts with this, e.g. 'en'.")
+@friendly_errors
+def voices(language):
+    """List the voices the engine offers."""
+    from .speech import list_voices
+
+    for voice_id, name, voice_language in list_voices():
+        if language and not voice_language.startswith(language):
+            continue
+        click.echo(f"{voice_id:<24} {voice_language:<10} {name}")
+
+
+if __name__ == "__main__":
+    main()

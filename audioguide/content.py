@@ -1,0 +1,300 @@
+"""Parse a leaflet (plain text or Markdown) into a Document of Sections.
+
+Leaflets arrive as hard-wrapped plain text copied from a web page or as
+Markdown. Both become the same value: a title and ordered sections, each a
+list of blocks (paragraphs and bulleted or numbered lists) whose sentences
+the narration stage reads one by one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+#: Leaflets larger than this are refused: a 5,000-word leaflet is ~30 kB.
+DEFAULT_MAX_BYTES = 2_000_000
+
+BULLET = re.compile(r"^\s*(?:[●•◦▪■‣∙·*+\-–]|\d{1,3}[.)])\s+")
+HEADING_END_PUNCTUATION = tuple(".,:;!?…)\"'”’")
+MAX_HEADING_WORDS = 10
+
+
+class SourceError(ValueError):
+    """The leaflet cannot be used; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph (one text) or a list (one text per item)."""
+
+    kind: str  # "paragraph" or "list"
+    texts: tuple[str, ...]
+    line: int = 0  # where the block starts in the source, for error messages
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    slug: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    sections: tuple[Section, ...]
+    source: str = ""  # the file it came from, for messages
+
+
+def slugify(text: str) -> str:
+    """A stable, ASCII, URL- and file-name-safe id: "When to see a doctor" -> "when-to-see-a-doctor"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:60].rstrip("-") or "section"
+
+
+def unique_slugs(titles: list[str]) -> list[str]:
+    """Slugs for titles, made distinct with -2, -3... when two titles agree."""
+    seen: dict[str, int] = {}
+    slugs = []
+    for title in titles:
+        base = slugify(title)
+        count = seen.get(base, 0) + 1
+        seen[base] = count
+        slugs.append(base if count == 1 else f"{base}-{count}")
+    return slugs
+
+
+def tidy(text: str) -> str:
+    """Fold runs of white space and drop control characters a reader cannot hear."""
+    text = "".join(ch for ch in text if ch in "\t\n" or unicodedata.category(ch) != "Cc")
+    text = text.replace("\u00a0", " ").replace("\u200b", "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Read a leaflet as text, refusing what is not text with a clear reason."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise SourceError(f"{path}: no such file") from None
+    if path.is_dir():
+        raise SourceError(f"{path}: is a directory, not a leaflet")
+    if size > max_bytes:
+        raise SourceError(
+            f"{path}: file is {size:,} bytes, over the limit of {max_bytes:,} bytes"
+        )
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8-sig"
+    if b"\x00" in data and encoding != "utf-16":
+        raise SourceError(f"{path}: binary data, not a text file")
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise SourceError(
+            f"{path}:{line}: not UTF-8 text (save the file as UTF-8 and try again)"
+        ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise SourceError(f"{path}: file is empty")
+    return text
+
+
+def parse_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Parse a .txt or .md leaflet; Markdown is chosen by the .md/.markdown suffix."""
+    path = Path(path)
+    text = read_source(path, max_bytes)
+    if path.suffix.lower() in (".md", ".markdown"):
+        document = parse_markdown(text, source=str(path))
+    else:
+        document = parse_text(text, source=str(path))
+    return document
+
+
+# Plain text -------------------------------------------------------------------
+
+
+def _blocks_of_lines(text: str) -> list[tuple[int, list[str]]]:
+    """Split text into runs of non-blank lines, keeping each run's first line number."""
+    runs: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    start = 0
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.rstrip()
+        if not line.strip():
+            if current:
+                runs.append((start, current))
+                current = []
+            continue
+        if not current:
+            start = number
+        current.append(line.strip())
+    if current:
+        runs.append((start, current))
+    return runs
+
+
+def _looks_like_heading(lines: list[str]) -> bool:
+    if len(lines) != 1:
+        return False
+    line = lines[0]
+    words = line.split()
+    return (
+        len(words) <= MAX_HEADING_WORDS
+        and not line.endswith(HEADING_END_PUNCTUATION)
+        and not BULLET.match(line)
+        and line[0].isalnum()
+        and line[0] == line[0].upper()
+    )
+
+
+def _list_items(lines: list[str]) -> list[str]:
+    """Join a run of lines into list items: a bullet opens an item, other lines continue it."""
+    items: list[str] = []
+    for line in lines:
+        match = BULLET.match(line)
+        if match:
+            items.append(line[match.end():])
+        elif items:
+            items[-1] += " " + line
+        else:
+            items.append(line)
+    return [tidy(item) for item in items if tidy(item)]
+
+
+def parse_text(text: str, source: str = "<text>") -> Document:
+    """Parse hard-wrapped plain text: first line the title, short unpunctuated lines headings."""
+    runs = _blocks_of_lines(text)
+    if not runs:
+        raise SourceError(f"{source}: file is empty")
+    title_line, title_lines = runs[0]
+    title = tidy(" ".join(title_lines))
+    sections: list[tuple[str, int, list[Block]]] = []
+    for line_number, lines in runs[1:]:
+        if BULLET.match(lines[0]):
+            items = _list_items(lines)
+            blocks = sections[-1][2] if sections else None
+            if blocks is None:
+                raise SourceError(
+                    f"{source}:{line_number}: text before the first heading "
+                    "(put a short heading line above it)"
+                )
+            if blocks and blocks[-1].kind == "list":
+                previous = blocks[-1]
+                blocks[-1] = Block("list", previous.texts + tuple(items), previous.line)
+            else:
+                blocks.append(Block("list", tuple(items), line_number))
+        elif _looks_like_heading(lines):
+            sections.append((tidy(lines[0]), line_number, []))
+        else:
+            if not sections:
+                raise SourceError(
+                    f"{source}:{line_number}: text before the first heading "
+                    "(put a short heading line above it)"
+                )
+            sections[-1][2].append(Block("paragraph", (tidy(" ".join(lines)),), line_number))
+    return _document(title, title_line, sections, source)
+
+
+def _document(
+    title: str, title_line: int, sections: list[tuple[str, int, list[Block]]], source: str
+) -> Document:
+    if not title:
+        raise SourceError(f"{source}:{title_line}: the guide has no title")
+    if not sections:
+        raise SourceError(
+            f"{source}: no sections: add heading lines (short lines with no end "
+            "punctuation, or Markdown '#' headings) above the text"
+        )
+    for heading, line, blocks in sections:
+        if not blocks:
+            raise SourceError(f"{source}:{line}: heading '{heading}' has no text under it")
+    slugs = unique_slugs([heading for heading, _, _ in sections])
+    return Document(
+        title=title,
+        sections=tuple(
+            Section(heading, slug, tuple(blocks))
+            for (heading, _, blocks), slug in zip(sections, slugs)
+        ),
+        source=source,
+    )
+
+
+# Markdown ---------------------------------------------------------------------
+
+
+def _inline_text(token) -> str:
+    """Text of an inline token with emphasis, links and code marks dropped."""
+    parts = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline", "html_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)
+    return tidy("".join(parts))
+
+
+def parse_markdown(text: str, source: str = "<markdown>") -> Document:
+    """Parse Markdown: the first '#' heading is the title, later headings open sections."""
+    tokens = MarkdownIt("commonmark").parse(text)
+    title = ""
+    title_line = 1
+    sections: list[tuple[str, int, list[Block]]] = []
+    list_depth = 0
+    items: list[str] = []
+    list_line = 0
+    for index, token in enumerate(tokens):
+        line = (token.map[0] + 1) if token.map else 0
+        if token.type == "heading_open":
+            heading = _inline_text(tokens[index + 1])
+            if not title and not sections and token.tag == "h1":
+                title, title_line = heading, line
+            elif heading:
+                sections.append((heading, line, []))
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            if list_depth == 0:
+                items, list_line = [], line
+            list_depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
+            items = [item for item in items if item]
+            if list_depth == 0 and items:
+                if not sections:
+                    raise SourceError(
+                        f"{source}:{list_line}: text before the first heading "
+                        "(add a '## Heading' above it)"
+                    )
+                sections[-1][2].append(Block("list", tuple(items), list_line))
+        elif token.type == "list_item_open":
+            items.append("")  # nested items are read as items of their own
+        elif token.type == "inline" and tokens[index - 1].type == "paragraph_open":
+            content = _inline_text(token)
+            if not content:
+                continue
+            if list_depth:
+                items[-1] = tidy(f"{items[-1]} {content}")
+            else:
+                if not sections:
+                    if not title:
+                        continue
+                    raise SourceError(
+                        f"{source}:{line}: text before the first heading "
+                        "(add a '## Heading' above it)"
+                    )
+                sections[-1][2].append(Block("paragraph", (content,), line))
+    if not title and sections:
+        # No '# Title': the file's first heading names the guide.
+        title, title_line, _ = sections[0]
+        if not sections[0][2]:
+            sections.pop(0)
+    return _document(title, title_line, sections, source)

@@ -1,0 +1,124 @@
+"""Find a guide and its settings: a leaflet file, or a folder with ``guide.toml``.
+
+A guide folder keeps everything an editor changes together: the leaflet,
+its pronunciation lexicon and its voice settings. The built-in dystonia
+guide is one such folder, shipped inside the package.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from importlib.resources import files
+from pathlib import Path
+
+from .content import SourceError, slugify
+from .lexicon import Lexicon, LexiconError, load_lexicon
+from .speech import SpeechError, VoiceSettings
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+BUILTIN_GUIDE = "dystonia"
+CONFIG_NAME = "guide.toml"
+
+#: Keys allowed in guide.toml, with the type each must have.
+GUIDE_KEYS = {"source": str, "slug": str, "language": str, "author": str, "lexicon": str}
+VOICE_KEYS = {"engine": str, "voice": str, "rate": int, "volume": (int, float)}
+
+
+class GuideError(ValueError):
+    """guide.toml is malformed; the message names the file, line and key."""
+
+
+@dataclass(frozen=True)
+class Guide:
+    source: Path
+    slug: str
+    language: str = "en"
+    author: str = "audioguide"
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
+    lexicon: Lexicon = field(default_factory=Lexicon)
+    lexicon_path: Path | None = None
+
+
+def builtin_guide_dir() -> Path:
+    return Path(str(files("audioguide") / "guides" / BUILTIN_GUIDE))
+
+
+def _line_of(text: str, key: str) -> int:
+    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.M)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _checked(table: dict, allowed: dict, section: str, path: Path, text: str) -> dict:
+    if not isinstance(table, dict):
+        raise GuideError(f"{path}:{_line_of(text, section)}: [{section}] must be a table")
+    for key, value in table.items():
+        where = f"{path}:{_line_of(text, key)}: key '{section}.{key}'"
+        if key not in allowed:
+            raise GuideError(f"{where}: unknown key (known: {', '.join(allowed)})")
+        if not isinstance(value, allowed[key]) or isinstance(value, bool):
+            kind = allowed[key].__name__ if isinstance(allowed[key], type) else "number"
+            raise GuideError(f"{where}: must be a {kind}")
+    return table
+
+
+def load_guide(path: Path | None = None) -> Guide:
+    """Load a guide from a folder with guide.toml, or wrap a bare leaflet file.
+
+    With no path, the built-in dystonia guide.
+    """
+    path = Path(path) if path else builtin_guide_dir()
+    if path.is_file():
+        return Guide(source=path, slug=slugify(path.stem))
+    if not path.exists():
+        raise SourceError(f"{path}: no such file or folder")
+    config_path = path / CONFIG_NAME
+    if not config_path.is_file():
+        raise GuideError(f"{path}: a guide folder needs a {CONFIG_NAME}")
+    text = config_path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise GuideError(f"{config_path}: invalid TOML: {error}") from None
+    guide = _checked(data.get("guide", {}), GUIDE_KEYS, "guide", config_path, text)
+    voice = _checked(data.get("voice", {}), VOICE_KEYS, "voice", config_path, text)
+    unknown = set(data) - {"guide", "voice"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise GuideError(f"{config_path}:{_line_of(text, key)}: unknown table or key '{key}'")
+    if "source" not in guide:
+        raise GuideError(f"{config_path}:1: key 'guide.source' is missing (the leaflet's file name)")
+    source = path / guide["source"]
+    try:
+        settings = VoiceSettings(**voice)
+    except SpeechError as error:
+        raise GuideError(f"{config_path}: [voice] {error}") from None
+    lexicon_path = path / guide["lexicon"] if "lexicon" in guide else None
+    lexicon = load_lexicon(lexicon_path) if lexicon_path else Lexicon()
+    return Guide(
+        source=source,
+        slug=slugify(guide.get("slug", path.name)),
+        language=guide.get("language", "en"),
+        author=guide.get("author", "audioguide"),
+        voice=settings,
+        lexicon=lexicon,
+        lexicon_path=lexicon_path,
+    )
+
+
+def with_overrides(guide: Guide, *, lexicon_path: Path | None = None, **voice) -> Guide:
+    """The guide with command-line choices (voice, rate, volume, engine, lexicon) applied."""
+    chosen = {key: value for key, value in voice.items() if value is not None}
+    if chosen:
+        guide = replace(guide, voice=replace(guide.voice, **chosen))
+    if lexicon_path:
+        guide = replace(guide, lexicon=guide.lexicon.merged(load_lexicon(lexicon_path)),
+                        lexicon_path=lexicon_path)
+    return guide
+
+
+__all__ = ["Guide", "GuideError", "LexiconError", "load_guide", "with_overrides", "builtin_guide_dir"]

@@ -1,0 +1,143 @@
+"""The manifest: the one contract between the build side and the web side.
+
+A build directory holds one guide: ``manifest.json`` plus the files it lists.
+The web side reads only this file and serves only the files named in it, so
+everything here is plain data with a schema version that readers check.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+MANIFEST_NAME = "manifest.json"
+
+
+class ManifestError(ValueError):
+    """The manifest is missing, malformed or from an unknown schema version."""
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """A published file, relative to the build directory, with its checksum."""
+
+    path: str
+    bytes: int
+    sha256: str
+    mime: str
+
+
+@dataclass(frozen=True)
+class TimedSegment:
+    """One spoken segment and where it sits inside its chapter's audio."""
+
+    kind: str  # "title", "sentence" or "list_item"
+    written: str  # what the transcript shows
+    spoken: str  # what the engine said
+    start_ms: int
+    end_ms: int
+    paragraph: int = 0  # segments with the same number belong to one paragraph or list
+    item: int = 0  # 1, 2, ... for the sentences of a list's items; 0 outside lists
+
+
+@dataclass(frozen=True)
+class ChapterEntry:
+    number: int
+    slug: str
+    title: str
+    duration_ms: int
+    audio: FileRef
+    captions: FileRef
+    transcript: FileRef
+    segments: tuple[TimedSegment, ...]
+
+    @property
+    def file_stem(self) -> str:
+        """The name shared by a chapter's files, like ``02-symptoms``."""
+        return f"{self.number:02d}-{self.slug}"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    slug: str
+    title: str
+    language: str
+    engine: str
+    voice: str
+    rate: int
+    chapters: tuple[ChapterEntry, ...]
+    downloads: dict[str, FileRef] = field(default_factory=dict)
+    schema_version: int = SCHEMA_VERSION
+
+    @property
+    def duration_ms(self) -> int:
+        return sum(chapter.duration_ms for chapter in self.chapters)
+
+    def files(self) -> dict[str, FileRef]:
+        """Every file the web side may serve, keyed by its relative path."""
+        refs: list[FileRef] = []
+        for chapter in self.chapters:
+            refs += [chapter.audio, chapter.captions, chapter.transcript]
+        refs += list(self.downloads.values())
+        return {ref.path: ref for ref in refs}
+
+    def chapter(self, number: int) -> ChapterEntry | None:
+        for chapter in self.chapters:
+            if chapter.number == number:
+                return chapter
+        return None
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Manifest":
+        version = data.get("schema_version")
+        if version != SCHEMA_VERSION:
+            raise ManifestError(
+                f"schema version {version!r} is not supported (expected {SCHEMA_VERSION})"
+            )
+        try:
+            chapters = tuple(
+                ChapterEntry(
+                    number=c["number"],
+                    slug=c["slug"],
+                    title=c["title"],
+                    duration_ms=c["duration_ms"],
+                    audio=FileRef(**c["audio"]),
+                    captions=FileRef(**c["captions"]),
+                    transcript=FileRef(**c["transcript"]),
+                    segments=tuple(TimedSegment(**s) for s in c["segments"]),
+                )
+                for c in data["chapters"]
+            )
+            return cls(
+                slug=data["slug"],
+                title=data["title"],
+                language=data["language"],
+                engine=data["engine"],
+                voice=data["voice"],
+                rate=data["rate"],
+                chapters=chapters,
+                downloads={k: FileRef(**v) for k, v in data.get("downloads", {}).items()},
+            )
+        except (KeyError, TypeError) as error:
+            raise ManifestError(f"malformed manifest: {error}") from error
+
+
+def load_manifest(build_dir: Path) -> Manifest:
+    """Read ``manifest.json`` from a guide's build directory."""
+    path = Path(build_dir) / MANIFEST_NAME
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ManifestError(f"{path}: no manifest (build the guide first)") from error
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ManifestError(f"{path}: unreadable manifest: {error}") from error
+    try:
+        return Manifest.from_dict(data)
+    except ManifestError as error:
+        raise ManifestError(f"{path}: {error}") from None
