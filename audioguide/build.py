@@ -151,6 +151,8 @@ def _master_and_publish(
         captions=file_ref(build_dir, vtt),
         transcript=file_ref(build_dir, text),
         segments=segments,
+        loudness_lufs=round(mastered.loudness_lufs, 2),
+        true_peak_dbtp=round(mastered.true_peak_dbtp, 2),
     )
 
 

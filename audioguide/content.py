@@ -181,12 +181,7 @@ def parse_text(text: str, source: str = "<text>") -> Document:
     for line_number, lines in runs[1:]:
         if BULLET.match(lines[0]):
             items = _list_items(lines)
-            blocks = sections[-1][2] if sections else None
-            if blocks is None:
-                raise SourceError(
-                    f"{source}:{line_number}: text before the first heading "
-                    "(put a short heading line above it)"
-                )
+            blocks = _current_blocks(sections, line_number)
             if blocks and blocks[-1].kind == "list":
                 previous = blocks[-1]
                 blocks[-1] = Block("list", previous.texts + tuple(items), previous.line)
@@ -195,13 +190,19 @@ def parse_text(text: str, source: str = "<text>") -> Document:
         elif _looks_like_heading(lines):
             sections.append((tidy(lines[0]), line_number, []))
         else:
-            if not sections:
-                raise SourceError(
-                    f"{source}:{line_number}: text before the first heading "
-                    "(put a short heading line above it)"
-                )
-            sections[-1][2].append(Block("paragraph", (tidy(" ".join(lines)),), line_number))
+            blocks = _current_blocks(sections, line_number)
+            blocks.append(Block("paragraph", (tidy(" ".join(lines)),), line_number))
     return _document(title, title_line, sections, source)
+
+
+INTRODUCTION = "Introduction"
+
+
+def _current_blocks(sections: list[tuple[str, int, list[Block]]], line: int) -> list[Block]:
+    """The blocks of the section being read; text before the first heading opens an introduction."""
+    if not sections:
+        sections.append((INTRODUCTION, line, []))
+    return sections[-1][2]
 
 
 def _document(
@@ -209,7 +210,7 @@ def _document(
 ) -> Document:
     if not title:
         raise SourceError(f"{source}:{title_line}: the guide has no title")
-    if not sections:
+    if not sections or [heading for heading, _, _ in sections] == [INTRODUCTION]:
         raise SourceError(
             f"{source}: no sections: add heading lines (short lines with no end "
             "punctuation, or Markdown '#' headings) above the text"
@@ -269,12 +270,7 @@ def parse_markdown(text: str, source: str = "<markdown>") -> Document:
             list_depth -= 1
             items = [item for item in items if item]
             if list_depth == 0 and items:
-                if not sections:
-                    raise SourceError(
-                        f"{source}:{list_line}: text before the first heading "
-                        "(add a '## Heading' above it)"
-                    )
-                sections[-1][2].append(Block("list", tuple(items), list_line))
+                _current_blocks(sections, list_line).append(Block("list", tuple(items), list_line))
         elif token.type == "list_item_open":
             items.append("")  # nested items are read as items of their own
         elif token.type == "inline" and tokens[index - 1].type == "paragraph_open":
@@ -284,14 +280,7 @@ def parse_markdown(text: str, source: str = "<markdown>") -> Document:
             if list_depth:
                 items[-1] = tidy(f"{items[-1]} {content}")
             else:
-                if not sections:
-                    if not title:
-                        continue
-                    raise SourceError(
-                        f"{source}:{line}: text before the first heading "
-                        "(add a '## Heading' above it)"
-                    )
-                sections[-1][2].append(Block("paragraph", (content,), line))
+                _current_blocks(sections, line).append(Block("paragraph", (content,), line))
     if not title and sections:
         # No '# Title': the file's first heading names the guide.
         title, title_line, _ = sections[0]

@@ -61,8 +61,8 @@ def _checked(table: dict, allowed: dict, section: str, path: Path, text: str) ->
         if key not in allowed:
             raise GuideError(f"{where}: unknown key (known: {', '.join(allowed)})")
         if not isinstance(value, allowed[key]) or isinstance(value, bool):
-            kind = allowed[key].__name__ if isinstance(allowed[key], type) else "number"
-            raise GuideError(f"{where}: must be a {kind}")
+            kind = {str: "a string", int: "a whole number"}.get(allowed[key], "a number")
+            raise GuideError(f"{where}: must be {kind}")
     return table
 
 

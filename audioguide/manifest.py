@@ -52,6 +52,8 @@ class ChapterEntry:
     captions: FileRef
     transcript: FileRef
     segments: tuple[TimedSegment, ...]
+    loudness_lufs: float | None = None  # measured on the encoded MP3
+    true_peak_dbtp: float | None = None
 
     @property
     def file_stem(self) -> str:
@@ -111,6 +113,8 @@ class Manifest:
                     captions=FileRef(**c["captions"]),
                     transcript=FileRef(**c["transcript"]),
                     segments=tuple(TimedSegment(**s) for s in c["segments"]),
+                    loudness_lufs=c.get("loudness_lufs"),
+                    true_peak_dbtp=c.get("true_peak_dbtp"),
                 )
                 for c in data["chapters"]
             )

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pyloudnorm
+from scipy.signal import resample_poly
 
 with warnings.catch_warnings():  # pydub warns at import when ffmpeg is not on PATH
     warnings.simplefilter("ignore", RuntimeWarning)
@@ -35,7 +36,15 @@ LOUDNESS_PASSES = 4
 #: measured, and re-encoded once only if it still misses by more than
 #: ``LOUDNESS_TOLERANCE_LU``.
 CODEC_ALLOWANCE_LU = 0.4
+#: The limiter's sample-peak ceiling sits this far under the true-peak limit:
+#: the MP3 encode overshoots between samples by up to 0.6 dB (measured with
+#: Debian's ffmpeg 5.1 and imageio-ffmpeg's 9.0 builds of LAME).
+TRUE_PEAK_MARGIN_DB = 1.0
 LOUDNESS_TOLERANCE_LU = 0.5
+MAX_ENCODES = 3
+#: True-peak meters differ by a tenth of a dB or so (oversampling filters);
+#: checking against a ceiling this much lower keeps every meter under the limit.
+METER_GUARD_DB = 0.2
 
 
 class MasteringError(RuntimeError):
@@ -71,6 +80,7 @@ class MasteredChapter:
     duration_ms: int
     loudness_before_lufs: float
     loudness_lufs: float  # measured on the encoded file
+    true_peak_dbtp: float  # measured on the encoded file
 
 
 def ffmpeg_executable() -> str:
@@ -132,13 +142,9 @@ def integrated_loudness(pcm: bytes, sample_rate: int) -> float:
     return float(pyloudnorm.Meter(sample_rate).integrated_loudness(samples))
 
 
-def _limiter(gain_db: float, settings: AudioSettings) -> str:
-    """Gain then a look-ahead limiter; latency=1 keeps cue times exact.
-
-    alimiter limits sample peaks; the MP3 encode adds a little overshoot
-    between samples, so it aims 0.5 dB under the true-peak ceiling.
-    """
-    limit = 10 ** ((settings.true_peak_dbtp - 0.5) / 20)
+def _limiter(gain_db: float, ceiling_dbfs: float) -> str:
+    """Gain then a look-ahead limiter on sample peaks; latency=1 keeps cue times exact."""
+    limit = 10 ** (ceiling_dbfs / 20)
     return f"volume={gain_db:.2f}dB,alimiter=limit={limit:.4f}:level=0:latency=1:attack=5:release=60"
 
 
@@ -159,7 +165,7 @@ def _ffmpeg(pcm: bytes, arguments: list[str], settings: AudioSettings, name: str
 
 
 def gain_for_target(
-    pcm: bytes, settings: AudioSettings, name: str, target_lufs: float
+    pcm: bytes, settings: AudioSettings, name: str, target_lufs: float, ceiling_dbfs: float
 ) -> tuple[float, float]:
     """(measured loudness, gain that lands on the target *after* limiting).
 
@@ -178,7 +184,7 @@ def gain_for_target(
     step_slope = 1.0
     for _ in range(LOUDNESS_PASSES):
         next_gain = gain + (target_lufs - loudness) / step_slope
-        limited = _ffmpeg(pcm, ["-af", _limiter(next_gain, settings), "-f", "s16le", "-ac", "1", "pipe:1"],
+        limited = _ffmpeg(pcm, ["-af", _limiter(next_gain, ceiling_dbfs), "-f", "s16le", "-ac", "1", "pipe:1"],
                           settings, name)
         next_loudness = integrated_loudness(limited, rate)
         if not np.isfinite(next_loudness):
@@ -191,20 +197,29 @@ def gain_for_target(
     return measured, gain
 
 
-def encode_mp3(pcm: bytes, target: Path, gain_db: float, settings: AudioSettings, name: str) -> None:
+def encode_mp3(
+    pcm: bytes, target: Path, gain_db: float, ceiling_dbfs: float, settings: AudioSettings, name: str
+) -> None:
     """Gain, limit and encode CBR MP3 in one ffmpeg call."""
     _ffmpeg(pcm, [
-        "-af", _limiter(gain_db, settings), "-ar", str(settings.sample_rate), "-ac", "1",
+        "-af", _limiter(gain_db, ceiling_dbfs), "-ar", str(settings.sample_rate), "-ac", "1",
         "-c:a", "libmp3lame", "-b:a", f"{settings.bitrate_kbps}k", "-f", "mp3", str(target),
     ], settings, name)
 
 
-def decoded_loudness(path: Path, settings: AudioSettings) -> float:
-    """Integrated loudness of an encoded file, decoded by ffmpeg (no ffprobe needed)."""
+def true_peak_dbtp(pcm: bytes) -> float:
+    """Peak of the signal oversampled four times (BS.1770's true peak), in dBTP."""
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64) / 32768.0
+    peak = np.max(np.abs(resample_poly(samples, 4, 1))) if samples.size else 0.0
+    return float(20 * np.log10(peak)) if peak > 0 else float("-inf")
+
+
+def measure_encoded(path: Path, settings: AudioSettings) -> tuple[float, float]:
+    """(integrated loudness, true peak) of an encoded file, decoded by ffmpeg (no ffprobe needed)."""
     command = [ffmpeg_executable(), "-hide_banner", "-nostdin", "-loglevel", "error",
                "-i", str(path), "-f", "s16le", "-ac", "1", "-ar", str(settings.sample_rate), "pipe:1"]
     pcm = subprocess.run(command, capture_output=True, check=True).stdout
-    return integrated_loudness(pcm, settings.sample_rate)
+    return integrated_loudness(pcm, settings.sample_rate), true_peak_dbtp(pcm)
 
 
 def write_tags(path: Path, tags: ChapterTags) -> None:
@@ -229,17 +244,24 @@ def master_chapter(
 ) -> MasteredChapter:
     """Write ``target`` (via a temporary name) and return the chapter's timings."""
     pcm, spans = join_segments(chapter, wav_paths, settings)
+    name = str(target)
     aim = settings.loudness_lufs + CODEC_ALLOWANCE_LU
-    loudness, gain = gain_for_target(pcm, settings, str(target), aim)
+    ceiling = settings.true_peak_dbtp - TRUE_PEAK_MARGIN_DB
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        encode_mp3(pcm, temporary, gain, settings, name=str(target))
-        final = decoded_loudness(temporary, settings)
-        miss = settings.loudness_lufs - final
-        if np.isfinite(final) and abs(miss) > LOUDNESS_TOLERANCE_LU:
-            _, gain = gain_for_target(pcm, settings, str(target), aim + miss)
-            encode_mp3(pcm, temporary, gain, settings, name=str(target))
-            final = decoded_loudness(temporary, settings)
+        # Nearly always one encode; the encoded file is measured, and only a
+        # miss (louder peaks or another loudness than asked) costs another.
+        for _ in range(MAX_ENCODES):
+            loudness, gain = gain_for_target(pcm, settings, name, aim, ceiling)
+            encode_mp3(pcm, temporary, gain, ceiling, settings, name)
+            final, peak = measure_encoded(temporary, settings)
+            over = peak - (settings.true_peak_dbtp - METER_GUARD_DB)
+            miss = settings.loudness_lufs - final
+            if not np.isfinite(final) or (over <= 0 and abs(miss) <= LOUDNESS_TOLERANCE_LU):
+                break
+            if over > 0:
+                ceiling -= over + 0.2
+            aim += miss
         write_tags(temporary, tags)
         os.replace(temporary, target)
     finally:
@@ -247,4 +269,4 @@ def master_chapter(
     to_ms = 1000 / settings.sample_rate
     timings = tuple((round(start * to_ms), round(end * to_ms)) for start, end in spans)
     duration_ms = round(len(pcm) // 2 * to_ms)
-    return MasteredChapter(timings, duration_ms, loudness, final)
+    return MasteredChapter(timings, duration_ms, loudness, final, peak)

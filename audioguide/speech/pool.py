@@ -19,16 +19,24 @@ from typing import Callable, Iterable
 from .base import SpeechError, VoiceSettings, create_engine
 
 _engine = None
+_start_error: SpeechError | None = None
 
 
 def _start_worker(settings: VoiceSettings) -> None:
-    global _engine
+    """Build this worker's engine; a failure is kept and raised by the first job,
+    because an exception in a pool initializer only says "process terminated"."""
+    global _engine, _start_error
     sys.stdout = open(os.devnull, "w")  # engines may print; the parent's stdout stays clean
-    _engine = create_engine(settings)
+    try:
+        _engine = create_engine(settings)
+    except SpeechError as error:
+        _start_error = error
 
 
 def _synthesize_one(text: str, target: str) -> str:
     """Synthesize one sentence into ``target`` (retrying once) and return the target."""
+    if _start_error:
+        raise _start_error
     temporary = Path(f"{target}.{os.getpid()}.tmp.wav")
     Path(target).parent.mkdir(parents=True, exist_ok=True)
     try:
