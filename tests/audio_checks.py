@@ -1,0 +1,42 @@
+"""Measure encoded audio the way a person checking it would: with ffmpeg and ffprobe."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+from audioguide.mastering import ffmpeg_executable
+
+
+def loudness(path: Path) -> tuple[float, float]:
+    """(integrated loudness in LUFS, true peak in dBTP) from ffmpeg's ebur128 filter."""
+    result = subprocess.run(
+        [ffmpeg_executable(), "-hide_banner", "-nostats", "-i", str(path),
+         "-af", "ebur128=peak=true", "-f", "null", "-"],
+        capture_output=True, text=True, check=True,
+    )
+    summary = result.stderr[result.stderr.rindex("Summary:"):]
+    integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
+    peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))
+    return integrated, peak
+
+
+def probe(ffprobe: str, path: Path) -> dict:
+    result = subprocess.run(
+        [ffprobe, "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
+         "-show_chapters", str(path)],
+        capture_output=True, text=True, check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def decoded_ms(path: Path) -> float:
+    """Length of the decoded audio in ms, by decoding every frame (no header guesses)."""
+    result = subprocess.run(
+        [ffmpeg_executable(), "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1",
+         "-ar", "22050", "pipe:1"],
+        capture_output=True, check=True,
+    )
+    return len(result.stdout) / 2 / 22.05
