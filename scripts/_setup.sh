@@ -1,0 +1,41 @@
+# Shared by scripts/run, scripts/test and scripts/bench: sourced, not run.
+# Makes .venv with a Python 3.10+ and installs the project into it.
+
+find_python() {
+    for candidate in python3.13 python3.12 python3.11 python3.10 python3 python; do
+        if command -v "$candidate" >/dev/null 2>&1 &&
+           "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+            command -v "$candidate"
+            return 0
+        fi
+    done
+    echo "audioguide needs Python 3.10 or newer; none was found on PATH" >&2
+    return 1
+}
+
+# ensure_venv SPEC: create .venv if needed and pip install SPEC (e.g. "." or ".[test]").
+ensure_venv() {
+    local python
+    if [ ! -x .venv/bin/python ]; then
+        python=$(find_python)
+        "$python" -m venv .venv
+    fi
+    .venv/bin/python -m pip install --quiet --upgrade pip
+    .venv/bin/python -m pip install --quiet --editable "$1"
+}
+
+# apt_install PACKAGE...: install Debian packages that are missing, when apt-get is there.
+apt_install() {
+    local missing=() package sudo=""
+    command -v apt-get >/dev/null 2>&1 || return 1
+    for package in "$@"; do
+        dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null 2>&1 || return 1
+        sudo="sudo"
+    fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
