@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import datetime, timezone
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +20,13 @@ from typing import Callable
 
 from .content import parse_file
 from .guides import Guide
-from .manifest import MANIFEST_NAME, ChapterEntry, Manifest, TimedSegment
-from .mastering import AudioSettings, ChapterTags, master_chapter
+from .manifest import MANIFEST_NAME, ChapterEntry, FileRef, Manifest, TimedSegment
+from .mastering import AudioSettings, ChapterTags, join_chapters, master_chapter
 from .narration import ChapterScript, Script, narrate
-from .publish import file_ref, transcript_text, webvtt, write_atomic
+from .publish import (
+    chapters_json, chapters_vtt, file_ref, m3u_playlist, readme_text, transcript_text, webvtt,
+    write_atomic, write_zip,
+)
 from .speech import SegmentCache, engine_identity, synthesize_all
 
 #: ISO 639-1 to the ISO 639-2 codes ID3's TLAN frame wants.
@@ -92,6 +96,7 @@ def build_guide(
     with ThreadPoolExecutor(max_workers=min(total, workers or os.cpu_count() or 1)) as pool:
         chapters = tuple(pool.map(master, range(total)))
 
+    downloads = _publish_downloads(guide, script.title, chapters, build_dir)
     manifest = Manifest(
         slug=guide.slug,
         title=script.title,
@@ -100,6 +105,9 @@ def build_guide(
         voice=guide.voice.voice,
         rate=guide.voice.rate,
         chapters=chapters,
+        downloads=downloads,
+        author=guide.author,
+        built_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
     )
     write_atomic(build_dir / MANIFEST_NAME, manifest.to_json())
     _remove_stale_files(build_dir, manifest)
@@ -154,6 +162,44 @@ def _master_and_publish(
         loudness_lufs=round(mastered.loudness_lufs, 2),
         true_peak_dbtp=round(mastered.true_peak_dbtp, 2),
     )
+
+
+def _publish_downloads(
+    guide: Guide, title: str, chapters: tuple[ChapterEntry, ...], build_dir: Path
+) -> dict[str, FileRef]:
+    """The whole guide as one chaptered MP3, its chapter lists, and a ZIP of everything."""
+    folder = build_dir / "downloads"
+    folder.mkdir(exist_ok=True)
+    slug = guide.slug
+    full = folder / f"{slug}-full-guide.mp3"
+    tags = ChapterTags(title=title, album=title, artist=guide.author, track=1, track_total=1,
+                       language=ID3_LANGUAGES.get(guide.language.split("-")[0], "und"))
+    marks = join_chapters([build_dir / c.audio.path for c in chapters],
+                          [c.title for c in chapters], full, tags)
+    json_path = folder / f"{slug}-chapters.json"
+    write_atomic(json_path, chapters_json([(m.start_ms, m.title) for m in marks]))
+    vtt_path = folder / f"{slug}-chapters.vtt"
+    write_atomic(vtt_path, chapters_vtt([(m.start_ms, m.end_ms, m.title) for m in marks]))
+
+    playlist = f"{slug}.m3u"
+    members: list[tuple[str, Path | str]] = [
+        (f"{slug}/README.txt",
+         readme_text(title, [(f"{c.file_stem}.mp3", c.title, c.duration_ms) for c in chapters],
+                     playlist)),
+        (f"{slug}/{playlist}",
+         m3u_playlist([(f"{c.file_stem}.mp3", c.duration_ms, c.title) for c in chapters])),
+    ]
+    for chapter in chapters:
+        for ref in (chapter.audio, chapter.transcript, chapter.captions):
+            members.append((f"{slug}/{Path(ref.path).name}", build_dir / ref.path))
+    zip_path = folder / f"{slug}-audio-guide.zip"
+    write_zip(zip_path, members)
+    return {
+        "full_guide": file_ref(build_dir, full),
+        "chapters_json": file_ref(build_dir, json_path),
+        "chapters_vtt": file_ref(build_dir, vtt_path),
+        "zip": file_ref(build_dir, zip_path),
+    }
 
 
 def _remove_stale_files(build_dir: Path, manifest: Manifest) -> None:

@@ -71,6 +71,8 @@ class Manifest:
     rate: int
     chapters: tuple[ChapterEntry, ...]
     downloads: dict[str, FileRef] = field(default_factory=dict)
+    author: str = "audioguide"
+    built_at: str = ""  # ISO 8601, UTC: the feed's publication date
     schema_version: int = SCHEMA_VERSION
 
     @property
@@ -127,6 +129,8 @@ class Manifest:
                 rate=data["rate"],
                 chapters=chapters,
                 downloads={k: FileRef(**v) for k, v in data.get("downloads", {}).items()},
+                author=data.get("author", "audioguide"),
+                built_at=data.get("built_at", ""),
             )
         except (KeyError, TypeError) as error:
             raise ManifestError(f"malformed manifest: {error}") from error

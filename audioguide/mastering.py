@@ -25,6 +25,9 @@ with warnings.catch_warnings():  # pydub warns at import when ffmpeg is not on P
     from pydub import AudioSegment
     from pydub.silence import detect_leading_silence
 
+from mutagen.id3 import CHAP, CTOC, ID3, TALB, TCON, TIT2, TLAN, TPE1, TRCK, CTOCFlags
+
+from .mp3 import MP3Error, audio_frames
 from .narration import ChapterScript
 
 
@@ -222,9 +225,8 @@ def measure_encoded(path: Path, settings: AudioSettings) -> tuple[float, float]:
     return integrated_loudness(pcm, settings.sample_rate), true_peak_dbtp(pcm)
 
 
-def write_tags(path: Path, tags: ChapterTags) -> None:
-    from mutagen.id3 import ID3, TALB, TCON, TIT2, TLAN, TPE1, TRCK
-
+def write_tags(path: Path, tags: ChapterTags, marks: list["ChapterMark"] = ()) -> None:
+    """ID3v2.3 tags; with ``marks``, CHAP frames and a top-level, ordered CTOC."""
     id3 = ID3()
     id3.add(TIT2(encoding=3, text=tags.title))
     id3.add(TALB(encoding=3, text=tags.album))
@@ -232,6 +234,14 @@ def write_tags(path: Path, tags: ChapterTags) -> None:
     id3.add(TRCK(encoding=3, text=f"{tags.track}/{tags.track_total}"))
     id3.add(TLAN(encoding=3, text=tags.language))
     id3.add(TCON(encoding=3, text="Speech"))
+    if marks:
+        ids = [f"chp{number}" for number in range(1, len(marks) + 1)]
+        id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                     child_element_ids=ids, sub_frames=[TIT2(encoding=3, text=[tags.album])]))
+        for element_id, mark in zip(ids, marks):
+            id3.add(CHAP(element_id=element_id, start_time=mark.start_ms, end_time=mark.end_ms,
+                         start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,
+                         sub_frames=[TIT2(encoding=3, text=[mark.title])]))
     id3.save(str(path), v2_version=3)
 
 
@@ -270,3 +280,44 @@ def master_chapter(
     timings = tuple((round(start * to_ms), round(end * to_ms)) for start, end in spans)
     duration_ms = round(len(pcm) // 2 * to_ms)
     return MasteredChapter(timings, duration_ms, loudness, final, peak)
+
+
+@dataclass(frozen=True)
+class ChapterMark:
+    title: str
+    start_ms: int
+    end_ms: int
+
+
+def join_chapters(
+    chapter_files: list[Path], titles: list[str], target: Path, tags: ChapterTags
+) -> list[ChapterMark]:
+    """Write the whole guide as one MP3 made of the chapters' frames, re-encoding nothing.
+
+    Each chapter's ID3 tag and LAME header frame are dropped, so a player
+    plays every frame; the chapter marks are therefore exact frame counts.
+    The new file gets ID3v2 CHAP frames (one per chapter) and a CTOC.
+    """
+    marks: list[ChapterMark] = []
+    position_samples = 0
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "wb") as out:
+            for path, title in zip(chapter_files, titles):
+                data = path.read_bytes()
+                try:
+                    frames = audio_frames(data)
+                except MP3Error as error:
+                    raise MasteringError(f"{path}: cannot join: {error}") from None
+                rate = frames[0].sample_rate
+                start = position_samples
+                for frame in frames:
+                    out.write(data[frame.offset:frame.offset + frame.length])
+                    position_samples += frame.samples
+                marks.append(ChapterMark(title, round(start * 1000 / rate),
+                                         round(position_samples * 1000 / rate)))
+        write_tags(temporary, tags, marks)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return marks

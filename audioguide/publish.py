@@ -8,15 +8,20 @@ half a file.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import shutil
+import zipfile
 from pathlib import Path
 
 from .manifest import FileRef, TimedSegment
 
+#: Media types by how a file name ends; the first match wins.
 MIME_TYPES = {
     ".mp3": "audio/mpeg",
     ".vtt": "text/vtt; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
+    "-chapters.json": "application/json+chapters",  # Podcasting 2.0; before ".json"
     ".json": "application/json",
     ".m3u": "audio/x-mpegurl; charset=utf-8",
     ".zip": "application/zip",
@@ -89,5 +94,75 @@ def file_ref(build_dir: Path, path: Path) -> FileRef:
         path=path.relative_to(build_dir).as_posix(),
         bytes=path.stat().st_size,
         sha256=digest.hexdigest(),
-        mime=MIME_TYPES.get(path.suffix, "application/octet-stream"),
+        mime=next((mime for end, mime in MIME_TYPES.items() if path.name.endswith(end)),
+                  "application/octet-stream"),
     )
+
+
+# Downloads --------------------------------------------------------------------
+
+#: Fixed time stamp for ZIP entries, so an unchanged guide gives a byte-identical ZIP.
+ZIP_DATE = (2020, 1, 1, 0, 0, 0)
+
+
+def m3u_playlist(entries: list[tuple[str, int, str]]) -> str:
+    """Extended M3U from (relative path, duration ms, title), UTF-8."""
+    lines = ["#EXTM3U"]
+    for path, duration_ms, title in entries:
+        lines += [f"#EXTINF:{round(duration_ms / 1000)},{' '.join(title.split())}", path]
+    return "\n".join(lines) + "\n"
+
+
+def chapters_json(marks: list[tuple[int, str]]) -> str:
+    """Podcasting 2.0 JSON chapters (application/json+chapters) from (start ms, title)."""
+    return json.dumps({
+        "version": "1.2.0",
+        "chapters": [{"startTime": start_ms / 1000, "title": title} for start_ms, title in marks],
+    }, ensure_ascii=False, indent=1) + "\n"
+
+
+def chapters_vtt(marks: list[tuple[int, int, str]]) -> str:
+    """A WebVTT chapters track (for <track kind="chapters">) from (start ms, end ms, title)."""
+    lines = ["WEBVTT", ""]
+    for number, (start_ms, end_ms, title) in enumerate(marks, start=1):
+        lines += [f"chapter-{number}", f"{vtt_timestamp(start_ms)} --> {vtt_timestamp(end_ms)}",
+                  _vtt_text(title), ""]
+    return "\n".join(lines)
+
+
+def readme_text(title: str, chapters: list[tuple[str, str, int]], playlist: str) -> str:
+    """The README.txt inside the ZIP: what is there and how to play it."""
+    lines = [
+        f"{title}: audio guide",
+        "",
+        f"Open {playlist} in a music or podcast player to hear the chapters in order,",
+        "or play any MP3 file on its own. Each chapter also comes as a plain-text",
+        "transcript (.txt) and as captions (.vtt).",
+        "",
+        "Chapters:",
+    ]
+    for name, chapter_title, duration_ms in chapters:
+        minutes, seconds = divmod(round(duration_ms / 1000), 60)
+        lines.append(f"  {name}  {chapter_title} ({minutes}:{seconds:02d})")
+    return "\n".join(lines) + "\n"
+
+
+def write_zip(target: Path, members: list[tuple[str, Path | str]]) -> None:
+    """A ZIP of (name inside, file or text); MP3s stored, text deflated; same input, same bytes."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with zipfile.ZipFile(temporary, "w") as archive:
+            for name, content in members:
+                info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+                info.external_attr = 0o644 << 16
+                is_mp3 = name.endswith(".mp3")
+                info.compress_type = zipfile.ZIP_STORED if is_mp3 else zipfile.ZIP_DEFLATED
+                if isinstance(content, Path):
+                    with open(content, "rb") as source, archive.open(info, "w") as sink:
+                        shutil.copyfileobj(source, sink, 1 << 20)
+                else:
+                    archive.writestr(info, content.encode("utf-8"))
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)

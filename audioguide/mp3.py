@@ -1,0 +1,77 @@
+"""Just enough MPEG audio frame reading to join encoded MP3s without re-encoding.
+
+The full-guide file is the chapters' audio frames one after another. That
+needs the byte range of each frame (to drop each chapter's ID3 tag and its
+LAME "Info" header frame) and the number of samples each frame holds (so
+the chapter marks land exactly where each chapter's first frame starts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Bit rates in kb/s by index, for layer III: MPEG-1, then MPEG-2 and 2.5.
+_BITRATES = {
+    1: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+    2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+}
+_SAMPLE_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+
+
+class MP3Error(ValueError):
+    """The bytes are not a layer III MPEG audio stream we can join."""
+
+
+@dataclass(frozen=True)
+class Frame:
+    offset: int
+    length: int
+    samples: int
+    sample_rate: int
+    is_info: bool  # a LAME/Xing header frame: metadata, no audio
+
+
+def id3v2_size(data: bytes) -> int:
+    """Bytes taken by an ID3v2 tag at the start of ``data`` (0 when there is none)."""
+    if len(data) < 10 or data[:3] != b"ID3":
+        return 0
+    size = data[6:10]
+    footer = 10 if data[5] & 0x10 else 0
+    return 10 + footer + (size[0] << 21 | size[1] << 14 | size[2] << 7 | size[3])
+
+
+def _frame_at(data: bytes, offset: int) -> Frame:
+    header = data[offset:offset + 4]
+    if len(header) < 4 or header[0] != 0xFF or header[1] & 0xE0 != 0xE0:
+        raise MP3Error(f"no MPEG frame header at byte {offset}")
+    version_bits = (header[1] >> 3) & 3  # 3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5
+    layer_bits = (header[1] >> 1) & 3
+    bitrate_index = header[2] >> 4
+    rate_index = (header[2] >> 2) & 3
+    if version_bits == 1 or layer_bits != 1 or bitrate_index in (0, 15) or rate_index == 3:
+        raise MP3Error(f"unsupported MPEG frame header at byte {offset}")
+    mpeg1 = version_bits == 3
+    bitrate = _BITRATES[1 if mpeg1 else 2][bitrate_index] * 1000
+    sample_rate = _SAMPLE_RATES[version_bits][rate_index]
+    samples = 1152 if mpeg1 else 576
+    padding = (header[2] >> 1) & 1
+    length = samples // 8 * bitrate // sample_rate + padding
+    mono = (header[3] >> 6) == 3
+    side_info = (17 if mono else 32) if mpeg1 else (9 if mono else 17)
+    tag = data[offset + 4 + side_info: offset + 8 + side_info]
+    return Frame(offset, length, samples, sample_rate, tag in (b"Xing", b"Info"))
+
+
+def audio_frames(data: bytes) -> list[Frame]:
+    """Every audio frame of an MP3 file, skipping its ID3v2 tag, Info frame and ID3v1 tag."""
+    frames = []
+    offset = id3v2_size(data)
+    end = len(data) - (128 if data[-128:-125] == b"TAG" else 0)
+    while offset < end:
+        frame = _frame_at(data, offset)
+        if offset + frame.length > end:
+            raise MP3Error(f"truncated frame at byte {offset}")
+        if not frame.is_info:
+            frames.append(frame)
+        offset += frame.length
+    return frames
