@@ -22,7 +22,7 @@ from .content import parse_file
 from .guides import Guide
 from .manifest import MANIFEST_NAME, ChapterEntry, FileRef, Manifest, TimedSegment
 from .mastering import AudioSettings, ChapterTags, join_chapters, master_chapter
-from .narration import ChapterScript, Script, narrate
+from .narration import ChapterScript, Script, breath_groups, narrate
 from .publish import (
     chapters_json, chapters_vtt, file_ref, m3u_playlist, readme_text, transcript_text, webvtt,
     write_atomic, write_zip,
@@ -73,9 +73,17 @@ def build_guide(
     _prepare_output(build_dir)
 
     version = engine_identity(guide.voice)
-    keys = [cache.key(guide.voice, version, segment.spoken) for segment in script.segments]
-    missing = {key: segment.spoken for key, segment in zip(keys, script.segments) if not cache.has(key)}
-    progress.on_plan(len(missing), len(keys))
+    # One engine call per breath group (nearly always one per sentence).
+    groups = [breath_groups(segment.spoken) for segment in script.segments]
+    keys = [[cache.key(guide.voice, version, part) for part in parts] for parts in groups]
+    missing = {
+        key: part
+        for parts, part_keys in zip(groups, keys)
+        for part, key in zip(parts, part_keys)
+        if not cache.has(key)
+    }
+    total_parts = sum(len(part_keys) for part_keys in keys)
+    progress.on_plan(len(missing), total_parts)
     synthesize_all(
         ((spoken, cache.path(key)) for key, spoken in missing.items()),
         guide.voice,
@@ -83,7 +91,7 @@ def build_guide(
         on_done=lambda path: progress.on_segment(),
     )
 
-    wavs = iter(cache.path(key) for key in keys)
+    wavs = iter([cache.path(key) for key in part_keys] for part_keys in keys)
     chapter_wavs = [[next(wavs) for _ in chapter.segments] for chapter in script.chapters]
     total = len(script.chapters)
 
@@ -112,7 +120,7 @@ def build_guide(
     write_atomic(build_dir / MANIFEST_NAME, manifest.to_json())
     _remove_stale_files(build_dir, manifest)
     return BuildResult(
-        manifest, build_dir, len(missing), len(keys) - len(missing), time.perf_counter() - started
+        manifest, build_dir, len(missing), total_parts - len(missing), time.perf_counter() - started
     )
 
 

@@ -34,6 +34,7 @@ class Block:
     kind: str  # "paragraph" or "list"
     texts: tuple[str, ...]
     line: int = 0  # where the block starts in the source, for error messages
+    ordered: bool = False  # a numbered list
 
 
 @dataclass(frozen=True)
@@ -184,9 +185,11 @@ def parse_text(text: str, source: str = "<text>") -> Document:
             blocks = _current_blocks(sections, line_number)
             if blocks and blocks[-1].kind == "list":
                 previous = blocks[-1]
-                blocks[-1] = Block("list", previous.texts + tuple(items), previous.line)
+                blocks[-1] = Block("list", previous.texts + tuple(items), previous.line,
+                                   previous.ordered)
             else:
-                blocks.append(Block("list", tuple(items), line_number))
+                ordered = lines[0].lstrip()[0].isdigit()
+                blocks.append(Block("list", tuple(items), line_number, ordered))
         elif _looks_like_heading(lines):
             sections.append((tidy(lines[0]), line_number, []))
         else:
@@ -254,6 +257,7 @@ def parse_markdown(text: str, source: str = "<markdown>") -> Document:
     list_depth = 0
     items: list[str] = []
     list_line = 0
+    ordered = False
     for index, token in enumerate(tokens):
         line = (token.map[0] + 1) if token.map else 0
         if token.type == "heading_open":
@@ -265,12 +269,14 @@ def parse_markdown(text: str, source: str = "<markdown>") -> Document:
         elif token.type in ("bullet_list_open", "ordered_list_open"):
             if list_depth == 0:
                 items, list_line = [], line
+                ordered = token.type == "ordered_list_open"
             list_depth += 1
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             list_depth -= 1
             items = [item for item in items if item]
             if list_depth == 0 and items:
-                _current_blocks(sections, list_line).append(Block("list", tuple(items), list_line))
+                _current_blocks(sections, list_line).append(
+                    Block("list", tuple(items), list_line, ordered))
         elif token.type == "list_item_open":
             items.append("")  # nested items are read as items of their own
         elif token.type == "inline" and tokens[index - 1].type == "paragraph_open":

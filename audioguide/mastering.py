@@ -28,9 +28,13 @@ with warnings.catch_warnings():  # pydub warns at import when ffmpeg is not on P
 from mutagen.id3 import CHAP, CTOC, ID3, TALB, TCON, TIT2, TLAN, TPE1, TRCK, CTOCFlags
 
 from .mp3 import MP3Error, audio_frames
-from .narration import ChapterScript
+from .narration import ChapterScript, Pauses
 
 
+#: Silence put around each sentence once the engine's own is trimmed, and the
+#: fade where the cut is made.
+TRIM_MARGIN_MS = 25
+EDGE_FADE_MS = 3
 #: Limit-and-measure passes allowed to reach the loudness target.
 LOUDNESS_PASSES = 4
 #: MP3 at 64 kb/s drops some high-frequency detail that K-weighting counts:
@@ -112,7 +116,11 @@ def _trimmed(path: Path, settings: AudioSettings) -> AudioSegment:
     end = len(audio) - detect_leading_silence(audio.reverse(), threshold, chunk_size=5)
     if end <= start:  # nothing above the threshold: keep it as it is
         return audio
-    return audio[max(0, start - 10): min(len(audio), end + 10)]
+    # The words, faded over a few ms where the cut is (no clicks), with the
+    # same short silence on both sides whatever the engine left there.
+    words = audio[start:end].fade_in(EDGE_FADE_MS).fade_out(EDGE_FADE_MS)
+    air = AudioSegment.silent(TRIM_MARGIN_MS, frame_rate=settings.sample_rate)
+    return air + words + air
 
 
 def _silence_frames(ms: int, sample_rate: int) -> bytes:
@@ -120,19 +128,29 @@ def _silence_frames(ms: int, sample_rate: int) -> bytes:
 
 
 def join_segments(
-    chapter: ChapterScript, wav_paths: list[Path], settings: AudioSettings
+    chapter: ChapterScript, wav_paths: list[list[Path]], settings: AudioSettings,
+    breath_ms: int = Pauses().breath,
 ) -> tuple[bytes, list[tuple[int, int]]]:
-    """Raw mono 16-bit PCM of the whole chapter and each segment's (start, end) in samples."""
+    """Raw mono 16-bit PCM of the whole chapter and each segment's (start, end) in samples.
+
+    ``wav_paths`` holds, per segment, the WAVs of its breath groups (usually one);
+    the groups of one segment are joined with a short breath.
+    """
     rate = settings.sample_rate
     pieces = [_silence_frames(settings.head_ms, rate)]
     position = len(pieces[0]) // 2
     spans = []
-    for index, (segment, path) in enumerate(zip(chapter.segments, wav_paths)):
-        speech = _trimmed(path, settings).raw_data
-        frames = len(speech) // 2
-        spans.append((position, position + frames))
-        pieces.append(speech)
-        position += frames
+    for index, (segment, paths) in enumerate(zip(chapter.segments, wav_paths)):
+        start = position
+        for part, path in enumerate(paths):
+            if part:
+                breath = _silence_frames(breath_ms, rate)
+                pieces.append(breath)
+                position += len(breath) // 2
+            speech = _trimmed(path, settings).raw_data
+            pieces.append(speech)
+            position += len(speech) // 2
+        spans.append((start, position))
         last = index == len(chapter.segments) - 1
         pause = _silence_frames(settings.tail_ms if last else segment.pause_after_ms, rate)
         pieces.append(pause)
@@ -247,7 +265,7 @@ def write_tags(path: Path, tags: ChapterTags, marks: list["ChapterMark"] = ()) -
 
 def master_chapter(
     chapter: ChapterScript,
-    wav_paths: list[Path],
+    wav_paths: list[list[Path]],
     target: Path,
     tags: ChapterTags,
     settings: AudioSettings = AudioSettings(),

@@ -1,13 +1,30 @@
-"""Narration: sentences, chapter titles, list items, pauses, spoken versus written forms."""
+"""Narration: sentences, titles, lists and the rules that make the spoken form easy to follow."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from audioguide.content import parse_file, parse_text
 from audioguide.guides import builtin_guide_dir, load_guide
 from audioguide.lexicon import Entry, Lexicon, LexiconError, load_lexicon
-from audioguide.narration import LONGEST_SENTENCE_CHARS, Pauses, narrate, split_sentences
+from audioguide.narration import (
+    BREATH_WORDS, LONGEST_SENTENCE_CHARS, Pauses, breath_groups, narrate, speakable, split_sentences,
+)
+
+HEADACHES = Path(__file__).parent / "data" / "headaches.md"
+
+
+def say(text: str) -> str:
+    return speakable(text, Lexicon(), "pyttsx3")
+
+
+def spoken_by_written(script) -> dict[str, str]:
+    return {segment.written: segment.spoken for segment in script.segments}
+
+
+# Sentences ------------------------------------------------------------------------
 
 
 def test_sentences_split_but_abbreviations_and_initials_stay_whole():
@@ -18,7 +35,7 @@ def test_sentences_split_but_abbreviations_and_initials_stay_whole():
     ]
 
 
-def test_a_very_long_sentence_is_split_for_breath_and_loses_nothing():
+def test_a_very_long_sentence_is_split_for_the_transcript_and_loses_nothing():
     sentence = ", ".join(["word after word after word"] * 40) + "."
     parts = split_sentences(sentence)
     assert len(parts) > 1
@@ -26,6 +43,22 @@ def test_a_very_long_sentence_is_split_for_breath_and_loses_nothing():
     assert " ".join(parts) == sentence
     unpunctuated = "x" * 10_000
     assert "".join(split_sentences(unpunctuated)) == unpunctuated
+
+
+def test_a_sentence_over_35_words_is_spoken_in_breaths_at_clause_boundaries():
+    sentence = ("About one in four adults has a headache every week, and half of them say stress "
+                "or poor sleep is the cause, so the advice is to drink water, to keep a regular "
+                "bedtime, to eat at regular times and to walk outdoors on most days of the week.")
+    assert len(sentence.split()) > BREATH_WORDS
+    groups = breath_groups(sentence)
+    assert len(groups) >= 2
+    assert " ".join(groups) == sentence
+    assert all(len(group.split()) <= BREATH_WORDS for group in groups)
+    assert all(group.endswith((",", ".")) for group in groups), groups  # cut after a clause
+    assert breath_groups("Short and sweet.") == ["Short and sweet."]
+
+
+# Chapters and lists -----------------------------------------------------------------
 
 
 def test_builtin_guide_script_chapters_open_with_their_titles():
@@ -40,20 +73,109 @@ def test_builtin_guide_script_chapters_open_with_their_titles():
     assert (second.kind, second.spoken) == ("title", "Chapter 2. Symptoms.")
 
 
-def test_list_items_are_their_own_segments_with_a_longer_pause():
+def test_list_items_are_their_own_segments_with_a_longer_pause_and_the_last_is_marked():
     pauses = Pauses()
-    document = parse_text("T\n\nPart\n\nIt might:\n\n● Begin early. Or late.\n\n● Stop\n\nAfter.\n")
+    document = parse_text(
+        "T\n\nPart\n\nIt might:\n\n● Begin early in the day for most people. Or late.\n\n"
+        "● Stop\n\nAfter.\n")
     segments = narrate(document, pauses=pauses).chapters[0].segments
     kinds = [(s.kind, s.written, s.item, s.pause_after_ms) for s in segments[2:]]
     assert kinds == [
         ("sentence", "It might:", 0, pauses.after_paragraph),
-        ("list_item", "Begin early.", 1, pauses.between_sentences),
+        ("list_item", "Begin early in the day for most people.", 1, pauses.between_sentences),
         ("list_item", "Or late.", 1, pauses.after_list_item),
         ("list_item", "Stop", 2, pauses.after_paragraph),
         ("sentence", "After.", 0, pauses.after_paragraph),
     ]
-    # the colon that introduces the list is spoken as the end of a sentence
-    assert segments[2].spoken == "It might."
+    assert segments[5].spoken == "And finally, stop"
+
+
+def test_label_style_items_open_with_the_label_as_its_own_phrase():
+    guide = load_guide()
+    spoken = spoken_by_written(narrate(parse_file(guide.source), guide.lexicon))
+    assert spoken["Neck (cervical dystonia)."] == "Neck, cervical distonia."
+    assert spoken["Eyelids."] == "Eyelids."
+    segments = narrate(parse_file(guide.source), guide.lexicon).chapters[1].segments
+    neck = next(s for s in segments if s.written == "Neck (cervical dystonia).")
+    assert neck.pause_after_ms == Pauses().after_label
+
+
+def test_long_lists_after_a_colon_are_announced_with_their_length():
+    guide = load_guide()
+    spoken = spoken_by_written(narrate(parse_file(guide.source), guide.lexicon))
+    intro = "Dystonia also can be a symptom of another disease or condition, including:"
+    assert spoken[intro].endswith("including: There are ten of them.")
+    assert spoken["Reactions to certain medications or heavy metal poisoning"].startswith(
+        "And finally, reactions")
+    # Four items or fewer: no count.
+    assert spoken["Muscle contractions might:"] == "Muscle contractions might:"
+
+
+def test_parentheses_become_spoken_asides():
+    assert say("one part of your body (focal dystonia), two or more") == (
+        "one part of your body, called focal dystonia, two or more")
+    assert say("Keep a diary (e.g. the time and dose).") == (
+        "Keep a diary, for example the time and dose.")
+    assert "(" not in say("Rest (as much as you can when the pain is bad) and drink.")
+
+
+@pytest.mark.parametrize("written, spoken", [
+    ("See Dr. Patel, e.g. on Monday, i.e. soon, etc.", "See Doctor Patel, for example on Monday, that is soon, et cetera."),
+    ("Tea vs coffee & cake, and/or water.", "Tea versus coffee and cake, and or water."),
+    ("Take 500 mg with 1 ml, or 2 g/day.", "Take five hundred milligrams with one milliliter, or two grams per day."),
+    ("A fever of 38°C or 100.4°F.", "A fever of thirty-eight degrees Celsius or one hundred point four degrees Fahrenheit."),
+    ("About 50% of 10,000 adults.", "About fifty percent of ten thousand adults."),
+    ("Wait 4-6 hours.", "Wait four to six hours."),
+    ("The 1st and 22nd dose.", "The first and twenty-second dose."),
+    ("Since 2019 and in 1998.", "Since twenty nineteen and in nineteen ninety-eight."),
+    ("At 8:30 am, 10:00 pm and 9:00.", "At eight thirty a m, ten p m and nine o'clock."),
+    ("At 7:05.", "At seven oh five."),
+])
+def test_abbreviations_symbols_numbers_and_times_read_correctly(written, spoken):
+    assert say(written) == spoken
+
+
+def test_rules_hold_on_a_second_leaflet_in_markdown():
+    document = parse_file(HEADACHES)
+    script = narrate(document)
+    assert [c.title for c in script.chapters] == [
+        "Introduction", "When to get help", "Taking painkillers", "Good habits"]
+    spoken = spoken_by_written(script)
+    assert spoken["Call your GP or Dr. Patel (your practice nurse) if a headache lasts more than 3 days."] == (
+        "Call your GP or Doctor Patel, called your practice nurse, if a headache lasts more than three days.")
+    assert spoken["Follow these steps:"] == "Follow these steps: There are six of them."
+    assert spoken["Take 500 mg of paracetamol with water."] == (
+        "Number one. Take five hundred milligrams of paracetamol with water.")
+    assert spoken["Wait 4-6 hours before the next dose."] == (
+        "Number two. Wait four to six hours before the next dose.")
+    assert spoken["Do not take more than 4 g in 24 hours (8 tablets)."] == (
+        "Number three. Do not take more than four grams in twenty-four hours, eight tablets.")
+    assert spoken["Take the 1st dose at 8:30 am and the last before 10:00 pm."] == (
+        "And finally, number six. Take the first dose at eight thirty a m and the last before ten p m.")
+    habits = script.chapters[-1].segments
+    long_one = next(s for s in habits if s.written.startswith("Since 2019"))
+    assert len(breath_groups(long_one.spoken)) >= 2
+    # The transcript is the source, sentence for sentence.
+    written = [s.written for s in script.segments if s.kind != "title"]
+    source_sentences = [
+        sentence for section in document.sections for block in section.blocks
+        for text in block.texts for sentence in split_sentences(text)]
+    assert written == source_sentences
+
+
+def test_builtin_script_written_forms_equal_the_source_sentences():
+    guide = load_guide()
+    document = parse_file(guide.source)
+    script = narrate(document, guide.lexicon)
+    written = [s.written for s in script.segments if s.kind != "title"]
+    assert written == [
+        sentence for section in document.sections for block in section.blocks
+        for text in block.texts for sentence in split_sentences(text)]
+    for segment in script.segments:
+        assert "(" not in segment.spoken and ")" not in segment.spoken
+
+
+# Lexicon -------------------------------------------------------------------------
 
 
 def test_written_form_is_the_source_and_spoken_form_is_respelled():
@@ -61,7 +183,6 @@ def test_written_form_is_the_source_and_spoken_form_is_respelled():
     script = narrate(parse_file(guide.source), guide.lexicon)
     sentence = next(s for s in script.segments if "(blepharospasms)" in s.written)
     assert "blefferoh-spazzums" in sentence.spoken
-    assert "(" not in sentence.spoken and ")" not in sentence.spoken
     assert "(blepharospasms)" in sentence.written
 
 
