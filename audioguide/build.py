@@ -10,17 +10,23 @@ manifest is written last, so an interrupted build never looks finished.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import json
 import os
 import time
-from datetime import datetime, timezone
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 from .content import parse_file
 from .guides import Guide
-from .manifest import MANIFEST_NAME, ChapterEntry, FileRef, Manifest, TimedSegment
+from .manifest import (
+    MANIFEST_NAME, ChapterEntry, FileRef, Manifest, ManifestError, TimedSegment, load_manifest,
+)
 from .mastering import AudioSettings, ChapterTags, join_chapters, master_chapter
 from .narration import ChapterScript, Script, breath_groups, narrate
 from .publish import (
@@ -28,6 +34,8 @@ from .publish import (
     write_atomic, write_zip,
 )
 from .speech import SegmentCache, engine_identity, synthesize_all
+
+LOCK_NAME = ".build.lock"
 
 #: ISO 639-1 to the ISO 639-2 codes ID3's TLAN frame wants.
 ID3_LANGUAGES = {"en": "eng", "fr": "fra", "de": "deu", "es": "spa", "it": "ita", "nl": "nld"}
@@ -40,6 +48,8 @@ class BuildResult:
     synthesized: int  # sentences the engine had to say (cache misses)
     cached: int  # sentences taken from the cache
     seconds: float
+    mastered: tuple[int, ...] = ()  # chapters mastered and encoded in this build
+    rebuilt_downloads: bool = True
 
 
 @dataclass
@@ -65,63 +75,165 @@ def build_guide(
     audio: AudioSettings = AudioSettings(),
     progress: Progress | None = None,
 ) -> BuildResult:
+    """Build (or bring up to date) the guide in ``build_dir`` and return what was done.
+
+    Work is skipped at three levels: a sentence already in the segment cache is
+    not synthesized; a chapter whose fingerprint (every input to its audio,
+    captions and transcript) matches the previous build is not re-mastered;
+    the downloads are not rebuilt when no chapter and no tag changed.
+    """
     started = time.perf_counter()
     progress = progress or Progress()
     cache = cache or SegmentCache()
     build_dir = Path(build_dir)
     script = script_for(guide)
     _prepare_output(build_dir)
+    with build_lock(build_dir):
+        previous = _previous_manifest(build_dir)
+        version = engine_identity(guide.voice)
+        total = len(script.chapters)
+        # One engine call per breath group (nearly always one per sentence).
+        keys = [
+            [[cache.key(guide.voice, version, part) for part in breath_groups(segment.spoken)]
+             for segment in chapter.segments]
+            for chapter in script.chapters
+        ]
+        fingerprints = [
+            chapter_fingerprint(guide, script, chapter, chapter_keys, total, audio)
+            for chapter, chapter_keys in zip(script.chapters, keys)
+        ]
+        reusable = {
+            chapter.fingerprint: chapter for chapter in (previous.chapters if previous else ())
+            if chapter.fingerprint and _files_present(build_dir, chapter)
+        }
+        to_master = [i for i, fp in enumerate(fingerprints) if fp not in reusable]
 
-    version = engine_identity(guide.voice)
-    # One engine call per breath group (nearly always one per sentence).
-    groups = [breath_groups(segment.spoken) for segment in script.segments]
-    keys = [[cache.key(guide.voice, version, part) for part in parts] for parts in groups]
-    missing = {
-        key: part
-        for parts, part_keys in zip(groups, keys)
-        for part, key in zip(parts, part_keys)
-        if not cache.has(key)
-    }
-    total_parts = sum(len(part_keys) for part_keys in keys)
-    progress.on_plan(len(missing), total_parts)
-    synthesize_all(
-        ((spoken, cache.path(key)) for key, spoken in missing.items()),
-        guide.voice,
-        workers=workers,
-        on_done=lambda path: progress.on_segment(),
-    )
+        needed = {key: part for i in to_master
+                  for segment, segment_keys in zip(script.chapters[i].segments, keys[i])
+                  for part, key in zip(breath_groups(segment.spoken), segment_keys)}
+        missing = {key: part for key, part in needed.items() if not cache.has(key)}
+        progress.on_plan(len(missing), len(needed))
+        synthesize_all(
+            ((spoken, cache.path(key)) for key, spoken in missing.items()),
+            guide.voice,
+            workers=workers,
+            on_done=lambda path: progress.on_segment(),
+        )
 
-    wavs = iter([cache.path(key) for key in part_keys] for part_keys in keys)
-    chapter_wavs = [[next(wavs) for _ in chapter.segments] for chapter in script.chapters]
-    total = len(script.chapters)
+        def master(index: int) -> ChapterEntry:
+            chapter = script.chapters[index]
+            wavs = [[cache.path(key) for key in segment_keys] for segment_keys in keys[index]]
+            entry = _master_and_publish(guide, script, chapter, wavs, build_dir, total, audio,
+                                        fingerprints[index])
+            progress.on_chapter(entry)
+            return entry
 
-    def master(index: int) -> ChapterEntry:
-        chapter = script.chapters[index]
-        entry = _master_and_publish(guide, script, chapter, chapter_wavs[index], build_dir, total, audio)
-        progress.on_chapter(entry)
-        return entry
+        mastered: dict[int, ChapterEntry] = {}
+        if to_master:
+            with ThreadPoolExecutor(max_workers=min(len(to_master), workers or os.cpu_count() or 1)) as pool:
+                mastered = dict(zip(to_master, pool.map(master, to_master)))
+        chapters = tuple(mastered.get(i) or reusable[fp] for i, fp in enumerate(fingerprints))
 
-    with ThreadPoolExecutor(max_workers=min(total, workers or os.cpu_count() or 1)) as pool:
-        chapters = tuple(pool.map(master, range(total)))
-
-    downloads = _publish_downloads(guide, script.title, chapters, build_dir)
-    manifest = Manifest(
-        slug=guide.slug,
-        title=script.title,
-        language=guide.language,
-        engine=version,
-        voice=guide.voice.voice,
-        rate=guide.voice.rate,
-        chapters=chapters,
-        downloads=downloads,
-        author=guide.author,
-        built_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-    )
-    write_atomic(build_dir / MANIFEST_NAME, manifest.to_json())
-    _remove_stale_files(build_dir, manifest)
+        downloads_key = downloads_fingerprint(guide, script.title, chapters)
+        if previous and previous.downloads_fingerprint == downloads_key and all(
+            _present(build_dir, ref) for ref in previous.downloads.values()
+        ):
+            downloads, rebuilt_downloads = previous.downloads, False
+        else:
+            downloads, rebuilt_downloads = _publish_downloads(guide, script.title, chapters, build_dir), True
+        manifest = Manifest(
+            slug=guide.slug,
+            title=script.title,
+            language=guide.language,
+            engine=version,
+            voice=guide.voice.voice,
+            rate=guide.voice.rate,
+            chapters=chapters,
+            downloads=downloads,
+            author=guide.author,
+            built_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+            downloads_fingerprint=downloads_key,
+        )
+        write_atomic(build_dir / MANIFEST_NAME, manifest.to_json())
+        _remove_stale_files(build_dir, manifest)
     return BuildResult(
-        manifest, build_dir, len(missing), total_parts - len(missing), time.perf_counter() - started
+        manifest, build_dir, len(missing), len(needed) - len(missing), time.perf_counter() - started,
+        mastered=tuple(script.chapters[i].number for i in to_master),
+        rebuilt_downloads=rebuilt_downloads,
     )
+
+
+def needed_cache_keys(guide: Guide, cache: SegmentCache) -> set[str]:
+    """The cache keys of every sentence part the guide needs with its current settings."""
+    script = script_for(guide)
+    version = engine_identity(guide.voice)
+    return {cache.key(guide.voice, version, part)
+            for segment in script.segments for part in breath_groups(segment.spoken)}
+
+
+#: Bump when mastering changes in a way that changes the audio, so no old chapter is reused.
+MASTERING_VERSION = 1
+
+
+def _digest(parts) -> str:
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def chapter_fingerprint(
+    guide: Guide, script: Script, chapter: ChapterScript, keys: list[list[str]], total: int,
+    audio: AudioSettings,
+) -> str:
+    """Everything that shapes a chapter's MP3, captions and transcript, hashed."""
+    return _digest([
+        MASTERING_VERSION, asdict(audio), script.title, guide.author, guide.language, total,
+        chapter.number, chapter.slug, chapter.title,
+        [asdict(segment) for segment in chapter.segments], keys,
+    ])
+
+
+def downloads_fingerprint(guide: Guide, title: str, chapters: tuple[ChapterEntry, ...]) -> str:
+    return _digest([MASTERING_VERSION, title, guide.slug, guide.author, guide.language,
+                    [[c.title, c.audio.sha256, c.captions.sha256, c.transcript.sha256] for c in chapters]])
+
+
+def _present(build_dir: Path, ref: FileRef) -> bool:
+    """The file is there with the size the manifest says (files only ever appear whole)."""
+    try:
+        return (build_dir / ref.path).stat().st_size == ref.bytes
+    except OSError:
+        return False
+
+
+def _files_present(build_dir: Path, chapter: ChapterEntry) -> bool:
+    return all(_present(build_dir, ref) for ref in (chapter.audio, chapter.captions, chapter.transcript))
+
+
+def _previous_manifest(build_dir: Path) -> Manifest | None:
+    try:
+        return load_manifest(build_dir)
+    except ManifestError:
+        return None
+
+
+class BuildLocked(RuntimeError):
+    """Another build is writing into the same build directory."""
+
+
+@contextmanager
+def build_lock(build_dir: Path):
+    """Hold an exclusive lock on the build directory, refusing a second build at once."""
+    path = build_dir / LOCK_NAME
+    handle = open(path, "a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLocked(
+                f"{build_dir}: another build is writing here; wait for it to finish"
+            ) from None
+        yield
+    finally:
+        handle.close()
 
 
 def _prepare_output(build_dir: Path) -> None:
@@ -140,7 +252,7 @@ def _prepare_output(build_dir: Path) -> None:
 
 def _master_and_publish(
     guide: Guide, script: Script, chapter: ChapterScript, wavs: list[Path],
-    build_dir: Path, total: int, audio: AudioSettings,
+    build_dir: Path, total: int, audio: AudioSettings, fingerprint: str,
 ) -> ChapterEntry:
     stem = chapter.file_stem
     mp3 = build_dir / "audio" / f"{stem}.mp3"
@@ -167,6 +279,7 @@ def _master_and_publish(
         captions=file_ref(build_dir, vtt),
         transcript=file_ref(build_dir, text),
         segments=segments,
+        fingerprint=fingerprint,
         loudness_lufs=round(mastered.loudness_lufs, 2),
         true_peak_dbtp=round(mastered.true_peak_dbtp, 2),
     )

@@ -52,6 +52,7 @@ class ChapterEntry:
     captions: FileRef
     transcript: FileRef
     segments: tuple[TimedSegment, ...]
+    fingerprint: str = ""  # hash of every input to this chapter's files (for reuse)
     loudness_lufs: float | None = None  # measured on the encoded MP3
     true_peak_dbtp: float | None = None
 
@@ -73,6 +74,7 @@ class Manifest:
     downloads: dict[str, FileRef] = field(default_factory=dict)
     author: str = "audioguide"
     built_at: str = ""  # ISO 8601, UTC: the feed's publication date
+    downloads_fingerprint: str = ""
     schema_version: int = SCHEMA_VERSION
 
     @property
@@ -115,6 +117,7 @@ class Manifest:
                     captions=FileRef(**c["captions"]),
                     transcript=FileRef(**c["transcript"]),
                     segments=tuple(TimedSegment(**s) for s in c["segments"]),
+                    fingerprint=c.get("fingerprint", ""),
                     loudness_lufs=c.get("loudness_lufs"),
                     true_peak_dbtp=c.get("true_peak_dbtp"),
                 )
@@ -131,6 +134,7 @@ class Manifest:
                 downloads={k: FileRef(**v) for k, v in data.get("downloads", {}).items()},
                 author=data.get("author", "audioguide"),
                 built_at=data.get("built_at", ""),
+                downloads_fingerprint=data.get("downloads_fingerprint", ""),
             )
         except (KeyError, TypeError) as error:
             raise ManifestError(f"malformed manifest: {error}") from error

@@ -1,0 +1,70 @@
+"""Rebuilds do only the work an edit calls for; a second build at once is refused; the cache prunes."""
+
+from __future__ import annotations
+
+import fcntl
+import shutil
+import subprocess
+import sys
+
+from audioguide.build import LOCK_NAME, build_guide, needed_cache_keys
+from audioguide.guides import builtin_guide_dir, load_guide
+from audioguide.manifest import load_manifest
+from audioguide.speech import SegmentCache
+
+
+def test_rebuild_with_no_change_masters_nothing_and_keeps_every_file(built_guide, segment_cache, tmp_path):
+    build_dir = tmp_path / "dystonia"
+    shutil.copytree(built_guide, build_dir)
+    before = {ref.path: ref.sha256 for ref in load_manifest(build_dir).files().values()}
+    result = build_guide(load_guide(), build_dir, cache=segment_cache)
+    assert (result.synthesized, result.mastered, result.rebuilt_downloads) == (0, (), False)
+    assert {ref.path: ref.sha256 for ref in result.manifest.files().values()} == before
+
+
+def test_editing_one_sentence_remasters_only_its_chapter_and_the_downloads(
+        built_guide, segment_cache, tmp_path):
+    guide_dir = tmp_path / "guide"
+    shutil.copytree(builtin_guide_dir(), guide_dir)
+    build_dir = tmp_path / "dystonia"
+    shutil.copytree(built_guide, build_dir)
+    source = guide_dir / "dystonia.txt"
+    source.write_text(source.read_text("utf-8").replace("Stroke", "A stroke"), encoding="utf-8")
+    old = load_manifest(build_dir)
+    result = build_guide(load_guide(guide_dir), build_dir, cache=segment_cache)
+    assert result.synthesized == 1
+    assert result.mastered == (4,)
+    assert result.rebuilt_downloads
+    new = result.manifest
+    for before, after in zip(old.chapters, new.chapters):
+        same = before.audio.sha256 == after.audio.sha256
+        assert same == (after.number != 4), after.title
+    assert new.downloads["zip"].sha256 != old.downloads["zip"].sha256
+
+
+def test_a_second_build_into_the_same_directory_is_refused_while_one_runs(built_guide, tmp_path):
+    build_dir = tmp_path / "dystonia"
+    shutil.copytree(built_guide, build_dir)
+    with open(build_dir / LOCK_NAME, "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = subprocess.run([sys.executable, "-m", "audioguide", "build", "-o", str(build_dir)],
+                                capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"audioguide: error: {build_dir}: another build is writing here; wait for it to finish")
+
+
+def test_cache_prune_keeps_what_the_guide_needs(segment_cache, build_result, tmp_path):
+    cache = SegmentCache(tmp_path / "cache")
+    shutil.copytree(segment_cache.directory, cache.directory)
+    stray = cache.path("ab" + "0" * 62)
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_bytes(b"RIFF")
+    needed = needed_cache_keys(load_guide(), cache)
+    assert all(cache.has(key) for key in needed)
+    result = subprocess.run(
+        [sys.executable, "-m", "audioguide", "cache", "prune", "--cache-dir", str(cache.directory)],
+        capture_output=True, text=True, check=True)
+    assert "Removed" in result.stdout and "MB" in result.stdout
+    assert not stray.exists()
+    assert all(cache.has(key) for key in needed)
