@@ -103,11 +103,15 @@ class Pyttsx3Engine:
         deadline = time.monotonic() + SENTENCE_TIMEOUT_S
         wav_path = Path(wav_path)
         wav_path.unlink(missing_ok=True)
+        # The rate is set again for every sentence, in case an earlier Cancel()
+        # dropped it. In espeak-ng's asynchronous mode the change is queued, and
+        # IsPlaying() stays true until it is applied; runAndWait() cancels
+        # whatever is "playing" when it starts, which then cancels this very
+        # sentence and leaves an empty WAV (52 of 400 loaded runs). So: set,
+        # then wait until espeak-ng is idle, then speak.
+        self._engine.setProperty("rate", self.settings.rate)
         self._wait_until_quiet(deadline)
         self._finished.clear()
-        # The driver resets rate and voice only when asked, but a Cancel() inside
-        # runAndWait can drop a pending change: set them again for every sentence.
-        self._engine.setProperty("rate", self.settings.rate)
         with contextlib.redirect_stdout(io.StringIO()):  # the driver prints "Audio saved to"
             self._engine.save_to_file(text, str(wav_path))
             self._engine.runAndWait()
