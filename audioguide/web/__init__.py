@@ -1,0 +1,49 @@
+"""The web player: a Flask application factory over one guide's build directory.
+
+The web side knows the build only through ``manifest.json`` (see
+``audioguide.manifest``); it never imports the synthesis code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .site import Site, find_static_dir
+
+__all__ = ["create_app", "find_static_dir"]
+
+
+def create_app(build_dir: str | Path, *, config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the player app for the guide in ``build_dir``.
+
+    The manifest is read once here, so a broken build fails at start-up with a
+    ``ManifestError`` instead of on the first request.
+    """
+    app = Flask(__name__, static_folder=None)
+    app.config.from_mapping(
+        AUDIOGUIDE_STATIC_DIR=None,  # None: find it next to the package
+    )
+    if config:
+        app.config.from_mapping(config)
+    # "//" must not be merged into "/" and redirected: an absolute path after
+    # /media/ should simply not match anything.
+    app.url_map.merge_slashes = False
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    app.extensions["audioguide"] = Site.load(
+        Path(build_dir), static_dir=app.config["AUDIOGUIDE_STATIC_DIR"]
+    )
+
+    from . import assets, errors, media, pages, security
+
+    app.register_blueprint(security.bp)
+    app.register_blueprint(errors.bp)
+    app.register_blueprint(assets.bp)
+    app.register_blueprint(media.bp)
+    app.register_blueprint(pages.bp)
+    return app

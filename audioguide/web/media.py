@@ -1,0 +1,149 @@
+"""Audio, captions, transcripts and downloads: only files the manifest lists.
+
+Range handling follows RFC 9110 section 14 by hand because Werkzeug's
+``make_conditional`` answers a multi-range or malformed ``Range`` with 416,
+where the RFC says such a header is ignored (a full 200) unless no range can
+be satisfied at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, request
+
+from audioguide.manifest import FileRef
+
+from .site import current_site
+
+bp = Blueprint("media", __name__)
+
+# Media URLs carry ?v=<sha256[:12]> of the file. A URL naming the current
+# content can be cached for a year (the bytes behind it never change); a bare
+# or stale URL gets "no-cache", so it is revalidated with the sha256 ETag and
+# a rebuilt guide is never served from a stale cache.
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"
+CHUNK = 64 * 1024
+_RANGE_SPEC = re.compile(r"^(\d*)-(\d*)$")
+
+
+def media_version(ref: FileRef) -> str:
+    return ref.sha256[:12]
+
+
+@bp.route("/guides/<slug>/media/<path:path>", methods=["GET", "HEAD"])
+def media(slug: str, path: str):
+    site = current_site()
+    ref = site.files.get(path)
+    if slug != site.manifest.slug or ref is None:
+        abort(404)
+    file_path = (site.build_dir / ref.path).resolve()
+    if site.build_dir not in file_path.parents or not file_path.is_file():
+        current_app.logger.warning("listed file missing: %s", file_path)
+        abort(404)
+    return _respond(ref, file_path)
+
+
+def _respond(ref: FileRef, file_path: Path) -> Response:
+    size = file_path.stat().st_size
+    etag = f'"{ref.sha256}"'
+    headers = {
+        "ETag": etag,
+        "Accept-Ranges": "bytes",
+        "Cache-Control": IMMUTABLE if request.args.get("v") == media_version(ref) else REVALIDATE,
+    }
+    if request.args.get("download"):
+        name = Path(ref.path).name
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+
+    if_match = request.headers.get("If-Match")
+    if if_match is not None and not _etag_matches(if_match, ref.sha256):
+        return Response(status=412, headers=headers)
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None and _etag_matches(if_none_match, ref.sha256):
+        return Response(status=304, headers=headers)
+
+    span = _requested_span(size, ref.sha256)
+    if span == "unsatisfiable":
+        headers["Content-Range"] = f"bytes */{size}"
+        return Response(status=416, headers=headers)
+    start, end = span if span else (0, size - 1)
+    length = end - start + 1 if size else 0
+    response = Response(
+        _read(file_path, start, length) if request.method == "GET" else b"",
+        status=206 if span else 200,
+        headers=headers,
+        mimetype=None,
+        content_type=_content_type(ref.mime),
+        direct_passthrough=True,
+    )
+    response.headers["Content-Length"] = str(length)
+    if span:
+        response.headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    return response
+
+
+def _content_type(mime: str) -> str:
+    if mime.startswith("text/") and "charset" not in mime:
+        return f"{mime}; charset=utf-8"
+    return mime
+
+
+def _etag_matches(header: str, sha256: str) -> bool:
+    """Weak comparison, as If-None-Match uses; good enough for If-Match here
+    because our tags are always strong."""
+    if header.strip() == "*":
+        return True
+    for tag in header.split(","):
+        tag = tag.strip()
+        if tag.startswith("W/"):
+            tag = tag[2:]
+        if tag.strip('"') == sha256:
+            return True
+    return False
+
+
+def _requested_span(size: int, sha256: str):
+    """One (first, last) byte span, None for "send it all", or "unsatisfiable"."""
+    header = request.headers.get("Range")
+    if request.method != "GET" or not header:
+        return None  # RFC 9110 14.2: range handling is defined for GET only
+    if_range = request.headers.get("If-Range")
+    if if_range is not None and if_range.strip() != f'"{sha256}"':
+        return None  # the client's copy is stale or named by date: send it all
+    unit, _, specs = header.partition("=")
+    if unit.strip().lower() != "bytes" or not specs.strip():
+        return None
+    spans = []
+    for spec in specs.split(","):
+        match = _RANGE_SPEC.match(spec.strip())
+        if not match or match.groups() == ("", ""):
+            return None  # malformed: ignore the header
+        first, last = match.groups()
+        if first == "":  # suffix: the last N bytes
+            if int(last) > 0 and size > 0:
+                spans.append((max(size - int(last), 0), size - 1))
+            continue
+        if last != "" and int(last) < int(first):
+            return None  # invalid range-spec: ignore the header
+        if int(first) < size:
+            spans.append((int(first), min(int(last), size - 1) if last else size - 1))
+    if not spans:
+        return "unsatisfiable"
+    if len(spans) > 1:
+        return None  # allowed by RFC 9110: answer several ranges with the whole file
+    return spans[0]
+
+
+def _read(path: Path, start: int, length: int) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        handle.seek(start)
+        while length > 0:
+            chunk = handle.read(min(CHUNK, length))
+            if not chunk:
+                break
+            length -= len(chunk)
+            yield chunk

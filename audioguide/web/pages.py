@@ -1,0 +1,149 @@
+"""The player pages: one server-rendered page per chapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+
+from audioguide.manifest import ChapterEntry, FileRef, TimedSegment
+
+from . import formatting
+from .media import media_version
+from .site import current_site
+
+bp = Blueprint("pages", __name__)
+
+for _name in ("clock", "spoken_duration", "short_duration", "human_size", "whole_seconds"):
+    bp.add_app_template_filter(getattr(formatting, _name), _name)
+
+# Whole-guide downloads, best known first: by the build's key, else by type.
+DOWNLOAD_KEYS = {
+    "full_guide": "Whole guide as one MP3",
+    "zip": "All chapters as a ZIP file",
+    "feed": "Podcast feed (RSS)",
+    "playlist": "Playlist (M3U)",
+    "chapters_vtt": "Chapter markers (WebVTT)",
+    "chapters_json": "Chapter markers (JSON)",
+}
+DOWNLOAD_TYPES = {
+    "audio/mpeg": "Whole guide as one MP3",
+    "application/zip": "All chapters as a ZIP file",
+    "application/rss+xml": "Podcast feed (RSS)",
+    "audio/x-mpegurl": "Playlist (M3U)",
+    "audio/mpegurl": "Playlist (M3U)",
+}
+
+
+@dataclass
+class Block:
+    """A run of transcript segments shown together: a title, a paragraph or a list."""
+
+    kind: str  # "title", "paragraph" or "list"
+    lines: list[TimedSegment] = field(default_factory=list)  # title, paragraph
+    items: list[list[TimedSegment]] = field(default_factory=list)  # list: sentences per item
+
+
+def transcript_blocks(segments: tuple[TimedSegment, ...]) -> list[Block]:
+    """Group segments: same ``paragraph`` number = one block; list sentences by ``item``."""
+    blocks: list[Block] = []
+    previous: TimedSegment | None = None
+    for segment in segments:
+        kind = {"title": "title", "list_item": "list"}.get(segment.kind, "paragraph")
+        same_group = previous is not None and previous.paragraph == segment.paragraph
+        if not blocks or not same_group or blocks[-1].kind != kind:
+            blocks.append(Block(kind))
+        block = blocks[-1]
+        if kind == "list":
+            item = getattr(segment, "item", 0)
+            if not block.items or item == 0 or getattr(previous, "item", 0) != item:
+                block.items.append([])
+            block.items[-1].append(segment)
+        else:
+            block.lines.append(segment)
+        previous = segment
+    return blocks
+
+
+def media_url(ref: FileRef, *, download: bool = False) -> str:
+    site = current_site()
+    args = {"v": media_version(ref)}
+    if download:
+        args["download"] = "1"
+    return url_for("media.media", slug=site.manifest.slug, path=ref.path, **args)
+
+
+def chapter_url(chapter: ChapterEntry) -> str:
+    return url_for("pages.chapter", slug=current_site().manifest.slug, stem=chapter.file_stem)
+
+
+def asset_url(name: str) -> str:
+    return url_for("assets.static", name=name, v=current_site().static_versions.get(name))
+
+
+def download_label(key: str, ref: FileRef) -> str:
+    mime = ref.mime.split(";")[0].strip()
+    label = DOWNLOAD_KEYS.get(key) or DOWNLOAD_TYPES.get(mime)
+    return label or key.replace("_", " ").replace("-", " ").capitalize()
+
+
+def guide_downloads() -> list[tuple[str, FileRef]]:
+    """The manifest's extra downloads, the best known kinds first."""
+    order = list(DOWNLOAD_KEYS)
+    items = current_site().manifest.downloads.items()
+    return sorted(items, key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+
+
+@bp.app_context_processor
+def helpers():
+    return {
+        "site": current_site(),
+        "media_url": media_url,
+        "chapter_url": chapter_url,
+        "asset_url": asset_url,
+        "download_label": download_label,
+        "guide_downloads": guide_downloads,
+    }
+
+
+@bp.route("/")
+def index():
+    return redirect(url_for("pages.guide", slug=current_site().manifest.slug))
+
+
+@bp.route("/guides/<slug>/")
+def guide(slug: str):
+    """The guide's front page is its first chapter."""
+    manifest = _manifest_or_404(slug)
+    return _render(manifest.chapters[0])
+
+
+@bp.route("/guides/<slug>/<stem>/")
+def chapter(slug: str, stem: str):
+    _manifest_or_404(slug)
+    entry = current_site().chapter_by_stem(stem)
+    if entry is None:
+        abort(404)
+    return _render(entry)
+
+
+def _manifest_or_404(slug: str):
+    manifest = current_site().manifest
+    if slug != manifest.slug:
+        abort(404)
+    return manifest
+
+
+def _render(entry: ChapterEntry):
+    chapters = current_site().manifest.chapters
+    position = chapters.index(entry)
+    previous = chapters[position - 1] if position > 0 else None
+    following = chapters[position + 1] if position + 1 < len(chapters) else None
+    return render_template(
+        "player.html",
+        chapter=entry,
+        position=position + 1,
+        previous=previous,
+        following=following,
+        blocks=transcript_blocks(entry.segments),
+    )
