@@ -13,14 +13,17 @@ from pathlib import Path
 
 import click
 
+from .build import BuildLocked
 from .content import SourceError
 from .guides import GuideError, load_guide, with_overrides
 from .lexicon import LexiconError
 from .manifest import ManifestError
 from .mastering import MasteringError
 from .speech import SegmentCache, SpeechError
+from .speech.base import ENGINES
 
-KNOWN_ERRORS = (SourceError, GuideError, LexiconError, SpeechError, MasteringError, ManifestError)
+KNOWN_ERRORS = (SourceError, GuideError, LexiconError, SpeechError, MasteringError, ManifestError,
+                BuildLocked)
 DEFAULT_BUILD_ROOT = Path("build")
 
 
@@ -50,7 +53,10 @@ def guide_options(command):
     """Options shared by every command that reads a guide."""
     options = [
         click.argument("source", required=False, type=click.Path(path_type=Path)),
-        click.option("--voice", help="Voice id (see 'audioguide voices'); default from guide.toml."),
+        click.option("--engine", type=click.Choice(ENGINES),
+                     help="Speech engine (piper needs the 'neural' extra); default from guide.toml."),
+        click.option("--voice", help="Voice id (see 'audioguide voices'); default from guide.toml, "
+                                     "or the engine's own default when --engine changes it."),
         click.option("--rate", type=click.IntRange(80, 450), help="Speaking rate in words per minute."),
         click.option("--volume", type=click.FloatRange(0.01, 1.0), help="Engine volume, 0.01 to 1."),
         click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path),
@@ -61,9 +67,10 @@ def guide_options(command):
     return command
 
 
-def _guide(source, voice, rate, volume, lexicon_path):
+def _guide(source, engine, voice, rate, volume, lexicon_path):
     guide = load_guide(source)
-    return with_overrides(guide, lexicon_path=lexicon_path, voice=voice, rate=rate, volume=volume)
+    return with_overrides(guide, lexicon_path=lexicon_path, engine=engine, voice=voice,
+                          rate=rate, volume=volume)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -86,9 +93,9 @@ def main():
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @friendly_errors
-def build(source, voice, rate, volume, lexicon_path, output, cache_dir, jobs, quiet, as_json):
+def build(source, engine, voice, rate, volume, lexicon_path, output, cache_dir, jobs, quiet, as_json):
     """Build the audio chapters, captions and manifest of a guide."""
-    guide = _guide(source, voice, rate, volume, lexicon_path)
+    guide = _guide(source, engine, voice, rate, volume, lexicon_path)
     result = run_build(guide, output, cache_dir, jobs, quiet)
     manifest = result.manifest
     summary = {
@@ -133,11 +140,11 @@ def run_build(guide, output, cache_dir, jobs, quiet):
 @main.command()
 @guide_options
 @friendly_errors
-def script(source, voice, rate, volume, lexicon_path):
+def script(source, engine, voice, rate, volume, lexicon_path):
     """Print the narration script: written and spoken forms and pauses, for review."""
     from .build import script_for
 
-    guide = _guide(source, voice, rate, volume, lexicon_path)
+    guide = _guide(source, engine, voice, rate, volume, lexicon_path)
     narration = script_for(guide)
     click.echo(f"# {narration.title}")
     for chapter in narration.chapters:
@@ -149,17 +156,103 @@ def script(source, voice, rate, volume, lexicon_path):
             click.echo(f"    pause: {segment.pause_after_ms} ms")
 
 
+@main.group("lexicon")
+def lexicon_group():
+    """Review a guide's pronunciation lexicon."""
+
+
+@lexicon_group.command("check")
+@click.argument("source", required=False, type=click.Path(path_type=Path))
+@click.option("--engine", type=click.Choice(ENGINES),
+              help="Show the respellings this engine uses; default from guide.toml.")
+@click.option("--voice", help="Voice id; default from guide.toml.")
+@click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path),
+              help="An extra pronunciation lexicon (TOML) that overrides the guide's.")
+@friendly_errors
+def lexicon_check(source, engine, voice, lexicon_path):
+    """Show the phonemes espeak-ng makes of each lexicon entry, spoken and written.
+
+    Also lists the guide's words that look medical, are not in the lexicon
+    and are not in espeak-ng's dictionary: candidates for new entries.
+    """
+    from .build import script_for
+    from .speech.phonemes import PHONEME_ALPHABET, espeak_voice_for, review_lexicon
+
+    guide = _guide(source, engine, voice, None, None, lexicon_path)
+    settings = guide.voice
+    words = [segment.written for segment in script_for(guide).segments]
+    review = review_lexicon(guide.lexicon, settings.engine, espeak_voice_for(settings), words)
+    where = guide.lexicon_path or "no lexicon file"
+    click.echo(f"# Lexicon check: {len(review.entries)} entries ({where})")
+    click.echo(f"# engine {settings.engine}; phonemes in {PHONEME_ALPHABET} from espeak-ng "
+               f"{review.espeak_version}, voice {review.voice}")
+    width = max((len(check.written) for check in review.entries), default=0)
+    for check in review.entries:
+        click.echo(f"\n{check.written:<{width}}  spoken as  {check.spoken}")
+        click.echo(f"    spoken:  {check.spoken_phonemes}")
+        note = "" if check.changes_sound else "   (same: the respelling changes nothing)"
+        click.echo(f"    written: {check.written_phonemes}{note}")
+    click.echo(f"\n# Words that look medical and espeak-ng does not know (not in the lexicon): "
+               f"{len(review.unknown) or 'none'}")
+    for word, phonemes in review.unknown:
+        click.echo(f"{word}    {phonemes}")
+
+
 @main.command()
+@click.option("--engine", type=click.Choice(ENGINES), default="pyttsx3", show_default=True,
+              help="Whose voices to list.")
 @click.option("--language", help="Only voices whose language starts with this, e.g. 'en'.")
 @friendly_errors
-def voices(language):
+def voices(engine, language):
     """List the voices the engine offers."""
     from .speech import list_voices
 
-    for voice_id, name, voice_language in list_voices():
+    for voice_id, name, voice_language in list_voices(engine):
         if language and not voice_language.startswith(language):
             continue
         click.echo(f"{voice_id:<24} {voice_language:<10} {name}")
+
+
+@main.group()
+def cache():
+    """Inspect or prune the cache of synthesized sentences."""
+
+
+def _cache_option(command):
+    return click.option("--cache-dir", type=click.Path(path_type=Path),
+                        help="The cache to use (default: ~/.cache/audioguide).")(command)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB"
+
+
+@cache.command("info")
+@_cache_option
+@friendly_errors
+def cache_info(cache_dir):
+    """Show where the cache is and how big it is."""
+    store = SegmentCache(cache_dir)
+    files = list(store.directory.glob("*/*.wav"))
+    click.echo(f"{store.directory}: {len(files)} sentences, {_size(sum(f.stat().st_size for f in files))}")
+
+
+@cache.command("prune")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@_cache_option
+@friendly_errors
+def cache_prune(sources, cache_dir):
+    """Delete cached sentences that none of SOURCES (default: the built-in guide) needs now."""
+    from .build import needed_cache_keys
+
+    store = SegmentCache(cache_dir)
+    keep: set[str] = set()
+    for source in sources or (None,):
+        keep |= needed_cache_keys(load_guide(source), store)
+    before = store.size_bytes()
+    files, freed = store.prune(keep)
+    click.echo(f"Removed {files} sentences ({_size(freed)}); the cache now holds "
+               f"{_size(before - freed)} in {store.directory}")
 
 
 if __name__ == "__main__":

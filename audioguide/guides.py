@@ -111,8 +111,14 @@ def load_guide(path: Path | None = None) -> Guide:
 
 
 def with_overrides(guide: Guide, *, lexicon_path: Path | None = None, **voice) -> Guide:
-    """The guide with command-line choices (voice, rate, volume, engine, lexicon) applied."""
+    """The guide with command-line choices (voice, rate, volume, engine, lexicon) applied.
+
+    A new engine without a new voice gets that engine's default voice: the
+    guide's voice id belongs to the guide's engine.
+    """
     chosen = {key: value for key, value in voice.items() if value is not None}
+    if chosen.get("engine", guide.voice.engine) != guide.voice.engine and "voice" not in chosen:
+        chosen["voice"] = None
     if chosen:
         guide = replace(guide, voice=replace(guide.voice, **chosen))
     if lexicon_path:

@@ -50,8 +50,8 @@ def _synthesize_one(text: str, target: str) -> str:
     return target
 
 
-def _call(function, settings):
-    return function(settings)
+def _call(function, args):
+    return function(*args)
 
 
 def worker_count(jobs: int) -> int:
@@ -87,8 +87,16 @@ def synthesize_all(
     return len(jobs)
 
 
-def run_in_worker(function: Callable, settings: VoiceSettings):
-    """Run ``function(settings)`` in a fresh spawned process with an engine-ready environment."""
+def run_in_worker(function: Callable, *args):
+    """Run ``function(*args)`` in a fresh spawned process and return its result.
+
+    For anything that starts espeak-ng (listing voices, phonemes): espeak
+    can be initialised only once per process, and this process stays clean.
+    ``function`` must be a module-level function and ``args`` picklable.
+    """
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=context) as pool:
-        return pool.submit(_call, function, settings).result()
+    try:
+        with ProcessPoolExecutor(1, mp_context=context) as pool:
+            return pool.submit(_call, function, args).result()
+    except BrokenProcessPool as error:
+        raise SpeechError(f"a speech worker stopped unexpectedly ({error})") from None
