@@ -1,9 +1,9 @@
-"""Fixtures for the web tests: the app, a real waitress server, one Chromium."""
+"""Fixtures for the web tests: the app over the real dystonia build (``built_guide``
+from tests/conftest.py), a real waitress server, one Chromium."""
 
 from __future__ import annotations
 
 import json
-import os
 import threading
 from pathlib import Path
 
@@ -12,7 +12,6 @@ import pytest
 from audioguide.web import create_app
 from audioguide.web.server import make_server
 
-from .guide_fixture import make_fixture_guide
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -26,26 +25,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-# ---------------------------------------------------------------------------
-# TEMPORARY FALLBACK, to be deleted by the lead: tests/conftest.py will
-# provide the session fixture `built_guide` (the real dystonia build). Until
-# it does, this one builds a small sine-tone guide with the same shape, or
-# uses the build dir named by AUDIOGUIDE_WEB_GUIDE (e.g. /tmp/ag-real/dystonia).
-def _lead_provides_built_guide() -> bool:
-    parent = Path(__file__).resolve().parents[1] / "conftest.py"
-    return parent.is_file() and "def built_guide" in parent.read_text(encoding="utf-8")
-
-
-if not _lead_provides_built_guide():
-
-    @pytest.fixture(scope="session")
-    def built_guide(tmp_path_factory) -> Path:
-        chosen = os.environ.get("AUDIOGUIDE_WEB_GUIDE")
-        if chosen:
-            return Path(chosen)
-        return make_fixture_guide(tmp_path_factory.mktemp("fixture-guide"))
-# END OF TEMPORARY FALLBACK
-# ---------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
