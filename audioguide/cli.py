@@ -21,9 +21,14 @@ from .manifest import ManifestError
 from .mastering import MasteringError
 from .speech import SegmentCache, SpeechError
 from .speech.base import ENGINES
+from .web.export import ExportError
+
+class ServeError(RuntimeError):
+    """The server cannot start (the port is taken, the address is not ours)."""
+
 
 KNOWN_ERRORS = (SourceError, GuideError, LexiconError, SpeechError, MasteringError, ManifestError,
-                BuildLocked)
+                BuildLocked, ServeError, ExportError)
 DEFAULT_BUILD_ROOT = Path("build")
 
 
@@ -135,6 +140,67 @@ def run_build(guide, output, cache_dir, jobs, quiet):
         return build_guide(guide, output, cache=SegmentCache(cache_dir), workers=jobs, progress=progress)
     finally:
         bar.close()
+
+
+def built_or_builtin(build_dir: Path | None, quiet: bool = False) -> Path:
+    """``build_dir`` as given, or the built-in guide's, built (or brought up to date) first."""
+    if build_dir is not None:
+        return build_dir
+    return run_build(load_guide(), None, None, None, quiet).build_dir
+
+
+ALL_INTERFACES = ("0.0.0.0", "::", "")
+
+
+@main.command()
+@click.argument("build_dir", required=False, type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 lets other machines connect.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port).")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Requests served at once.")
+@friendly_errors
+def serve(build_dir, host, port, threads):
+    """Serve a built guide's player (default: build and serve the built-in guide)."""
+    from .web import create_app
+    from .web.server import make_server
+
+    app = create_app(built_or_builtin(build_dir))
+    try:
+        server = make_server(app, host, port, threads=threads)
+    except OSError as error:
+        raise ServeError(f"{host}:{port}: cannot listen here ({error.strerror or error}); "
+                         "choose another with --port") from None
+    if host in ALL_INTERFACES:
+        click.echo(f"audioguide: warning: listening on all interfaces ({host or '*'}): "
+                   "anyone on your network can open the player", err=True)
+    shown = f"[{host}]" if ":" in host else ("127.0.0.1" if host in ALL_INTERFACES else host)
+    manifest = app.extensions["audioguide"].manifest
+    click.echo(f"Serving the {manifest.title} audio guide at "
+               f"http://{shown}:{server.effective_port}/ (press Ctrl+C to stop)")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+
+
+@main.command()
+@click.argument("build_dir", required=False, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
+              help="Folder to write the static site into (replaced whole if it is an earlier export).")
+@click.option("--base-url", default="http://127.0.0.1:8000/", show_default=True,
+              help="The address the site will be served from; the podcast feed needs it.")
+@friendly_errors
+def export(build_dir, output, base_url):
+    """Write the player as a static site for any static file server or CDN."""
+    from .web.export import export_site
+
+    result = export_site(built_or_builtin(build_dir), output, base_url)
+    click.echo(f"Exported {result.pages} pages and {result.files} files "
+               f"({result.bytes / 1_000_000:.1f} MB) to {result.site_dir} for {result.base_url}")
 
 
 @main.command()

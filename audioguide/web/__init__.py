@@ -39,11 +39,13 @@ def create_app(build_dir: str | Path, *, config: Mapping[str, Any] | None = None
         Path(build_dir), static_dir=app.config["AUDIOGUIDE_STATIC_DIR"]
     )
 
-    from . import assets, errors, media, pages, security
+    from . import assets, errors, feed, media, offline, pages, security
 
     app.register_blueprint(security.bp)
     app.register_blueprint(errors.bp)
     app.register_blueprint(assets.bp)
     app.register_blueprint(media.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(feed.bp)
+    app.register_blueprint(offline.bp)
     return app

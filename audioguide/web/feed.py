@@ -11,7 +11,10 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from email.utils import format_datetime
 
+from flask import Blueprint, Response, abort, request
+
 from ..manifest import FileRef, Manifest
+from .site import current_site
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -84,3 +87,22 @@ def podcast_feed(manifest: Manifest, base_url: str) -> str:
             _add(item, f"{{{PODCAST}}}chapters", url=url(chapters), type="application/json+chapters")
     ET.indent(rss)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"
+
+
+# The route ---------------------------------------------------------------------
+
+bp = Blueprint("feed", __name__)
+
+
+def feed_base_url(slug: str) -> str:
+    """The guide's absolute URL as this request reached it, ending in '/'."""
+    return f"{request.url_root}guides/{slug}/"
+
+
+@bp.route("/guides/<slug>/feed.xml")
+def feed(slug: str):
+    manifest = current_site().manifest
+    if slug != manifest.slug:
+        abort(404)
+    body = podcast_feed(manifest, feed_base_url(slug))
+    return Response(body, content_type="application/rss+xml; charset=utf-8")

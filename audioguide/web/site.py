@@ -11,7 +11,7 @@ from flask import current_app
 import audioguide
 from audioguide.manifest import ChapterEntry, FileRef, Manifest, ManifestError, load_manifest
 
-STATIC_FILES = ("player.css", "player.js")
+STATIC_FILES = ("player.css", "player.js", "offline.js")
 
 
 def find_static_dir() -> Path:

@@ -1,0 +1,129 @@
+"""Write the player as a static site that any static file server or CDN can host.
+
+The pages are the ones ``serve`` renders (requested through the app itself,
+so there is one source of truth), written as ``index.html`` files under the
+same paths; media, assets, the feed and the service worker are copied next
+to them. ``base_url`` is where the site will live: the feed needs absolute
+addresses, and a path in it (``https://host/health/``) prefixes every link.
+
+The site is written into a temporary folder and renamed into place, so an
+interrupted export never leaves half a site, and an earlier export is
+replaced whole. A folder that is not an earlier export is never replaced.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import create_app
+from .site import STATIC_FILES
+
+MARKER = ".audioguide-export"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
+
+
+class ExportError(ValueError):
+    """The export cannot be written; the message names the folder or option."""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    site_dir: Path
+    pages: int
+    files: int
+    bytes: int
+    base_url: str
+
+
+def _check_base_url(base_url: str) -> str:
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ExportError(f"--base-url {base_url!r}: give an absolute http(s) address, like https://example.org/guides/")
+    return base_url if base_url.endswith("/") else base_url + "/"
+
+
+def _redirect_page(title: str, language: str, target: str) -> str:
+    title, target = html.escape(title), html.escape(target)
+    return (
+        f'<!doctype html>\n<html lang="{html.escape(language)}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta http-equiv="refresh" content="0; url={target}">\n<title>{title} audio guide</title>\n'
+        f'</head>\n<body>\n<main>\n<p><a href="{target}">Open the {title} audio guide</a></p>\n'
+        f'</main>\n</body>\n</html>\n'
+    )
+
+
+def export_site(build_dir: Path, site_dir: Path, base_url: str = DEFAULT_BASE_URL) -> ExportResult:
+    """Export the guide built in ``build_dir`` as a static site in ``site_dir``."""
+    base_url = _check_base_url(base_url)
+    site_dir = Path(site_dir)
+    if site_dir.exists() and not (site_dir / MARKER).exists() and any(site_dir.iterdir()):
+        raise ExportError(f"{site_dir}: folder is not empty and not an earlier export; choose another -o")
+    app = create_app(build_dir)
+    site = app.extensions["audioguide"]
+    manifest = site.manifest
+    client = app.test_client()
+    prefix = urlsplit(base_url).path.rstrip("/")
+    root = base_url[: len(base_url) - len(urlsplit(base_url).path)] + prefix
+
+    def page(path: str) -> bytes:
+        response = client.get(path, base_url=root)
+        if response.status_code != 200:
+            raise ExportError(f"{path}: the player answered {response.status_code}")
+        return response.get_data()
+
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = site_dir.with_name(f".{site_dir.name}.export-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    written: list[Path] = []
+
+    def write(relative: str, data: bytes) -> None:
+        target = staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written.append(target)
+
+    def copy(relative: str, source: Path) -> None:
+        target = staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)  # builds replace files by renaming, so a link stays whole
+        except OSError:
+            shutil.copy2(source, target)
+        written.append(target)
+
+    try:
+        guide = f"guides/{manifest.slug}"
+        write("index.html", _redirect_page(manifest.title, manifest.language,
+                                           f"{prefix}/{guide}/").encode())
+        write(f"{guide}/index.html", page(f"/{guide}/"))
+        for chapter in manifest.chapters:
+            write(f"{guide}/{chapter.file_stem}/index.html", page(f"/{guide}/{chapter.file_stem}/"))
+        write(f"{guide}/feed.xml", page(f"/{guide}/feed.xml"))
+        write(f"{guide}/manifest.webmanifest", page(f"/{guide}/manifest.webmanifest"))
+        write("404.html", client.get("/no-such-page", base_url=root).get_data())
+        write("sw.js", page("/sw.js"))
+        for name in STATIC_FILES:
+            copy(f"static/{name}", site.static_dir / name)
+        for relative, ref in manifest.files().items():
+            copy(f"{guide}/media/{relative}", site.build_dir / ref.path)
+        write(MARKER, f"{manifest.slug}\n".encode())
+        if site_dir.exists():
+            retired = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
+            os.replace(site_dir, retired)
+            os.replace(staging, site_dir)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.replace(staging, site_dir)
+    except OSError as error:
+        raise ExportError(f"{site_dir}: cannot write the site here ({error.strerror or error})") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    pages = 2 + len(manifest.chapters)
+    total = sum(path.stat().st_size for path in site_dir.rglob("*") if path.is_file())
+    return ExportResult(site_dir, pages, len(written), total, base_url)

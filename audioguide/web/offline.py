@@ -1,0 +1,46 @@
+"""Offline listening: the service worker and the web app manifest.
+
+The worker is served from the site root so its scope covers every guide
+page; it answers only for what the listener chose to save (see
+``static/sw.js``). The manifest lets a phone add the guide to its home
+screen, opening on the guide's first chapter.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, send_from_directory, url_for
+
+from .site import current_site
+
+bp = Blueprint("offline", __name__)
+
+#: Colours of the low-glare dark theme, so an installed guide opens without a flash.
+BACKGROUND = "#121212"
+
+
+@bp.route("/sw.js")
+def service_worker():
+    response = send_from_directory(current_site().static_dir, "sw.js", max_age=None)
+    # A browser checks the worker for updates itself; never let a cache pin an old one.
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/guides/<slug>/manifest.webmanifest")
+def web_manifest(slug: str):
+    manifest = current_site().manifest
+    if slug != manifest.slug:
+        abort(404)
+    start = url_for("pages.guide", slug=slug)
+    response = jsonify({
+        "name": f"{manifest.title} audio guide",
+        "short_name": manifest.title[:12],
+        "lang": manifest.language,
+        "start_url": start,
+        "scope": start,
+        "display": "standalone",
+        "background_color": BACKGROUND,
+        "theme_color": BACKGROUND,
+    })
+    response.content_type = "application/manifest+json"
+    return response

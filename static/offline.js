@@ -1,0 +1,80 @@
+/* "Save for offline": puts the current chapter's page, audio, captions and the
+   player's own files into the cache the service worker (sw.js) answers from.
+   Without service workers (or over plain http on a remote host) the button
+   stays hidden and nothing else changes. */
+(function () {
+  "use strict";
+
+  var CACHE = "audioguide-offline-v1";
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var button = document.getElementById("btn-offline");
+    var audio = document.getElementById("audio");
+    if (!button || !audio || !("serviceWorker" in navigator) || !window.caches || !window.isSecureContext) return;
+    var label = button.querySelector(".label"), announcer = document.getElementById("announcer");
+    var busy = false;
+
+    navigator.serviceWorker.register(button.dataset.worker, {scope: button.dataset.scope}).catch(function () {
+      button.hidden = true;
+    });
+    button.hidden = false;
+
+    function absolute(url) { return new URL(url, location.href).href; }
+    function page() { return location.href.split("#")[0]; }
+
+    /* Everything one chapter needs to play and show its transcript with no network. */
+    function chapterFiles() {
+      var urls = [page(), absolute(audio.getAttribute("src"))];
+      audio.querySelectorAll("track[src]").forEach(function (t) { urls.push(absolute(t.getAttribute("src"))); });
+      document.querySelectorAll("link[rel=stylesheet][href], script[src]").forEach(function (el) {
+        urls.push(absolute(el.getAttribute("href") || el.getAttribute("src")));
+      });
+      return urls.filter(function (url, i) { return urls.indexOf(url) === i; });
+    }
+
+    function say(text) {
+      if (!announcer) return;
+      announcer.textContent = "";
+      setTimeout(function () { announcer.textContent = text; }, 150);
+    }
+
+    function show(saved) {
+      button.dataset.saved = saved ? "true" : "false";
+      label.textContent = saved ? "Saved offline: remove" : "Save for offline";
+    }
+
+    function refresh() {
+      caches.open(CACHE)
+        .then(function (cache) { return cache.match(absolute(audio.getAttribute("src"))); })
+        .then(function (found) { show(!!found); })
+        .catch(function () { show(false); });
+    }
+
+    button.addEventListener("click", function () {
+      if (busy) return;
+      busy = true;
+      var saved = button.dataset.saved === "true", title = document.getElementById("chapter-title");
+      var name = title ? title.textContent : "This chapter";
+      label.textContent = saved ? "Removing…" : "Saving…";
+      caches.open(CACHE).then(function (cache) {
+        if (saved) {
+          return Promise.all([page(), absolute(audio.getAttribute("src"))].map(function (url) {
+            return cache.delete(url);
+          })).then(function () { say(name + " removed from this device"); });
+        }
+        return cache.addAll(chapterFiles()).then(function () {
+          say(name + " is saved: it plays without a connection");
+        });
+      }).catch(function () {
+        say("Could not save " + name + " for offline listening");
+      }).then(function () {
+        busy = false;
+        refresh();
+      });
+    });
+
+    /* The player swaps chapters in place: check the new one's state. */
+    audio.addEventListener("loadstart", refresh);
+    refresh();
+  });
+})();

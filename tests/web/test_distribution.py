@@ -1,0 +1,216 @@
+"""Getting the guide out: the podcast feed route, the static export served by a
+plain file server, and chapters saved for offline listening."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import urlopen
+
+import feedparser
+import pytest
+from click.testing import CliRunner
+
+from audioguide.cli import main as cli
+from audioguide.web import create_app
+from audioguide.web.export import ExportError, export_site
+from audioguide.web.server import make_server
+
+from .test_browser import AXE_OPTIONS, current_time
+
+
+# --- feed ----------------------------------------------------------------------
+
+
+def test_feed_route_parses_cleanly_and_every_enclosure_answers_200(client, manifest):
+    response = client.get(f"/guides/{manifest.slug}/feed.xml")
+    assert response.status_code == 200
+    assert response.content_type == "application/rss+xml; charset=utf-8"
+    feed = feedparser.parse(response.data)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.feed.title == manifest.title
+    enclosures = [link for entry in feed.entries for link in entry.links if link.rel == "enclosure"]
+    assert len(enclosures) == len(manifest.chapters) + 1  # the chapters, then the whole guide
+    for enclosure in enclosures:
+        url = urlsplit(enclosure.href)
+        assert url.scheme == "http" and url.netloc == "localhost", enclosure.href  # absolute
+        answer = client.get(url.path, query_string=url.query)
+        assert answer.status_code == 200, enclosure.href
+        assert int(enclosure.length) == len(answer.data)
+        assert enclosure.type == "audio/mpeg"
+
+
+def test_page_links_the_feed_and_the_web_app_manifest(client, manifest):
+    page = client.get(f"/guides/{manifest.slug}/").get_data(as_text=True)
+    assert f'href="/guides/{manifest.slug}/feed.xml"' in page
+    assert f'rel="manifest" href="/guides/{manifest.slug}/manifest.webmanifest"' in page
+    web_manifest = client.get(f"/guides/{manifest.slug}/manifest.webmanifest")
+    assert web_manifest.content_type == "application/manifest+json"
+    assert web_manifest.json["start_url"] == f"/guides/{manifest.slug}/"
+    assert client.get("/guides/other/feed.xml").status_code == 404
+
+
+# --- static export ---------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def exported_site(built_guide, tmp_path_factory):
+    """The export served by Python's plain file server: no audioguide code answers."""
+    port = _free_port()
+    site = tmp_path_factory.mktemp("export") / "site"
+    base = f"http://127.0.0.1:{port}/"
+    result = CliRunner().invoke(cli, ["export", str(built_guide), "-o", str(site), "--base-url", base])
+    assert result.exit_code == 0, result.output
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        try:
+            urlopen(base, timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield base, site
+    server.terminate()
+    server.wait(timeout=5)
+
+
+def test_export_has_every_page_medium_and_a_feed_with_the_base_url(exported_site, manifest):
+    base, site = exported_site
+    guide = site / "guides" / manifest.slug
+    for chapter in manifest.chapters:
+        assert (guide / chapter.file_stem / "index.html").is_file()
+    for relative, ref in manifest.files().items():
+        assert (guide / "media" / relative).stat().st_size == ref.bytes
+    feed = feedparser.parse((guide / "feed.xml").read_bytes())
+    assert not feed.bozo
+    for entry in feed.entries:
+        for link in entry.links:
+            if link.rel == "enclosure":
+                assert link.href.startswith(f"{base}guides/{manifest.slug}/media/")
+                with urlopen(link.href) as answer:  # the plain file server has it
+                    assert answer.status == 200
+
+
+def test_exported_site_passes_axe_and_plays_from_the_keyboard(browser, exported_site, manifest):
+    from axe_playwright_python.sync_playwright import Axe
+
+    base, _ = exported_site
+    context = browser.new_context(base_url=base, viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(base)  # the root page sends the listener on to the guide
+        page.wait_for_url(f"**/guides/{manifest.slug}/")
+        page.wait_for_function("() => !document.getElementById('controls').hidden")
+        assert Axe().run(page, options=AXE_OPTIONS).violations_count == 0
+        page.keyboard.press("k")
+        page.wait_for_function("() => document.getElementById('audio').currentTime > 0.5", timeout=10_000)
+        page.keyboard.press("n")
+        page.wait_for_function(
+            f"() => location.pathname.endsWith('/{manifest.chapters[1].file_stem}/')", timeout=10_000)
+    finally:
+        context.close()
+
+
+def test_export_replaces_only_an_earlier_export(built_guide, tmp_path):
+    precious = tmp_path / "notes"
+    precious.mkdir()
+    (precious / "mine.txt").write_text("keep me")
+    with pytest.raises(ExportError, match="not empty and not an earlier export"):
+        export_site(built_guide, precious)
+    assert (precious / "mine.txt").read_text() == "keep me"
+    first = export_site(built_guide, tmp_path / "site")
+    again = export_site(built_guide, tmp_path / "site", "https://example.org/health/")
+    assert again.files == first.files
+    page = (tmp_path / "site" / "guides" / "dystonia" / "index.html").read_text()
+    assert 'href="/health/static/player.css' in page  # a base path prefixes every link
+    assert not list(tmp_path.glob(".site.*"))  # no staging folder left behind
+    with pytest.raises(ExportError, match="absolute http"):
+        export_site(built_guide, tmp_path / "site", "example.org")
+
+
+# --- offline listening --------------------------------------------------------------
+
+
+@pytest.fixture()
+def own_server(built_guide):
+    """A server this test alone uses, so it can really go away."""
+    server = make_server(create_app(built_guide), port=0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield server
+    try:
+        server.close()
+    except OSError:
+        pass  # the test closed it already
+    thread.join(timeout=5)
+
+
+def test_a_saved_chapter_plays_and_seeks_with_the_network_gone(browser, own_server, manifest):
+    base = f"http://127.0.0.1:{own_server.effective_port}"
+    chapter = manifest.chapters[1]
+    context = browser.new_context(base_url=base)
+    try:
+        page = context.new_page()
+        page.goto(f"/guides/{manifest.slug}/{chapter.file_stem}/")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
+        save = page.locator("#btn-offline")
+        assert save.is_visible()
+        save.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.getElementById('btn-offline').dataset.saved === 'true'",
+                               timeout=10_000)
+        assert save.inner_text() == "Saved offline: remove"
+
+        own_server.close()  # the server is really gone, and the browser is told so too
+        context.set_offline(True)
+        page.reload()
+        page.wait_for_function("() => !document.getElementById('controls').hidden")
+        assert page.locator("#chapter-title").inner_text() == chapter.title
+        page.keyboard.press("k")
+        page.wait_for_function("() => document.getElementById('audio').currentTime > 0.5", timeout=10_000)
+        # Seeking needs byte ranges, which the service worker cuts from the saved file.
+        middle = chapter.duration_ms / 2000
+        page.evaluate(f"document.getElementById('audio').currentTime = {middle}")
+        page.wait_for_function(f"() => document.getElementById('audio').currentTime > {middle + 0.5}",
+                               timeout=10_000)
+        assert abs(current_time(page) - middle) < 10
+        # What a media element asks for, answered from the saved copy alone.
+        answers = page.evaluate("""async () => {
+          const src = document.getElementById('audio').src, out = [];
+          for (const range of ['bytes=100-199', 'bytes=-50', 'bytes=999999999-']) {
+            const r = await fetch(src, {headers: {Range: range}});
+            out.push([r.status, r.headers.get('Content-Range'), (await r.arrayBuffer()).byteLength]);
+          }
+          return out;
+        }""")
+        size = chapter.audio.bytes
+        assert answers == [[206, f"bytes 100-199/{size}", 100], [206, f"bytes {size - 50}-{size - 1}/{size}", 50],
+                           [416, f"bytes */{size}", 0]]
+    finally:
+        context.close()
+
+
+def test_unsaved_chapters_are_not_served_from_the_cache(browser, server_url, manifest):
+    context = browser.new_context(base_url=server_url)
+    try:
+        page = context.new_page()
+        page.goto(f"/guides/{manifest.slug}/")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
+        assert page.locator("#btn-offline").get_attribute("data-saved") == "false"
+        cached = page.evaluate("caches.open('audioguide-offline-v1').then(c => c.keys()).then(k => k.length)")
+        assert cached == 0
+    finally:
+        context.close()
