@@ -162,7 +162,10 @@ ALL_INTERFACES = ("0.0.0.0", "::", "")
               help="Requests served at once.")
 @friendly_errors
 def serve(build_dir, host, port, threads):
-    """Serve a built guide's player (default: build and serve the built-in guide)."""
+    """Serve a built guide's player with waitress.
+
+    With no BUILD_DIR, the built-in guide (built first if needed).
+    """
     from .web import create_app
     from .web.server import make_server
 
@@ -195,7 +198,10 @@ def serve(build_dir, host, port, threads):
               help="The address the site will be served from; the podcast feed needs it.")
 @friendly_errors
 def export(build_dir, output, base_url):
-    """Write the player as a static site for any static file server or CDN."""
+    """Write the player as a static site for any static file server or CDN.
+
+    With no BUILD_DIR, the built-in guide (built first if needed).
+    """
     from .web.export import export_site
 
     result = export_site(built_or_builtin(build_dir), output, base_url)
