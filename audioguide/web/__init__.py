@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask
 
-from .site import Site, find_static_dir
+from .site import LiveSite, find_static_dir
 
 __all__ = ["create_app", "find_static_dir"]
 
@@ -35,7 +35,7 @@ def create_app(build_dir: str | Path, *, config: Mapping[str, Any] | None = None
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    app.extensions["audioguide"] = Site.load(
+    app.extensions["audioguide"] = LiveSite(
         Path(build_dir), static_dir=app.config["AUDIOGUIDE_STATIC_DIR"]
     )
 

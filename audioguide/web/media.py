@@ -12,11 +12,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, request
 
 from audioguide.manifest import FileRef
 
-from .site import current_site
+from .site import OpenFile, current_site
 
 bp = Blueprint("media", __name__)
 
@@ -38,17 +38,14 @@ def media_version(ref: FileRef) -> str:
 def media(slug: str, path: str):
     site = current_site()
     ref = site.files.get(path)
-    if slug != site.manifest.slug or ref is None:
+    opened = site.opened.get(path)
+    if slug != site.manifest.slug or ref is None or opened is None:
         abort(404)
-    file_path = (site.build_dir / ref.path).resolve()
-    if site.build_dir not in file_path.parents or not file_path.is_file():
-        current_app.logger.warning("listed file missing: %s", file_path)
-        abort(404)
-    return _respond(ref, file_path)
+    return _respond(ref, opened)
 
 
-def _respond(ref: FileRef, file_path: Path) -> Response:
-    size = file_path.stat().st_size
+def _respond(ref: FileRef, opened: OpenFile) -> Response:
+    size = opened.size
     etag = f'"{ref.sha256}"'
     headers = {
         "ETag": etag,
@@ -73,7 +70,7 @@ def _respond(ref: FileRef, file_path: Path) -> Response:
     start, end = span if span else (0, size - 1)
     length = end - start + 1 if size else 0
     response = Response(
-        _read(file_path, start, length) if request.method == "GET" else b"",
+        _read(opened, start, length) if request.method == "GET" else b"",
         status=206 if span else 200,
         headers=headers,
         mimetype=None,
@@ -138,12 +135,12 @@ def _requested_span(size: int, sha256: str):
     return spans[0]
 
 
-def _read(path: Path, start: int, length: int) -> Iterator[bytes]:
-    with path.open("rb") as handle:
-        handle.seek(start)
-        while length > 0:
-            chunk = handle.read(min(CHUNK, length))
-            if not chunk:
-                break
-            length -= len(chunk)
-            yield chunk
+def _read(opened: OpenFile, start: int, length: int) -> Iterator[bytes]:
+    """The bytes of the snapshot's open file: a rebuild cannot change them mid-response."""
+    while length > 0:
+        chunk = opened.read(start, min(CHUNK, length))
+        if not chunk:
+            break
+        start += len(chunk)
+        length -= len(chunk)
+        yield chunk

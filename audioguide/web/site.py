@@ -1,17 +1,30 @@
-"""What the app knows about the guide it serves, loaded once per app."""
+"""What the app knows about the guide it serves: a snapshot of one build.
+
+A snapshot is the manifest plus every file it lists, opened once and checked
+against the manifest's size and sha256. Responses read from those open
+files, so a rebuild that renames new files into place underneath a running
+server never mixes versions: requests keep getting the old, whole files
+until the new manifest appears (the build writes it last), and then the
+next request loads a new snapshot and gets the new ones.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, g
 
 import audioguide
-from audioguide.manifest import ChapterEntry, FileRef, Manifest, ManifestError, load_manifest
+from audioguide.manifest import MANIFEST_NAME, ChapterEntry, FileRef, Manifest, ManifestError, load_manifest
 
 STATIC_FILES = ("player.css", "player.js", "offline.js")
+
+log = logging.getLogger(__name__)
 
 
 def find_static_dir() -> Path:
@@ -35,16 +48,52 @@ def file_version(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:12]
 
 
+class OpenFile:
+    """A file held open for as long as a snapshot or a response uses it."""
+
+    def __init__(self, path: Path):
+        self.fd = os.open(path, os.O_RDONLY)
+        self.size = os.fstat(self.fd).st_size
+
+    def read(self, offset: int, length: int) -> bytes:
+        return os.pread(self.fd, length, offset)
+
+    def sha256(self) -> str:
+        digest, offset = hashlib.sha256(), 0
+        while chunk := self.read(offset, 1 << 20):
+            digest.update(chunk)
+            offset += len(chunk)
+        return digest.hexdigest()
+
+    def __del__(self):
+        fd, self.fd = getattr(self, "fd", -1), -1
+        if fd >= 0:
+            os.close(fd)
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    """Changes whenever the build renames a new manifest into place."""
+    info = os.stat(path)
+    return info.st_ino, info.st_mtime_ns, info.st_size
+
+
 @dataclass(frozen=True)
 class Site:
     build_dir: Path
     manifest: Manifest
     files: dict[str, FileRef]  # the only servable media, by relative path
+    opened: dict[str, OpenFile]  # those whose bytes match the manifest
     static_dir: Path
     static_versions: dict[str, str]
+    stamp: tuple[int, int, int]
 
     @classmethod
     def load(cls, build_dir: Path, *, static_dir: str | Path | None = None) -> "Site":
+        build_dir = Path(build_dir).resolve()
+        try:
+            stamp = _stamp(build_dir / MANIFEST_NAME)
+        except OSError:
+            stamp = (0, 0, 0)  # load_manifest below says what is wrong
         manifest = load_manifest(build_dir)
         files = manifest.files()
         unsafe = [path for path in files if not is_safe_relative(path)]
@@ -54,7 +103,7 @@ class Site:
             raise ManifestError(f"{build_dir}: manifest has no chapters")
         static = Path(static_dir) if static_dir else find_static_dir()
         versions = {name: file_version((static / name).read_bytes()) for name in STATIC_FILES}
-        return cls(build_dir.resolve(), manifest, files, static, versions)
+        return cls(build_dir, manifest, files, _open_listed(build_dir, files), static, versions, stamp)
 
     def chapter_by_stem(self, stem: str) -> ChapterEntry | None:
         for chapter in self.manifest.chapters:
@@ -63,5 +112,69 @@ class Site:
         return None
 
 
+def _open_listed(build_dir: Path, files: dict[str, FileRef]) -> dict[str, OpenFile]:
+    """Open every listed file whose bytes are the ones the manifest describes.
+
+    A missing or different file is left out (it answers 404) and logged:
+    serving it would send bytes the manifest, the ETag and the page do not
+    describe.
+    """
+    opened = {}
+    for relative, ref in files.items():
+        path = build_dir / relative
+        try:
+            if not path.resolve().is_relative_to(build_dir) or not path.is_file():
+                raise FileNotFoundError(relative)
+            handle = OpenFile(path)
+        except OSError:
+            log.warning("%s: listed in the manifest but missing", path)
+            continue
+        if handle.size != ref.bytes or handle.sha256() != ref.sha256:
+            log.warning("%s: does not match the manifest; not served", path)
+            continue
+        opened[relative] = handle
+    return opened
+
+
+class LiveSite:
+    """The current snapshot of a build directory, renewed when its manifest changes.
+
+    Checking costs one ``stat`` per request. One thread loads a new snapshot
+    while the others go on with the old one; a manifest that fails to load
+    (say, a newer schema) leaves the old snapshot in place.
+    """
+
+    def __init__(self, build_dir: Path, *, static_dir: str | Path | None = None):
+        self._build_dir = Path(build_dir)
+        self._static_dir = static_dir
+        self._site = Site.load(self._build_dir, static_dir=static_dir)
+        self._loading = threading.Lock()
+        self._failed: tuple[int, int, int] | None = None
+
+    def current(self) -> Site:
+        site = self._site
+        try:
+            stamp = _stamp(site.build_dir / MANIFEST_NAME)
+        except OSError:
+            return site
+        if stamp not in (site.stamp, self._failed) and self._loading.acquire(blocking=False):
+            try:
+                if self._site.stamp != stamp:
+                    self._site = Site.load(self._build_dir, static_dir=self._static_dir)
+            except ManifestError as error:
+                self._failed = stamp  # tried once; the next build gets a new stamp
+                log.warning("kept the previous build: %s", error)
+            finally:
+                self._loading.release()
+        return self._site
+
+    # The snapshot's fields, for callers outside a request (tests, the export).
+    def __getattr__(self, name: str):
+        return getattr(self._site, name)
+
+
 def current_site() -> Site:
-    return current_app.extensions["audioguide"]
+    """The snapshot this request uses from start to end, even if a rebuild lands meanwhile."""
+    if "audioguide_site" not in g:
+        g.audioguide_site = current_app.extensions["audioguide"].current()
+    return g.audioguide_site
