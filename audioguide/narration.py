@@ -261,12 +261,20 @@ def _asides(text: str) -> str:
     return re.sub(r",\s*,", ",", text).strip(" ,")
 
 
+def _markup(text: str) -> str:
+    """Comparisons as words; brackets, markup and other signs an engine would
+    spell out ("less than script greater than") become plain pauses."""
+    text = re.sub(rf"<\s*(?={NUMBER})", " less than ", text)
+    text = re.sub(rf">\s*(?={NUMBER})", " more than ", text)
+    return re.sub(r"[\[\]<>{}\\|`*_#~^]+", " ", text)
+
+
 def speakable(written: str, lexicon: Lexicon, engine: str) -> str:
     """The text the engine is given for a written sentence."""
     text = written.replace("●", "").replace("•", "")
-    for rule in (_asides, _abbreviations, _times, _ordinals, _ranges, _units, _symbols, _numbers):
+    for rule in (_asides, _abbreviations, _times, _ordinals, _ranges, _units, _symbols, _markup, _numbers):
         text = rule(text)
-    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s+", " ", text)).strip()
     return lexicon.respell(text, engine)
 
 
