@@ -111,14 +111,14 @@ def index():
     return redirect(url_for("pages.guide", slug=current_site().manifest.slug))
 
 
-@bp.route("/guides/<slug>/")
+@bp.route("/guides/<slug>/", strict_slashes=False)
 def guide(slug: str):
     """The guide's front page is its first chapter."""
     manifest = _manifest_or_404(slug)
     return _render(manifest.chapters[0])
 
 
-@bp.route("/guides/<slug>/<stem>/")
+@bp.route("/guides/<slug>/<stem>/", strict_slashes=False)
 def chapter(slug: str, stem: str):
     _manifest_or_404(slug)
     entry = current_site().chapter_by_stem(stem)
