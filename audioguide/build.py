@@ -62,7 +62,7 @@ class Progress:
 
 
 def script_for(guide: Guide) -> Script:
-    document = parse_file(guide.source)
+    document = parse_file(guide.source, guide.max_source_bytes)
     return narrate(document, guide.lexicon, engine=guide.voice.engine, language=guide.language)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from .build import BuildLocked
-from .content import SourceError
+from .content import DEFAULT_MAX_BYTES, SourceError
 from .guides import GuideError, load_guide, with_overrides
 from .lexicon import LexiconError
 from .manifest import ManifestError
@@ -66,16 +66,19 @@ def guide_options(command):
         click.option("--volume", type=click.FloatRange(0.01, 1.0), help="Engine volume, 0.01 to 1."),
         click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path),
                      help="An extra pronunciation lexicon (TOML) that overrides the guide's."),
+        click.option("--max-source-bytes", type=click.IntRange(1), metavar="BYTES",
+                     help=f"Refuse leaflets larger than this (default {DEFAULT_MAX_BYTES:,}; "
+                          "or max_source_bytes in guide.toml)."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _guide(source, engine, voice, rate, volume, lexicon_path):
+def _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes=None):
     guide = load_guide(source)
-    return with_overrides(guide, lexicon_path=lexicon_path, engine=engine, voice=voice,
-                          rate=rate, volume=volume)
+    return with_overrides(guide, lexicon_path=lexicon_path, max_source_bytes=max_source_bytes,
+                          engine=engine, voice=voice, rate=rate, volume=volume)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -98,9 +101,10 @@ def main():
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @friendly_errors
-def build(source, engine, voice, rate, volume, lexicon_path, output, cache_dir, jobs, quiet, as_json):
+def build(source, engine, voice, rate, volume, lexicon_path, max_source_bytes, output, cache_dir, jobs,
+          quiet, as_json):
     """Build the audio chapters, captions and manifest of a guide."""
-    guide = _guide(source, engine, voice, rate, volume, lexicon_path)
+    guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes)
     result = run_build(guide, output, cache_dir, jobs, quiet)
     manifest = result.manifest
     summary = {
@@ -212,11 +216,11 @@ def export(build_dir, output, base_url):
 @main.command()
 @guide_options
 @friendly_errors
-def script(source, engine, voice, rate, volume, lexicon_path):
+def script(source, engine, voice, rate, volume, lexicon_path, max_source_bytes):
     """Print the narration script: written and spoken forms and pauses, for review."""
     from .build import script_for
 
-    guide = _guide(source, engine, voice, rate, volume, lexicon_path)
+    guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes)
     narration = script_for(guide)
     click.echo(f"# {narration.title}")
     for chapter in narration.chapters:
@@ -262,12 +266,16 @@ def lexicon_check(source, engine, voice, lexicon_path):
     for check in review.entries:
         click.echo(f"\n{check.written:<{width}}  spoken as  {check.spoken}")
         click.echo(f"    spoken:  {check.spoken_phonemes}")
-        note = "" if check.changes_sound else "   (same: the respelling changes nothing)"
+        if check.spoken == check.written:
+            note = "   (kept as written: espeak-ng's own pronunciation, reviewed)"
+        else:
+            note = "" if check.changes_sound else "   (same: the respelling changes nothing)"
         click.echo(f"    written: {check.written_phonemes}{note}")
     click.echo(f"\n# Words that look medical and espeak-ng does not know (not in the lexicon): "
                f"{len(review.unknown) or 'none'}")
+    width = max((len(word) for word, _ in review.unknown), default=0)
     for word, phonemes in review.unknown:
-        click.echo(f"{word}    {phonemes}")
+        click.echo(f"{word:<{width}}  {phonemes}")
 
 
 @main.command()

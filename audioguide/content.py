@@ -77,6 +77,13 @@ def tidy(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _looks_like_utf16(data: bytes) -> bool:
+    """Text in UTF-16 has a zero in every other byte for Latin script."""
+    sample = data[:4000]
+    even, odd = sample[0::2], sample[1::2]
+    return len(sample) >= 8 and (even.count(0) > 0.9 * len(even) or odd.count(0) > 0.9 * len(odd))
+
+
 def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Read a leaflet as text, refusing what is not text with a clear reason."""
     try:
@@ -87,7 +94,8 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         raise SourceError(f"{path}: is a directory, not a leaflet")
     if size > max_bytes:
         raise SourceError(
-            f"{path}: file is {size:,} bytes, over the limit of {max_bytes:,} bytes"
+            f"{path}: file is {size:,} bytes, over the limit of {max_bytes:,} bytes "
+            "(raise it with --max-source-bytes or max_source_bytes in guide.toml)"
         )
     data = path.read_bytes()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -95,6 +103,9 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     else:
         encoding = "utf-8-sig"
     if b"\x00" in data and encoding != "utf-16":
+        if _looks_like_utf16(data):
+            raise SourceError(f"{path}: UTF-16 text without a byte-order mark "
+                              "(save the file as UTF-8 and try again)")
         raise SourceError(f"{path}: binary data, not a text file")
     try:
         text = data.decode(encoding)

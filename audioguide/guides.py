@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
 
-from .content import SourceError, slugify
+from .content import DEFAULT_MAX_BYTES, SourceError, slugify
 from .lexicon import Lexicon, LexiconError, load_lexicon
 from .speech import SpeechError, VoiceSettings
 
@@ -25,7 +25,8 @@ BUILTIN_GUIDE = "dystonia"
 CONFIG_NAME = "guide.toml"
 
 #: Keys allowed in guide.toml, with the type each must have.
-GUIDE_KEYS = {"source": str, "slug": str, "language": str, "author": str, "lexicon": str}
+GUIDE_KEYS = {"source": str, "slug": str, "language": str, "author": str, "lexicon": str,
+              "max_source_bytes": int}
 VOICE_KEYS = {"engine": str, "voice": str, "rate": int, "volume": (int, float)}
 
 
@@ -42,6 +43,8 @@ class Guide:
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     lexicon: Lexicon = field(default_factory=Lexicon)
     lexicon_path: Path | None = None
+    #: Larger leaflets are refused before they are read (a 5,000-word leaflet is ~30 kB).
+    max_source_bytes: int = DEFAULT_MAX_BYTES
 
 
 def builtin_guide_dir() -> Path:
@@ -107,10 +110,13 @@ def load_guide(path: Path | None = None) -> Guide:
         voice=settings,
         lexicon=lexicon,
         lexicon_path=lexicon_path,
+        max_source_bytes=guide.get("max_source_bytes", DEFAULT_MAX_BYTES),
     )
 
 
-def with_overrides(guide: Guide, *, lexicon_path: Path | None = None, **voice) -> Guide:
+def with_overrides(
+    guide: Guide, *, lexicon_path: Path | None = None, max_source_bytes: int | None = None, **voice
+) -> Guide:
     """The guide with command-line choices (voice, rate, volume, engine, lexicon) applied.
 
     A new engine without a new voice gets that engine's default voice: the
@@ -121,6 +127,8 @@ def with_overrides(guide: Guide, *, lexicon_path: Path | None = None, **voice) -
         chosen["voice"] = None
     if chosen:
         guide = replace(guide, voice=replace(guide.voice, **chosen))
+    if max_source_bytes:
+        guide = replace(guide, max_source_bytes=max_source_bytes)
     if lexicon_path:
         guide = replace(guide, lexicon=guide.lexicon.merged(load_lexicon(lexicon_path)),
                         lexicon_path=lexicon_path)

@@ -368,8 +368,9 @@ def narrate_section(
         segments.append(
             Segment("title", guide_title, speakable(guide_title, lexicon, engine) + ".", pauses.after_title)
         )
-    written, spoken = chapter_title(number, section.title)
-    segments.append(Segment("title", written, lexicon.respell(spoken, engine), pauses.after_title))
+    written, _ = chapter_title(number, section.title)
+    _, spoken = chapter_title(number, speakable(section.title, lexicon, engine))
+    segments.append(Segment("title", written, spoken, pauses.after_title))
     for paragraph, block in enumerate(section.blocks, start=1):
         if block.kind == "list":
             if segments[-1].kind == "sentence":

@@ -16,27 +16,6 @@ def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "audioguide", *args], capture_output=True, text=True)
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("missing.txt", None, "missing.txt: no such file or folder"),
-    ("empty.txt", b"", "empty.txt: file is empty"),
-    ("latin1.txt", b"Title\n\nPart\n\nna\xefve text.\n", "latin1.txt:5: not UTF-8 text"),
-    ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00IHDR\x00", "image.txt: binary data, not a text file"),
-    ("flat.txt", b"A title\n\nOne paragraph and no headings at all.\n", "flat.txt: no sections"),
-])
-def test_bad_input_exits_2_with_one_line_naming_the_file(tmp_path, name, content, message):
-    path = tmp_path / name
-    if content is not None:
-        path.write_bytes(content)
-    result = run("build", str(path), "-o", str(tmp_path / "out"))
-    assert result.returncode == 2
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("audioguide: error: ") and message in lines[0]
-    assert "Traceback" not in result.stderr
-    assert not (tmp_path / "out" / "manifest.json").exists()
-
-
 def test_unwritable_output_directory(tmp_path):
     blocker = tmp_path / "file-in-the-way"
     blocker.write_text("x")
