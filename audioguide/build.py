@@ -324,10 +324,16 @@ def _publish_downloads(
 
 
 def _remove_stale_files(build_dir: Path, manifest: Manifest) -> None:
-    """Delete files an earlier build left that the new manifest no longer lists."""
+    """Delete files an earlier build left that the new manifest no longer lists,
+    and the temporary files of a build that was killed before it could rename
+    them (this build holds the lock, so no other build is writing any)."""
     listed = set(manifest.files())
-    for folder in ("audio", "captions", "text", "downloads"):
+    for folder in (".", "audio", "captions", "text", "downloads"):
         for path in (build_dir / folder).glob("*"):
             relative = path.relative_to(build_dir).as_posix()
-            if path.is_file() and relative not in listed and not path.name.startswith("."):
-                path.unlink()
+            if not path.is_file() or path.name == LOCK_NAME or relative == MANIFEST_NAME:
+                continue
+            left_by_a_killed_build = path.name.startswith(".") and path.name.endswith(".tmp")
+            if left_by_a_killed_build or (folder != "." and relative not in listed
+                                          and not path.name.startswith(".")):
+                path.unlink(missing_ok=True)
