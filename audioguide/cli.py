@@ -21,7 +21,7 @@ from .manifest import ManifestError
 from .mastering import MasteringError
 from .speech import SegmentCache, SpeechError
 from .speech.base import ENGINES
-from .web.export import ExportError
+from .web.export import ExportError, check_base_url
 
 class ServeError(RuntimeError):
     """The server cannot start (the port is taken, the address is not ours)."""
@@ -164,8 +164,10 @@ ALL_INTERFACES = ("0.0.0.0", "::", "")
               help="Port to listen on (0: any free port).")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
               help="Requests served at once.")
+@click.option("--base-url", help="The public address (e.g. behind a proxy), for the podcast feed's "
+                                 "links; default: the address each request came to.")
 @friendly_errors
-def serve(build_dir, host, port, threads):
+def serve(build_dir, host, port, threads, base_url):
     """Serve a built guide's player with waitress.
 
     With no BUILD_DIR, the built-in guide (built first if needed).
@@ -173,7 +175,9 @@ def serve(build_dir, host, port, threads):
     from .web import create_app
     from .web.server import make_server
 
-    app = create_app(built_or_builtin(build_dir))
+    if base_url:
+        base_url = check_base_url(base_url)
+    app = create_app(built_or_builtin(build_dir), config={"AUDIOGUIDE_BASE_URL": base_url})
     try:
         server = make_server(app, host, port, threads=threads)
     except OSError as error:

@@ -26,6 +26,7 @@ def create_app(build_dir: str | Path, *, config: Mapping[str, Any] | None = None
     app = Flask(__name__, static_folder=None)
     app.config.from_mapping(
         AUDIOGUIDE_STATIC_DIR=None,  # None: find it next to the package
+        AUDIOGUIDE_BASE_URL=None,  # the public address, for the feed's absolute links
     )
     if config:
         app.config.from_mapping(config)

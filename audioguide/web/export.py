@@ -40,7 +40,7 @@ class ExportResult:
     base_url: str
 
 
-def _check_base_url(base_url: str) -> str:
+def check_base_url(base_url: str) -> str:
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise ExportError(f"--base-url {base_url!r}: give an absolute http(s) address, like https://example.org/guides/")
@@ -60,7 +60,7 @@ def _redirect_page(title: str, language: str, target: str) -> str:
 
 def export_site(build_dir: Path, site_dir: Path, base_url: str = DEFAULT_BASE_URL) -> ExportResult:
     """Export the guide built in ``build_dir`` as a static site in ``site_dir``."""
-    base_url = _check_base_url(base_url)
+    base_url = check_base_url(base_url)
     site_dir = Path(site_dir)
     if site_dir.exists() and not (site_dir / MARKER).exists() and any(site_dir.iterdir()):
         raise ExportError(f"{site_dir}: folder is not empty and not an earlier export; choose another -o")

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from email.utils import format_datetime
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, current_app, request
 
 from ..manifest import FileRef, Manifest
 from .site import current_site
@@ -95,8 +95,14 @@ bp = Blueprint("feed", __name__)
 
 
 def feed_base_url(slug: str) -> str:
-    """The guide's absolute URL as this request reached it, ending in '/'."""
-    return f"{request.url_root}guides/{slug}/"
+    """The guide's absolute URL, ending in '/'.
+
+    From the configured public address when there is one (``serve
+    --base-url``): behind a proxy, and against a forged Host header, the
+    request's own address would put the wrong links into podcast apps.
+    """
+    root = current_app.config.get("AUDIOGUIDE_BASE_URL") or request.url_root
+    return f"{root.rstrip('/')}/guides/{slug}/"
 
 
 @bp.route("/guides/<slug>/feed.xml")

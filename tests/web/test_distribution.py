@@ -45,6 +45,15 @@ def test_feed_route_parses_cleanly_and_every_enclosure_answers_200(client, manif
         assert enclosure.type == "audio/mpeg"
 
 
+def test_a_configured_base_url_beats_a_forged_host_header(built_guide, manifest):
+    app = create_app(built_guide, config={"AUDIOGUIDE_BASE_URL": "https://guides.example.org/"})
+    body = app.test_client().get(f"/guides/{manifest.slug}/feed.xml", headers={"Host": "evil.example"}).data
+    feed = feedparser.parse(body)
+    hrefs = [link.href for entry in feed.entries for link in entry.links if link.rel == "enclosure"]
+    assert hrefs and all(h.startswith(f"https://guides.example.org/guides/{manifest.slug}/media/") for h in hrefs)
+    assert b"evil.example" not in body
+
+
 def test_page_links_the_feed_and_the_web_app_manifest(client, manifest):
     page = client.get(f"/guides/{manifest.slug}/").get_data(as_text=True)
     assert f'href="/guides/{manifest.slug}/feed.xml"' in page
