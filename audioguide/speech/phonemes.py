@@ -7,8 +7,10 @@ checked; espeak-ng guesses those from spelling rules, often badly, so the
 build warns about them.
 
 Phonemes are IPA (espeak-ng's ``--ipa``), with its stress marks ˈ and ˌ.
-Both engines get their phonemes from espeak-ng (piper phonemizes with it
-too), so these are what either engine starts from.
+Both engines get their phonemes from espeak-ng, so these are what either
+engine starts from. piper links its own copy (with the same dictionaries,
+but it marks a few more details, such as ʲ before a glide), so for piper
+they come from that copy.
 
 Everything that touches espeak-ng runs in a spawned worker
 (``pool.run_in_worker``): espeak can be initialised only once per process,
@@ -28,6 +30,7 @@ from __future__ import annotations
 import ctypes
 import re
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -58,7 +61,8 @@ MEDICAL_ENDINGS = (
     "spasms", "ology", "ologist", "ologists", "oma", "omas", "omata", "trophy", "trophic",
     "genic", "scopy", "rrhea", "rrhoea", "penia", "phagia", "phasia", "plegia", "plegic",
     "paresis", "kinesia", "tonia", "tonic", "taxia", "lepsy", "megaly", "centesis", "uria",
-    "ectasia", "sclerosis", "cytosis", "lysis", "ptosis", "ingeal", "inum",
+    "ectasia", "sclerosis", "cytosis", "lysis", "ptosis", "ingeal", "inum", "collis",
+    "ergic", "azine", "azepam", "idyl", "mycin", "cillin",
 )
 MEDICAL_BEGINNINGS = (
     "neuro", "encephal", "myo", "myel", "cardi", "oro", "hepat", "nephr", "gastr", "osteo",
@@ -69,7 +73,16 @@ MEDICAL_BEGINNINGS = (
 MEDICAL_PARTS = (
     "encephal", "mening", "myel", "myos", "neur", "blephar", "cephal", "dyston", "dyskin",
     "spasm", "ganglia", "ganglion", "thalam", "cortic", "mandibul", "glossal", "laryng",
+    "cerebell", "cholin",
 )
+
+#: Everyday words those parts would catch; a leaflet uses them, nobody respells them.
+EVERYDAY_WORDS = frozenset("""
+    technology methodology terminology chronology anthology mythology sociology archaeology
+    archeology criminology meteorology astrology musicology geologist sociologist
+    archaeologist criminologist meteorologist sympathy antipathy photogenic telegenic
+    catastrophic gastronomy gastronomic cardinals cardinality dysfunction dysfunctional
+""".split())
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
@@ -88,11 +101,11 @@ def words_of(texts: Iterable[str]) -> list[str]:
 
 def looks_medical(word: str) -> bool:
     """True for a long word (≥ 9 letters) with a typical Greek or Latin medical part:
-    an ending such as -itis, -osis, -algia, -ectomy, -emia, -pathy, -plasm, -ology;
-    a beginning such as neuro-, encephal-, myo-, cardi-, oro-; or a root anywhere,
-    such as mening, blephar, myel."""
+    an ending such as -itis, -osis, -algia, -ectomy, -emia, -pathy, -plasm, -ology
+    (or a drug name's, such as -azine, -mycin); a beginning such as neuro-,
+    encephal-, myo-, cardi-, oro-; or a root anywhere, such as mening, blephar, myel."""
     letters = re.sub(r"['’]s$", "", word.lower())
-    if sum(ch.isalpha() for ch in letters) < MEDICAL_MIN_LETTERS:
+    if sum(ch.isalpha() for ch in letters) < MEDICAL_MIN_LETTERS or letters in EVERYDAY_WORDS:
         return False
     return (
         letters.endswith(MEDICAL_ENDINGS)
@@ -210,6 +223,26 @@ def _review_job(texts: list[str], words: list[str], voice: str) -> tuple[list[st
     return spoken, unknown, [_phonemes_here(library, word) for word in unknown], library.espeak_Info(None).decode()
 
 
+# --- piper's own espeak-ng, for what the neural voice starts from ------------------------
+
+
+def _piper_phonemes_job(texts: list[str], voice: str) -> list[str]:
+    """Phonemes from the espeak-ng linked into piper (in a worker without espeakng-loader's)."""
+    try:
+        from piper.phonemize_espeak import EspeakPhonemizer
+    except ImportError:
+        from .piper import NEURAL_HINT
+
+        raise SpeechError(NEURAL_HINT) from None
+    phonemizer = EspeakPhonemizer()
+    found = []
+    for text in texts:
+        sentences = phonemizer.phonemize(voice, text)
+        joined = " ".join("".join(sentence).strip() for sentence in sentences)
+        found.append(unicodedata.normalize("NFC", joined).strip())
+    return found
+
+
 # --- the public functions (each starts one worker) -------------------------------------
 
 
@@ -222,12 +255,19 @@ def espeak_voice_for(settings: VoiceSettings) -> str:
     return settings.voice
 
 
-def phonemes(words: list[str], voice: str = "gmw/en-us") -> list[str]:
-    """espeak-ng's IPA phonemes for each word or phrase, in a spawned worker."""
+def phonemes(words: list[str], voice: str = "gmw/en-us", engine: str = "pyttsx3") -> list[str]:
+    """espeak-ng's IPA phonemes for each word or phrase, in a spawned worker.
+
+    With ``engine="piper"`` they come from piper's own copy of espeak-ng,
+    which is what the neural voice really starts from.
+    """
     from .pool import run_in_worker
 
     words = list(words)
-    return run_in_worker(_phonemes_job, words, voice) if words else []
+    if not words:
+        return []
+    job = _piper_phonemes_job if engine == "piper" else _phonemes_job
+    return run_in_worker(job, words, voice)
 
 
 def not_in_dictionary(words: list[str], voice: str = "gmw/en-us") -> list[str]:
@@ -238,6 +278,11 @@ def not_in_dictionary(words: list[str], voice: str = "gmw/en-us") -> list[str]:
     return run_in_worker(_unknown_job, words, voice) if words else []
 
 
+def _candidates(words: Iterable[str], lexicon) -> list[str]:
+    covered = _in_lexicon(lexicon)
+    return [w for w in words_of(words) if w.lower() not in covered and looks_medical(w)]
+
+
 def unknown_medical_words(words: Iterable[str], lexicon, voice: str = "gmw/en-us") -> list[str]:
     """Words that look medical, are not in ``lexicon`` and are not in espeak-ng's dictionary.
 
@@ -246,9 +291,41 @@ def unknown_medical_words(words: Iterable[str], lexicon, voice: str = "gmw/en-us
     is reported once, as first written, in order of appearance. Starts a
     worker only when some word passes the cheap checks first.
     """
-    covered = _in_lexicon(lexicon)
-    candidates = [w for w in words_of(words) if w.lower() not in covered and looks_medical(w)]
-    return not_in_dictionary(candidates, voice)
+    return not_in_dictionary(_candidates(words, lexicon), voice)
+
+
+def _first_line(text: str, word: str) -> int:
+    match = re.search(rf"(?<![\w'’]){re.escape(word)}(?![\w'’])", text, re.IGNORECASE)
+    return text.count("\n", 0, match.start()) + 1 if match else 0
+
+
+def pronunciation_warnings(texts: Iterable[str], lexicon, settings: VoiceSettings,
+                           source: Path | None = None) -> tuple[str, ...]:
+    """One warning per word of ``texts`` that espeak-ng will guess from its spelling:
+    it looks medical and is neither in espeak-ng's dictionary nor in ``lexicon``.
+
+    Meant for the start of a build; with ``source`` (the leaflet) each warning
+    names the file and the line where the word first appears. For a guide
+    with no such candidate this costs no worker and returns ().
+    """
+    candidates = _candidates(texts, lexicon)
+    if not candidates:
+        return ()
+    unknown = not_in_dictionary(candidates, espeak_voice_for(settings))
+    try:
+        text = Path(source).read_text(encoding="utf-8") if source else ""
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    warnings = []
+    for word in unknown:
+        line = _first_line(text, word)
+        where = f"{source}:{line}: " if source and line else f"{source}: " if source else ""
+        warnings.append(
+            f"{where}'{word}' looks like a medical word that espeak-ng does not know "
+            "(not in its dictionary, not in the lexicon), so it may be mispronounced: "
+            "review it with 'audioguide lexicon check' and add it to the lexicon"
+        )
+    return tuple(warnings)
 
 
 @dataclass(frozen=True)
@@ -271,7 +348,7 @@ class LexiconReview:
     """What ``audioguide lexicon check`` shows."""
 
     voice: str  # the espeak-ng voice
-    espeak_version: str
+    espeak_version: str  # which espeak-ng made the phonemes
     entries: tuple[EntryCheck, ...]
     unknown: tuple[tuple[str, str], ...]  # (word, phonemes) of unknown medical words
 
@@ -279,15 +356,29 @@ class LexiconReview:
 def review_lexicon(lexicon, engine: str = "pyttsx3", voice: str = "gmw/en-us",
                    words: Iterable[str] = ()) -> LexiconReview:
     """Phonemes of each entry's written and spoken forms (the spoken form ``engine``
-    uses), and the unknown medical words among ``words``; one worker for all."""
+    uses), and the unknown medical words among ``words``.
+
+    For pyttsx3 one worker does it all. For piper the phonemes come from
+    piper's own espeak-ng, in a second worker (the two copies cannot share a
+    process); espeak-ng's dictionary is still looked up in espeakng-loader's
+    copy, which is the only one that can trace its look-ups.
+    """
     from .pool import run_in_worker
 
     entries = list(lexicon.entries)
     spoken_forms = [entry.spoken_for(engine) for entry in entries]
-    covered = _in_lexicon(lexicon)
-    candidates = [w for w in words_of(words) if w.lower() not in covered and looks_medical(w)]
+    candidates = _candidates(words, lexicon)
     texts = [entry.written for entry in entries] + spoken_forms
-    found, unknown, unknown_phonemes, espeak_version = run_in_worker(_review_job, texts, candidates, voice)
+    if engine == "piper":
+        from importlib.metadata import version
+
+        unknown = not_in_dictionary(candidates, voice)
+        found = phonemes(texts + unknown, voice, engine="piper")
+        found, unknown_phonemes = found[:len(texts)], found[len(texts):]
+        espeak_version = f"bundled with piper-tts {version('piper-tts')}"
+    else:
+        found, unknown, unknown_phonemes, espeak_version = run_in_worker(
+            _review_job, texts, candidates, voice)
     count = len(entries)
     checks = tuple(
         EntryCheck(entry.written, spoken, written, said)
