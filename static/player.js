@@ -6,10 +6,13 @@
   var STORE = "audioguide:";
   var root = document.documentElement;
   var CHOICES = {
-    theme: ["auto", "dark", "light", "contrast"],
+    theme: ["auto", "dark", "dim", "light", "contrast"],
     textSize: [100, 125, 150, 175, 200],
-    debounceMs: [0, 300, 600, 1000]
+    debounceMs: [0, 250, 500, 1000],
+    holdMs: [0, 300, 600],
+    scanMs: [0, 1000, 1500, 2000, 3000]
   };
+  var FLAGS = ["shortcuts", "autoScroll", "spacing", "simple"];
   var prefs = readPrefs();
 
   function load(name, fallback) {
@@ -22,22 +25,30 @@
     try { localStorage.setItem(STORE + name, JSON.stringify(value)); } catch (e) { /* private mode */ }
   }
 
-  /* Saved preferences are untrusted input: keep only known values. */
+  /* Saved preferences are untrusted input: keep only known values. A number
+     an older version offered snaps down to the nearest one offered now, so a
+     tremor filter that was on stays on. */
   function readPrefs() {
     var p = load("prefs", {}) || {};
-    var clean = {theme: "auto", textSize: 100, shortcuts: true, autoScroll: true, debounceMs: 0, rate: 1, volume: 1};
-    Object.keys(CHOICES).forEach(function (k) { if (CHOICES[k].indexOf(p[k]) >= 0) clean[k] = p[k]; });
-    if (typeof p.shortcuts === "boolean") clean.shortcuts = p.shortcuts;
-    if (typeof p.autoScroll === "boolean") clean.autoScroll = p.autoScroll;
+    var clean = {theme: "auto", textSize: 100, shortcuts: true, autoScroll: true, spacing: false, simple: false,
+      debounceMs: 0, holdMs: 0, scanMs: 0, rate: 1, volume: 1};
+    Object.keys(CHOICES).forEach(function (k) {
+      var fits = CHOICES[k].filter(function (v) { return v === p[k] || typeof p[k] === "number" && v <= p[k]; });
+      if (fits.length) clean[k] = fits.pop();
+    });
+    FLAGS.forEach(function (k) { if (typeof p[k] === "boolean") clean[k] = p[k]; });
     if (typeof p.rate === "number" && p.rate >= 0.5 && p.rate <= 2) clean.rate = Math.round(p.rate * 4) / 4;
     if (typeof p.volume === "number" && p.volume >= 0 && p.volume <= 1) clean.volume = Math.round(p.volume * 10) / 10;
     return clean;
   }
 
-  /* Runs before the body is parsed, so the saved theme applies to the first paint. */
+  /* Runs before the body is parsed, so the saved look applies to the first paint. */
   function applyLook() {
     root.setAttribute("data-theme", prefs.theme);
     root.setAttribute("data-text-size", String(prefs.textSize));
+    root.toggleAttribute("data-spacing", prefs.spacing);
+    root.toggleAttribute("data-simple", prefs.simple);
+    root.toggleAttribute("data-scan", prefs.scanMs > 0);
   }
   applyLook();
 
@@ -65,17 +76,20 @@
 
   function Player(main, audio) {
     var $ = function (id) { return document.getElementById(id); };
+    var each = function (selector, fn) { document.querySelectorAll(selector).forEach(fn); };
     var controls = $("controls"), seek = $("seek"), fill = $("seek-fill");
-    var elapsed = $("elapsed"), total = $("total"), playButton = $("btn-play");
-    var announcer = $("announcer");
+    var elapsed = $("elapsed"), total = $("total"), announcer = $("announcer"), sleepStatus = $("sleep-status");
     var reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
     var segments = [], current = -1, lastWhole = -1, lastSaved = 0;
-    var switching = false, wantPlay = false, loadToken = 0, spokenState = "paused", lastAction = {}, announceTimer = 0;
+    var switching = false, wantPlay = false, loadToken = 0, spokenState = "paused", announceTimer = 0;
+    var lastAct = 0, hold = null, pressed = null, swallow = false, scan = {i: -1, el: null, timer: 0};
+    var sleep = {mode: "0", left: 0, tick: 0}; /* never saved: a reload starts without it */
 
     /* ---- setup: swap the native controls for ours ---- */
     audio.removeAttribute("controls");
     controls.hidden = false;
-    document.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
+    each(".js-only", function (el) { el.hidden = false; });
+    buildSimple();
     upgradeTranscript();
     setRate(prefs.rate, true);
     setVolume(prefs.volume, true);
@@ -93,15 +107,139 @@
       quieter: function () { setVolume(prefs.volume - 0.1); },
       louder: function () { setVolume(prefs.volume + 0.1); },
       help: function () { openDialog($("help-dialog")); },
-      settings: function () { openDialog($("settings-dialog")); }
+      settings: function () { openDialog($("settings-dialog")); },
+      time: function () {
+        announce("Chapter " + main.dataset.position + " of " + main.dataset.count + ", " + $("chapter-title").textContent +
+          ", " + spoken(audio.currentTime) + " of " + spoken(Math.round(main.dataset.durationMs / 1000)));
+      },
+      simple: function () { setSimple(true, "simple-play"); },
+      full: function () { setSimple(false, "btn-simple"); }
     };
 
-    /* Tremor: optionally ignore a second press of the same thing too soon after. */
-    function run(name, fn) {
+    /* Simple mode: the same buttons again, cloned, three of them filling the screen. */
+    function buildSimple() {
+      var box = document.createElement("div");
+      box.id = "simple";
+      box.className = "simple";
+      box.innerHTML = '<button type="button" class="btn" id="simple-full" data-action="full"><span class="label">Full player</span></button>';
+      ["back", "play", "next"].forEach(function (name) {
+        var button = $("btn-" + name).cloneNode(true);
+        button.id = "simple-" + name;
+        box.appendChild(button);
+      });
+      main.prepend(box);
+    }
+    function setSimple(on, focusId) {
+      prefs.simple = on;
+      save("prefs", prefs);
+      applyLook();
+      $(focusId).focus();
+    }
+
+    /* Tremor: while the filter is on, any action too soon after the last one is ignored. */
+    function act(fn) {
       var now = Date.now();
-      if (prefs.debounceMs && now - (lastAction[name] || 0) < prefs.debounceMs) return;
-      lastAction[name] = now;
+      if (prefs.debounceMs && now - lastAct < prefs.debounceMs) return;
+      lastAct = now;
       fn();
+    }
+
+    /* Slow keys: with "hold to activate" on, a press acts only once it has been
+       held for the whole time; the fill shows how far along it is. */
+    function press(target, key) {
+      release();
+      pressed = key.toLowerCase();
+      if (!prefs.holdMs) return act(target.fn);
+      hold = target;
+      target.el.style.setProperty("--hold", prefs.holdMs + "ms");
+      target.el.classList.add("holding");
+      target.timer = setTimeout(function () { target.el.classList.add("held"); act(target.fn); }, prefs.holdMs);
+    }
+    function release() {
+      if (!hold) return;
+      clearTimeout(hold.timer);
+      hold.el.classList.remove("holding", "held");
+      hold = null;
+    }
+
+    /* What a press on this element does, if anything. */
+    function actionFor(el, x) {
+      var b = el && el.closest && el.closest("button[data-action], button.seg, a.chapter-link, #seek");
+      if (!b) return null;
+      var fn = actions[b.dataset.action];
+      if (b.classList.contains("seg")) fn = function () { seekTo(b.dataset.startMs / 1000); play(); };
+      else if (b.tagName === "A") fn = function () { if (b.dataset.number !== main.dataset.chapter) goChapter(b.href, b.id); };
+      else if (b === seek) {
+        if (x === undefined) return null;
+        var r = seek.getBoundingClientRect();
+        fn = function () { seekTo((x - r.left) / r.width * duration()); };
+      } else if (b.getAttribute("aria-disabled") === "true" && !/^(prev|next)$/.test(b.dataset.action)) return null;
+      return {el: b, fn: fn};
+    }
+
+    /* The visible button for an action, so a held shortcut shows its fill there. */
+    function buttonFor(name) {
+      var found = $("btn-play");
+      each("[data-action=" + name + "]", function (b) { if (b.getClientRects().length) found = b; });
+      return found;
+    }
+
+    /* ---- single-switch scanning ---- */
+    /* The switch is live while a highlight shows; when scanning waits, every input works as usual. */
+    function scanOn() { return !!scan.el && !document.querySelector("dialog[open]"); }
+    function mark(el) {
+      if (scan.el) scan.el.classList.remove("scan");
+      scan.el = el;
+      if (el) el.classList.add("scan");
+    }
+    function scanTick() {
+      clearTimeout(scan.timer);
+      if (!prefs.scanMs) return mark(null);
+      scan.timer = setTimeout(scanTick, prefs.scanMs);
+      if (hold) return; /* a press is being held on the highlighted action */
+      if (document.querySelector("dialog[open]")) { scan.i = -1; return mark(null); }
+      var items = [].filter.call(document.querySelectorAll(".simple .btn, #controls .btn"), function (b) {
+        return b.getClientRects().length && !b.hasAttribute("aria-disabled");
+      });
+      if (!items.length) return mark(null);
+      scan.i = (scan.i + 1) % items.length;
+      mark(items[scan.i]);
+      items[scan.i].scrollIntoView({block: "nearest", behavior: reducedMotion.matches ? "auto" : "smooth"});
+    }
+    /* The highlighted action, chosen with the switch: scanning then starts again from the top. */
+    function switched(target) {
+      return target && {el: target.el, fn: function () { target.fn(); scanFrom(0); }};
+    }
+    /* Start again from the first action after `delay` ms. */
+    function scanFrom(delay) {
+      scan.i = -1;
+      mark(null);
+      clearTimeout(scan.timer);
+      scan.timer = setTimeout(scanTick, delay);
+    }
+
+    /* ---- sleep timer: fades out over the last 5 seconds, then pauses ---- */
+    function setSleep(mode) {
+      sleep = {mode: mode, left: mode * 60000, tick: Date.now()};
+      audio.volume = prefs.volume;
+      sleepTick();
+      announce(mode === "0" ? "Sleep timer off" : "Sleep timer: " + sleepStatus.textContent);
+    }
+    function sleepTick() {
+      var now = Date.now(), left = sleep.left;
+      sleepStatus.parentNode.hidden = sleep.mode === "0";
+      if (sleep.mode === "0") return;
+      if (sleep.mode === "chapter") left = (duration() - audio.currentTime) * 1000 / audio.playbackRate;
+      else if (!audio.paused) left = sleep.left -= now - sleep.tick;
+      sleep.tick = now;
+      audio.volume = prefs.volume * Math.min(1, Math.max(0, left / 5000));
+      sleepStatus.textContent = sleep.mode === "chapter" ? "pauses at the end of this chapter"
+        : "pauses in " + plural(Math.ceil(left / 60000), "minute");
+      if (left > 0 || sleep.mode === "chapter") return;
+      setSleep("0");
+      spokenState = "paused";
+      audio.pause();
+      announce("Sleep timer: paused");
     }
 
     function announce(text) {
@@ -151,14 +289,16 @@
     }
 
     function updateEdges() {
-      disable($("btn-prev"), !main.dataset.prevUrl);
-      disable($("btn-next"), !main.dataset.nextUrl);
+      each("[data-action=prev]", function (b) { disable(b, !main.dataset.prevUrl); });
+      each("[data-action=next]", function (b) { disable(b, !main.dataset.nextUrl); });
     }
 
     function showPlayState() {
       var playing = !audio.paused;
-      playButton.dataset.state = playing ? "playing" : "paused";
-      playButton.querySelector(".label").textContent = playing ? "Pause" : "Play";
+      each("[data-action=toggle]", function (b) {
+        b.dataset.state = playing ? "playing" : "paused";
+        b.querySelector(".label").textContent = playing ? "Pause" : "Play";
+      });
     }
 
     /* ---- position bar and transcript highlight ---- */
@@ -284,7 +424,7 @@
         $(id).replaceWith(document.importNode(doc.getElementById(id), true));
       });
       upgradeTranscript();
-      document.querySelectorAll(".chapter-link").forEach(function (link) {
+      each(".chapter-link", function (link) {
         if (link.dataset.number === main.dataset.chapter) link.setAttribute("aria-current", "page");
         else link.removeAttribute("aria-current");
       });
@@ -321,95 +461,108 @@
       var opener = document.activeElement;
       syncSettings();
       dialog.addEventListener("close", function () {
-        if (opener && opener.isConnected && opener !== document.body) opener.focus();
+        var back = opener && opener.isConnected && opener.getClientRects().length ? opener : $(prefs.simple ? "simple-play" : "btn-settings");
+        if (back !== document.body) back.focus();
       }, {once: true});
       dialog.showModal();
     }
-    document.querySelectorAll("dialog [data-close]").forEach(function (button) {
+    each("dialog [data-close]", function (button) {
       button.addEventListener("click", function () { button.closest("dialog").close(); });
     });
 
     var settings = $("settings-dialog");
     function syncSettings() {
       settings.querySelectorAll("input").forEach(function (input) {
-        var value = prefs[input.name];
+        var value = input.name === "sleep" ? sleep.mode : prefs[input.name];
         if (input.type === "checkbox") input.checked = !!value;
         else input.checked = String(value) === input.value;
       });
     }
     settings.addEventListener("change", function (event) {
-      var input = event.target, name = input.name;
-      if (input.type === "checkbox") prefs[name] = input.checked;
-      else prefs[name] = name === "theme" ? input.value : Number(input.value);
+      var input = event.target, name = input.name, value = input.type === "checkbox" ? input.checked : input.value;
+      if (name === "sleep") return setSleep(value);
+      prefs[name] = name === "theme" || input.type === "checkbox" ? value : Number(value);
       save("prefs", prefs);
       applyLook();
+      scanFrom(0);
     });
 
-    /* ---- events ---- */
-    controls.addEventListener("click", function (event) {
-      var button = event.target.closest("button[data-action]");
-      if (!button || button.getAttribute("aria-disabled") === "true") {
-        if (button && (button.id === "btn-prev" || button.id === "btn-next")) actions[button.dataset.action]();
-        return;
-      }
-      run(button.dataset.action, actions[button.dataset.action]);
-    });
-
-    main.addEventListener("click", function (event) {
-      var sentence = event.target.closest("button.seg");
-      if (sentence) {
-        run("sentence", function () {
-          seekTo(Number(sentence.dataset.startMs) / 1000);
-          play();
-        });
-        return;
-      }
-      var link = event.target.closest("a.chapter-link");
-      if (link && event.button === 0 && !event.ctrlKey && !event.metaKey && !event.shiftKey && !event.altKey) {
+    /* ---- events: every press goes through press() or act() ---- */
+    document.addEventListener("click", function (event) {
+      if (swallow && event.detail) { /* the pointer is the switch: it acted on pointerdown */
         event.preventDefault();
-        if (link.dataset.number !== main.dataset.chapter) goChapter(link.href, link.id);
+        event.stopPropagation();
+        return;
       }
-    });
-
-    seek.addEventListener("click", function (event) {
-      var r = seek.getBoundingClientRect();
-      seekTo((event.clientX - r.left) / r.width * duration());
-    });
-    seek.addEventListener("keydown", function (event) {
-      var steps = {ArrowLeft: -5, ArrowDown: -5, ArrowRight: 5, ArrowUp: 5, PageDown: -30, PageUp: 30};
-      if (event.ctrlKey || event.altKey || event.metaKey) return;
-      if (event.key in steps) seekTo(audio.currentTime + steps[event.key]);
-      else if (event.key === "Home") seekTo(0);
-      else if (event.key === "End") seekTo(duration());
-      else return;
+      var target = actionFor(event.target, event.clientX);
+      if (!target || target.el.tagName === "A" && (event.ctrlKey || event.metaKey || event.shiftKey || event.altKey)) return;
       event.preventDefault();
-      event.stopPropagation();
+      if (prefs.holdMs && event.detail) return; /* a held pointer decides, from pointerdown */
+      act(target.fn);
+    }, true);
+
+    document.addEventListener("pointerdown", function (event) {
+      swallow = scanOn();
+      if (!event.isPrimary || event.button || document.querySelector("dialog[open]")) return;
+      var target = swallow ? switched(actionFor(scan.el)) : prefs.holdMs && actionFor(event.target, event.clientX);
+      if (swallow) event.preventDefault(); /* no focus change, no text selection */
+      if (target) press(target, "pointer");
+    }, true);
+    ["pointerup", "pointercancel"].forEach(function (type) {
+      document.addEventListener(type, function () { if (pressed === "pointer") { pressed = null; release(); } }, true);
     });
+    document.addEventListener("pointerleave", function (event) {
+      if (hold && event.target === hold.el && !hold.el.classList.contains("held")) release();
+    }, true);
+    document.addEventListener("contextmenu", function (event) { if (hold) event.preventDefault(); }, true);
 
     var KEYS = {k: "toggle", j: "back", arrowleft: "back", l: "forward", arrowright: "forward",
-      p: "prev", n: "next", "[": "slower", "]": "faster", "?": "help"};
+      p: "prev", n: "next", "[": "slower", "]": "faster", "?": "help", t: "time"};
+    var STEPS = {ArrowLeft: -5, ArrowDown: -5, ArrowRight: 5, ArrowUp: 5, PageDown: -30, PageUp: 30, Home: -1e9, End: 1e9};
     document.addEventListener("keydown", function (event) {
-      if (!prefs.shortcuts || event.defaultPrevented || event.ctrlKey || event.altKey || event.metaKey) return;
-      if (document.querySelector("dialog[open]")) return;
-      var target = event.target, tag = target.tagName;
-      if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable) return;
-      var name;
-      if (event.key === " ") {
-        if (tag === "BUTTON" || tag === "A" || tag === "SUMMARY") return;
-        name = "toggle";
-      } else {
-        name = KEYS[event.key.toLowerCase()];
+      var key = event.key, el = event.target, tag = el.tagName, enter = key === " " || key === "Enter";
+      var native = /^(BUTTON|A|SUMMARY)$/.test(tag), target, name;
+      if (event.ctrlKey || event.altKey || event.metaKey || /^(INPUT|TEXTAREA|SELECT)$/.test(tag) || el.isContentEditable ||
+          document.querySelector("dialog[open]")) return;
+      if (prefs.scanMs) {
+        if (enter && scanOn()) {
+          event.preventDefault();
+          pressed = key.toLowerCase();
+          target = !event.repeat && switched(actionFor(scan.el));
+          if (target) press(target, key);
+          return;
+        }
+        scanFrom(5000); /* the controls are in use another way, so scanning waits */
       }
-      if (!name) return;
+      if (el === seek && key in STEPS) {
+        target = {el: seek, fn: function () { seekTo(audio.currentTime + STEPS[key]); }};
+      } else if (native && enter) {
+        target = actionFor(el);
+        if (!prefs.holdMs || !target || tag === "A" && key === " ") {
+          if (event.repeat) event.preventDefault(); /* a held Enter would click again and again */
+          return;
+        }
+      } else {
+        name = key === " " ? "toggle" : KEYS[key.toLowerCase()];
+        if (!name || !prefs.shortcuts) return;
+        target = {el: buttonFor(name), fn: actions[name]};
+      }
       event.preventDefault();
-      if (event.repeat) return; /* a held key never repeats an action */
-      run(name, actions[name]);
-    });
+      if (!event.repeat) press(target, key); /* a held key never repeats an action */
+    }, true);
+    document.addEventListener("keyup", function (event) {
+      if (event.key.toLowerCase() !== pressed) return;
+      pressed = null;
+      event.preventDefault(); /* Space on a button would click it on release */
+      release();
+    }, true);
+    window.addEventListener("blur", function () { pressed = null; release(); });
 
     window.addEventListener("popstate", function () { goChapter(location.href, null, false); });
 
     audio.addEventListener("play", function () {
       showPlayState();
+      sleep.tick = Date.now();
       if (!switching && spokenState !== "playing") announce("Playing");
       spokenState = "playing";
     });
@@ -419,14 +572,17 @@
       if (!switching && !audio.ended && spokenState !== "paused") announce("Paused");
       if (!switching) spokenState = "paused";
     });
-    audio.addEventListener("timeupdate", function () { render(); savePosition(false); });
+    audio.addEventListener("timeupdate", function () { render(); savePosition(false); sleepTick(); });
     ["seeked", "durationchange", "loadedmetadata"].forEach(function (type) {
       audio.addEventListener(type, function () { lastWhole = -1; render(); });
     });
     audio.addEventListener("ended", function () {
       savePosition(true);
-      if (main.dataset.nextUrl) goChapter(main.dataset.nextUrl, null);
-      else { spokenState = "paused"; announce("End of the guide"); }
+      if (main.dataset.nextUrl && sleep.mode !== "chapter") return goChapter(main.dataset.nextUrl, null);
+      spokenState = "paused";
+      if (sleep.mode === "0") return announce("End of the guide");
+      setSleep("0");
+      announce("Sleep timer: paused at the end of the chapter");
     });
     audio.addEventListener("error", function () {
       if (switching) { switching = false; announce("This chapter could not be loaded"); }
@@ -442,6 +598,7 @@
       sessionStorage.removeItem(STORE + "autoplay");
     } catch (e) { /* ignore */ }
     if (restore && $(restore)) $(restore).focus();
+    if (prefs.scanMs) scanFrom(0);
     chapterReady(resume, resume ? main.dataset.label : "");
   }
 })();

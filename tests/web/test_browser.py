@@ -335,7 +335,7 @@ def test_seek_and_speed_keys(new_page, manifest):
 
 
 def test_ignore_repeated_presses_preference(new_page):
-    page = new_page(prefs={"debounceMs": 600})
+    page = new_page(prefs={"debounceMs": 500})
     page.click("#btn-faster")
     page.click("#btn-faster")  # a tremor's second press: ignored
     assert page.locator("#speed-value").text_content() == "1.25×"
