@@ -1,23 +1,34 @@
-"""The player's own CSS and JS from ``static/``."""
+"""The player's own CSS and JS, minified once when a build is loaded."""
 
 from __future__ import annotations
 
-from flask import Blueprint, request, send_from_directory
+from flask import Blueprint, Response, abort, request
 
 from .site import current_site
 
 bp = Blueprint("assets", __name__)
 
 IMMUTABLE = "public, max-age=31536000, immutable"
+TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+
+
+def asset_response(name: str) -> Response:
+    """One asset with its content-hash ETag, answering If-None-Match with 304."""
+    site = current_site()
+    data = site.static_assets.get(name)
+    if data is None:
+        abort(404)
+    response = Response(data, content_type=TYPES[name[name.rfind("."):]])
+    response.set_etag(site.static_versions[name])
+    return response.make_conditional(request)
 
 
 @bp.route("/static/<path:name>")
 def static(name: str):
-    site = current_site()
-    response = send_from_directory(site.static_dir, name, max_age=None)
+    response = asset_response(name)
     # Pages link assets as ?v=<content hash>; only a URL naming the current
     # content may be cached for good, anything else revalidates.
-    if request.args.get("v") and request.args.get("v") == site.static_versions.get(name):
+    if request.args.get("v") and request.args.get("v") == current_site().static_versions.get(name):
         response.headers["Cache-Control"] = IMMUTABLE
     else:
         response.headers["Cache-Control"] = "no-cache"

@@ -109,7 +109,7 @@ def export_site(build_dir: Path, site_dir: Path, base_url: str = DEFAULT_BASE_UR
         write("404.html", client.get("/no-such-page", base_url=root).get_data())
         write("sw.js", page("/sw.js"))
         for name in STATIC_FILES:
-            copy(f"static/{name}", site.static_dir / name)
+            write(f"static/{name}", site.static_assets[name])
         for relative, ref in manifest.files().items():
             copy(f"{guide}/media/{relative}", site.build_dir / ref.path)
         write(MARKER, f"{manifest.slug}\n".encode())

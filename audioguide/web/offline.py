@@ -8,8 +8,9 @@ screen, opening on the guide's first chapter.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, send_from_directory, url_for
+from flask import Blueprint, abort, jsonify, url_for
 
+from .assets import asset_response
 from .site import current_site
 
 bp = Blueprint("offline", __name__)
@@ -20,7 +21,7 @@ BACKGROUND = "#121212"
 
 @bp.route("/sw.js")
 def service_worker():
-    response = send_from_directory(current_site().static_dir, "sw.js", max_age=None)
+    response = asset_response("sw.js")
     # A browser checks the worker for updates itself; never let a cache pin an old one.
     response.headers["Cache-Control"] = "no-cache"
     return response

@@ -48,6 +48,22 @@ def file_version(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:12]
 
 
+def minified_assets(static_dir: Path) -> dict[str, bytes]:
+    """The player's CSS and JS as sent: comments and indentation taken out.
+
+    The files in ``static/`` stay readable and need no build step; listeners,
+    many on slow phone connections, get about a third fewer bytes.
+    """
+    import rcssmin
+    import rjsmin
+
+    assets = {}
+    for name in (*STATIC_FILES, "sw.js"):
+        text = (static_dir / name).read_text(encoding="utf-8")
+        assets[name] = (rcssmin.cssmin(text) if name.endswith(".css") else rjsmin.jsmin(text)).encode()
+    return assets
+
+
 class OpenFile:
     """A file held open for as long as a snapshot or a response uses it."""
 
@@ -84,6 +100,7 @@ class Site:
     files: dict[str, FileRef]  # the only servable media, by relative path
     opened: dict[str, OpenFile]  # those whose bytes match the manifest
     static_dir: Path
+    static_assets: dict[str, bytes]  # minified, by file name
     static_versions: dict[str, str]
     stamp: tuple[int, int, int]
 
@@ -102,8 +119,9 @@ class Site:
         if not manifest.chapters:
             raise ManifestError(f"{build_dir}: manifest has no chapters")
         static = Path(static_dir) if static_dir else find_static_dir()
-        versions = {name: file_version((static / name).read_bytes()) for name in STATIC_FILES}
-        return cls(build_dir, manifest, files, _open_listed(build_dir, files), static, versions, stamp)
+        assets = minified_assets(static)
+        versions = {name: file_version(data) for name, data in assets.items()}
+        return cls(build_dir, manifest, files, _open_listed(build_dir, files), static, assets, versions, stamp)
 
     def chapter_by_stem(self, stem: str) -> ChapterEntry | None:
         for chapter in self.manifest.chapters:

@@ -366,11 +366,19 @@ def test_assets_are_versioned_and_cached(client, app):
 
 
 def test_page_weight_stays_lean(client, manifest):
-    """HTML + CSS + JS of the largest chapter page, uncompressed."""
+    """HTML + CSS + JS of the largest chapter page, uncompressed, as sent (minified)."""
     largest = max(manifest.chapters, key=lambda c: len(c.segments))
     total = len(client.get(f"/guides/{manifest.slug}/{largest.file_stem}/").data)
-    total += len(client.get("/static/player.css").data) + len(client.get("/static/player.js").data)
+    for name in ("player.css", "player.js", "offline.js"):
+        total += len(client.get(f"/static/{name}").data)
     assert total <= 56_000, total
+
+
+def test_assets_are_sent_minified_but_work_the_same(client):
+    source = (Path(__file__).resolve().parents[2] / "static" / "player.js").read_text(encoding="utf-8")
+    sent = client.get("/static/player.js").get_data(as_text=True)
+    assert len(sent) < 0.8 * len(source)
+    assert "/*" not in sent and "function Player(" in sent
 
 
 # --- the real server ------------------------------------------------------------
