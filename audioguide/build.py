@@ -2,10 +2,12 @@
 
 This is the only module (besides the CLI) that knows the build directory's
 layout. Sentences come from the segment cache when they can; only the missing
-ones are synthesized, in parallel worker processes. Chapters are mastered in
-parallel threads (the heavy work happens in ffmpeg and numpy, outside the
-GIL). Every file is written under a temporary name and renamed, and the
-manifest is written last, so an interrupted build never looks finished.
+ones are synthesized, in spawned worker processes. Each chapter is mastered
+as soon as its last sentence is there, in a thread (the heavy work happens in
+ffmpeg and numpy, outside the GIL), while synthesis goes on: both stages keep
+every core busy. Every file is written under a temporary name and renamed,
+and the manifest is written last, so an interrupted build never looks
+finished.
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ import hashlib
 import json
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -27,13 +29,14 @@ from .guides import Guide
 from .manifest import (
     MANIFEST_NAME, ChapterEntry, FileRef, Manifest, ManifestError, TimedSegment, load_manifest,
 )
-from .mastering import AudioSettings, ChapterTags, join_chapters, master_chapter
+from .mastering import AudioSettings, ChapterTags, ffmpeg_executable, join_chapters, master_chapter, prepare
 from .narration import ChapterScript, Script, breath_groups, narrate
 from .publish import (
     chapters_json, chapters_vtt, file_ref, m3u_playlist, readme_text, transcript_text, webvtt,
     write_atomic, write_zip,
 )
 from .speech import SegmentCache, engine_identity, synthesize_all
+from .speech.phonemes import pronunciation_warnings
 
 LOCK_NAME = ".build.lock"
 
@@ -50,13 +53,32 @@ class BuildResult:
     seconds: float
     mastered: tuple[int, ...] = ()  # chapters mastered and encoded in this build
     rebuilt_downloads: bool = True
+    reencoded: tuple[int, ...] = ()  # chapters whose first encode missed a limit (encoded again)
+    #: Seconds from the start until each stage was done: ("synthesized", s),
+    #: ("mastered", s), ("downloads", s). Synthesis and mastering overlap.
+    stages: tuple[tuple[str, float], ...] = ()
+    warnings: tuple[str, ...] = ()  # words espeak-ng may mispronounce, for the editor to review
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """What a build is about to do, for a progress display."""
+
+    synthesize: int  # sentence parts the engine has to say
+    cached: int  # sentence parts found in the cache
+    chapters: int  # chapters to master
+    segments: int  # segments in those chapters
 
 
 @dataclass
 class Progress:
-    """Callbacks a caller may pass to follow the build (the CLI draws a bar)."""
+    """Callbacks a caller may pass to follow the build (the CLI draws a bar).
 
-    on_plan: Callable[[int, int], None] = lambda missing, total: None
+    ``on_chapter`` is called from the mastering threads, the others from the
+    thread that called ``build_guide``.
+    """
+
+    on_plan: Callable[[BuildPlan], None] = lambda plan: None
     on_segment: Callable[[], None] = lambda: None
     on_chapter: Callable[[ChapterEntry], None] = lambda chapter: None
 
@@ -87,6 +109,8 @@ def build_guide(
     cache = cache or SegmentCache()
     build_dir = Path(build_dir)
     script = script_for(guide)
+    warnings = pronunciation_warnings((s.written for s in script.segments), guide.lexicon, guide.voice,
+                                      source=guide.source)
     _prepare_output(build_dir)
     with build_lock(build_dir):
         previous = _previous_manifest(build_dir)
@@ -112,26 +136,27 @@ def build_guide(
                   for segment, segment_keys in zip(script.chapters[i].segments, keys[i])
                   for part, key in zip(breath_groups(segment.spoken), segment_keys)}
         missing = {key: part for key, part in needed.items() if not cache.has(key)}
-        progress.on_plan(len(missing), len(needed))
-        synthesize_all(
-            ((spoken, cache.path(key)) for key, spoken in missing.items()),
-            guide.voice,
-            workers=workers,
-            on_done=lambda path: progress.on_segment(),
-        )
+        progress.on_plan(BuildPlan(len(missing), len(needed) - len(missing), len(to_master),
+                                   sum(len(script.chapters[i].segments) for i in to_master)))
 
         def master(index: int) -> ChapterEntry:
             chapter = script.chapters[index]
             wavs = [[cache.path(key) for key in segment_keys] for segment_keys in keys[index]]
-            entry = _master_and_publish(guide, script, chapter, wavs, build_dir, total, audio,
-                                        fingerprints[index])
+            entry, encodes = _master_and_publish(guide, script, chapter, wavs, build_dir, total, audio,
+                                                 fingerprints[index])
+            if encodes > 1:
+                reencoded.append(chapter.number)
             progress.on_chapter(entry)
             return entry
 
-        mastered: dict[int, ChapterEntry] = {}
-        if to_master:
-            with ThreadPoolExecutor(max_workers=min(len(to_master), workers or os.cpu_count() or 1)) as pool:
-                mastered = dict(zip(to_master, pool.map(master, to_master)))
+        stages: list[tuple[str, float]] = []
+        reencoded: list[int] = []
+        mastered = _synthesize_and_master(
+            to_master, [[key for part_keys in chapter_keys for key in part_keys] for chapter_keys in keys],
+            missing, cache, guide, workers, master, progress,
+            on_synthesized=lambda: stages.append(("synthesized", time.perf_counter() - started)),
+        )
+        stages.append(("mastered", time.perf_counter() - started))
         chapters = tuple(mastered.get(i) or reusable[fp] for i, fp in enumerate(fingerprints))
 
         downloads_key = downloads_fingerprint(guide, script.title, chapters)
@@ -141,6 +166,7 @@ def build_guide(
             downloads, rebuilt_downloads = previous.downloads, False
         else:
             downloads, rebuilt_downloads = _publish_downloads(guide, script.title, chapters, build_dir), True
+        stages.append(("downloads", time.perf_counter() - started))
         manifest = Manifest(
             slug=guide.slug,
             title=script.title,
@@ -154,13 +180,74 @@ def build_guide(
             built_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
             downloads_fingerprint=downloads_key,
         )
-        write_atomic(build_dir / MANIFEST_NAME, manifest.to_json())
+        if previous and not to_master and not rebuilt_downloads:
+            # Nothing changed: keep the publication date (the feed's), and the file.
+            manifest = replace(manifest, built_at=previous.built_at or manifest.built_at)
+        if manifest != previous:
+            write_atomic(build_dir / MANIFEST_NAME, manifest.to_json())
         _remove_stale_files(build_dir, manifest)
     return BuildResult(
         manifest, build_dir, len(missing), len(needed) - len(missing), time.perf_counter() - started,
         mastered=tuple(script.chapters[i].number for i in to_master),
         rebuilt_downloads=rebuilt_downloads,
+        warnings=tuple(warnings),
+        stages=tuple(stages),
+        reencoded=tuple(sorted(reencoded)),
     )
+
+
+def _synthesize_and_master(
+    to_master: list[int], chapter_keys: list[list[str]], missing: dict[str, str], cache: SegmentCache,
+    guide: Guide, workers: int | None, master: Callable[[int], ChapterEntry], progress: Progress,
+    on_synthesized: Callable[[], None],
+) -> dict[int, ChapterEntry]:
+    """Synthesize the missing sentences (in chapter order) and master each chapter in
+    ``to_master`` as soon as it has all its sentences; the first failure stops both."""
+    if not to_master:
+        on_synthesized()
+        return {}
+    ffmpeg_executable()  # no ffmpeg: say so now, not after the whole synthesis
+    prepare()
+    waiting = {i: {key for key in chapter_keys[i] if key in missing} for i in to_master}
+    chapters_of: dict[str, list[int]] = {}
+    for i in to_master:
+        for key in waiting[i]:
+            chapters_of.setdefault(key, []).append(i)
+    key_of = {str(cache.path(key)): key for key in missing}
+    futures: dict[int, Future] = {}
+    failures: list[BaseException] = []
+
+    def note_failure(future: Future) -> None:
+        if not future.cancelled() and future.exception() is not None:
+            failures.append(future.exception())
+
+    threads = max(1, min(len(to_master), workers or os.cpu_count() or 1))
+    with ThreadPoolExecutor(threads, thread_name_prefix="master") as pool:
+        def start(index: int) -> None:
+            futures[index] = pool.submit(master, index)
+            futures[index].add_done_callback(note_failure)
+
+        def synthesized(path: Path) -> None:
+            progress.on_segment()
+            key = key_of[str(path)]
+            for index in chapters_of.get(key, ()):
+                waiting[index].discard(key)
+                if not waiting[index]:
+                    start(index)
+            if failures:
+                raise failures[0]
+
+        try:
+            for index in to_master:
+                if not waiting[index]:
+                    start(index)
+            synthesize_all(((missing[key], cache.path(key)) for key in missing), guide.voice,
+                           workers=workers, on_done=synthesized)
+            on_synthesized()
+            return {index: futures[index].result() for index in to_master}
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 def needed_cache_keys(guide: Guide, cache: SegmentCache) -> set[str]:
@@ -172,7 +259,7 @@ def needed_cache_keys(guide: Guide, cache: SegmentCache) -> set[str]:
 
 
 #: Bump when mastering changes in a way that changes the audio, so no old chapter is reused.
-MASTERING_VERSION = 1
+MASTERING_VERSION = 2
 
 
 def _digest(parts) -> str:
@@ -253,7 +340,7 @@ def _prepare_output(build_dir: Path) -> None:
 def _master_and_publish(
     guide: Guide, script: Script, chapter: ChapterScript, wavs: list[Path],
     build_dir: Path, total: int, audio: AudioSettings, fingerprint: str,
-) -> ChapterEntry:
+) -> tuple[ChapterEntry, int]:
     stem = chapter.file_stem
     mp3 = build_dir / "audio" / f"{stem}.mp3"
     tags = ChapterTags(
@@ -270,7 +357,7 @@ def _master_and_publish(
     write_atomic(vtt, webvtt(list(segments)))
     text = build_dir / "text" / f"{stem}.txt"
     write_atomic(text, transcript_text(chapter.title, list(segments)))
-    return ChapterEntry(
+    entry = ChapterEntry(
         number=chapter.number,
         slug=chapter.slug,
         title=chapter.title,
@@ -283,25 +370,20 @@ def _master_and_publish(
         loudness_lufs=round(mastered.loudness_lufs, 2),
         true_peak_dbtp=round(mastered.true_peak_dbtp, 2),
     )
+    return entry, mastered.encodes
 
 
 def _publish_downloads(
     guide: Guide, title: str, chapters: tuple[ChapterEntry, ...], build_dir: Path
 ) -> dict[str, FileRef]:
-    """The whole guide as one chaptered MP3, its chapter lists, and a ZIP of everything."""
+    """The whole guide as one chaptered MP3, its chapter lists, and a ZIP of everything.
+
+    The ZIP is written in a second thread while the full-guide file is joined:
+    both are mostly copying, checksumming and waiting for the disk.
+    """
     folder = build_dir / "downloads"
     folder.mkdir(exist_ok=True)
     slug = guide.slug
-    full = folder / f"{slug}-full-guide.mp3"
-    tags = ChapterTags(title=title, album=title, artist=guide.author, track=1, track_total=1,
-                       language=ID3_LANGUAGES.get(guide.language.split("-")[0], "und"))
-    marks = join_chapters([build_dir / c.audio.path for c in chapters],
-                          [c.title for c in chapters], full, tags)
-    json_path = folder / f"{slug}-chapters.json"
-    write_atomic(json_path, chapters_json([(m.start_ms, m.title) for m in marks]))
-    vtt_path = folder / f"{slug}-chapters.vtt"
-    write_atomic(vtt_path, chapters_vtt([(m.start_ms, m.end_ms, m.title) for m in marks]))
-
     playlist = f"{slug}.m3u"
     members: list[tuple[str, Path | str]] = [
         (f"{slug}/README.txt",
@@ -314,12 +396,29 @@ def _publish_downloads(
         for ref in (chapter.audio, chapter.transcript, chapter.captions):
             members.append((f"{slug}/{Path(ref.path).name}", build_dir / ref.path))
     zip_path = folder / f"{slug}-audio-guide.zip"
-    write_zip(zip_path, members)
+
+    def make_zip() -> FileRef:
+        write_zip(zip_path, members)
+        return file_ref(build_dir, zip_path)
+
+    with ThreadPoolExecutor(1, thread_name_prefix="zip") as side:
+        zipped = side.submit(make_zip)
+        full = folder / f"{slug}-full-guide.mp3"
+        tags = ChapterTags(title=title, album=title, artist=guide.author, track=1, track_total=1,
+                           language=ID3_LANGUAGES.get(guide.language.split("-")[0], "und"))
+        marks = join_chapters([build_dir / c.audio.path for c in chapters],
+                              [c.title for c in chapters], full, tags)
+        json_path = folder / f"{slug}-chapters.json"
+        write_atomic(json_path, chapters_json([(m.start_ms, m.title) for m in marks]))
+        vtt_path = folder / f"{slug}-chapters.vtt"
+        write_atomic(vtt_path, chapters_vtt([(m.start_ms, m.end_ms, m.title) for m in marks]))
+        full_ref = file_ref(build_dir, full)
+        zip_ref = zipped.result()
     return {
-        "full_guide": file_ref(build_dir, full),
+        "full_guide": full_ref,
         "chapters_json": file_ref(build_dir, json_path),
         "chapters_vtt": file_ref(build_dir, vtt_path),
-        "zip": file_ref(build_dir, zip_path),
+        "zip": zip_ref,
     }
 
 

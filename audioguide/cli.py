@@ -106,6 +106,8 @@ def build(source, engine, voice, rate, volume, lexicon_path, max_source_bytes, o
     """Build the audio chapters, captions and manifest of a guide."""
     guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes)
     result = run_build(guide, output, cache_dir, jobs, quiet)
+    for warning in result.warnings:
+        click.echo(f"audioguide: warning: {warning}", err=True)
     manifest = result.manifest
     summary = {
         "guide": manifest.slug,
@@ -113,7 +115,11 @@ def build(source, engine, voice, rate, volume, lexicon_path, max_source_bytes, o
         "duration_ms": manifest.duration_ms,
         "synthesized": result.synthesized,
         "cached": result.cached,
+        "mastered": len(result.mastered),
+        "reencoded": len(result.reencoded),
+        "downloads_rebuilt": result.rebuilt_downloads,
         "seconds": round(result.seconds, 2),
+        "stages": {name: round(seconds, 2) for name, seconds in result.stages},
         "build_dir": str(result.build_dir),
     }
     if as_json:
@@ -127,23 +133,62 @@ def build(source, engine, voice, rate, volume, lexicon_path, max_source_bytes, o
 
 
 def run_build(guide, output, cache_dir, jobs, quiet):
-    """Build with a progress bar on stderr when it is a terminal."""
-    from tqdm import tqdm
-
-    from .build import Progress, build_guide
+    """Build with a progress bar on stderr when it is a terminal (never in CI or a pipe)."""
+    from .build import build_guide
 
     output = output or DEFAULT_BUILD_ROOT / guide.slug
-    bar = tqdm(total=0, unit="sentence", desc="Synthesizing", file=sys.stderr,
-               disable=True if quiet else None, leave=False)
-    progress = Progress(
-        on_plan=lambda missing, total: bar.reset(total=missing),
-        on_segment=lambda: bar.update(1),
-        on_chapter=lambda chapter: bar.set_description(f"Mastered {chapter.file_stem}"),
-    )
+    bar = BuildBar(disable=True if quiet else None)
     try:
-        return build_guide(guide, output, cache=SegmentCache(cache_dir), workers=jobs, progress=progress)
+        return build_guide(guide, output, cache=SegmentCache(cache_dir), workers=jobs,
+                           progress=bar.progress())
     finally:
         bar.close()
+
+
+class BuildBar:
+    """One tqdm bar over the segments of the chapters being made, counted as each chapter
+    is finished, with the sentences synthesized and the minutes of audio made so far."""
+
+    def __init__(self, disable: bool | None):
+        import threading
+
+        from tqdm import tqdm
+
+        self._lock = threading.Lock()
+        self._bar = tqdm(total=0, unit="segment", desc="Building", file=sys.stderr, disable=disable,
+                         leave=False, dynamic_ncols=True)
+        self._synthesize = self._synthesized = 0
+        self._audio_ms = 0
+
+    def progress(self):
+        from .build import Progress
+
+        return Progress(on_plan=self._plan, on_segment=self._segment, on_chapter=self._chapter)
+
+    def _show(self) -> None:
+        said = f"{self._synthesized}/{self._synthesize} said" if self._synthesize else "all cached"
+        self._bar.set_postfix_str(f"{said}, {self._audio_ms / 60000:.1f} min of audio", refresh=False)
+
+    def _plan(self, plan) -> None:
+        with self._lock:
+            self._synthesize = plan.synthesize
+            self._bar.reset(total=plan.segments)
+            self._show()
+
+    def _segment(self) -> None:
+        with self._lock:
+            self._synthesized += 1
+            self._show()
+            self._bar.update(0)  # redraws at most every tenth of a second
+
+    def _chapter(self, chapter) -> None:
+        with self._lock:
+            self._audio_ms += chapter.duration_ms
+            self._show()
+            self._bar.update(len(chapter.segments))
+
+    def close(self) -> None:
+        self._bar.close()
 
 
 def built_or_builtin(build_dir: Path | None, quiet: bool = False) -> Path:

@@ -1,22 +1,32 @@
-"""Measure audioguide against the floor, on a small and a large generated leaflet.
+"""Measure audioguide against the floor, on a small and a large generated leaflet, and its server.
 
 Run through scripts/bench, which installs what it needs. Everything is
 measured in one run and reported as medians and ratios, because a shared
-two-core machine is noisy: a ratio taken minutes apart means little.
+two-core machine is noisy: a ratio taken minutes apart means little. CPU
+seconds (user + system, every process of the build) are reported too: they
+move much less with the machine's load than wall-clock time does.
 
 The floor for a leaflet is what no build can beat by much: bare espeak-ng
 saying the same spoken text (serially, one process, like the engine's own
 command line) plus one ffmpeg encode of all that audio to the project's MP3
-settings.
+settings (22.05 kHz mono CBR 64 kb/s).
+
+The server part serves the large leaflet's build with waitress (the same
+server `audioguide serve` runs) in a subprocess on 127.0.0.1, weighs the
+guide page (HTML, CSS and JS bytes) and runs a bounded load: concurrent
+clients making range requests for the chapter MP3s for a fixed time.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import platform
 import random
+import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -24,7 +34,9 @@ import sys
 import tempfile
 import threading
 import time
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import psutil
 
@@ -33,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from audioguide.build import script_for  # noqa: E402
 from audioguide.guides import load_guide  # noqa: E402
+from audioguide.manifest import load_manifest  # noqa: E402
 from audioguide.mastering import AudioSettings, ffmpeg_executable  # noqa: E402
 from audioguide.narration import breath_groups  # noqa: E402
 
@@ -44,7 +57,10 @@ WORDS = (
 ).split()
 TERMS = ["cervical dystonia", "writer's cramp", "botulinum toxin", "deep brain stimulation",
          "physiotherapy", "blepharospasm", "spasmodic dysphonia", "sensory trick"]
+EDIT_MARKER = "You might notice:"
 
+
+# The leaflets ---------------------------------------------------------------------
 
 def sentence(rng: random.Random) -> str:
     words = [rng.choice(WORDS) for _ in range(rng.randint(8, 20))]
@@ -66,7 +82,7 @@ def leaflet(words: int, seed: int = 7) -> str:
         parts += [f"Part {section} {rng.choice(WORDS)} and {rng.choice(WORDS)}", ""]
         for _ in range(rng.randint(3, 6)):
             if rng.random() < 0.3:
-                parts += ["You might notice:", ""]
+                parts += [EDIT_MARKER, ""]
                 for _ in range(rng.randint(3, 8)):
                     item = sentence(rng)
                     parts += [f"● {item}", ""]
@@ -78,142 +94,401 @@ def leaflet(words: int, seed: int = 7) -> str:
     return "\n".join(parts) + "\n"
 
 
-def median_time(function, repeats: int) -> tuple[float, list[float]]:
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), times
-
+# Measuring processes --------------------------------------------------------------
 
 class PeakMemory:
-    """Peak resident memory of a process and all its children, sampled every 20 ms."""
+    """Peak memory of a process and all its children together, sampled every 20 ms.
 
-    def __init__(self, process: subprocess.Popen):
-        self.process = psutil.Process(process.pid)
-        self.peak = 0
+    Two sums: resident sizes (RSS), where pages the processes share (libraries
+    such as ffmpeg's) count once per process, an upper bound; and proportional
+    sizes (PSS), where a shared page is split between the processes sharing it.
+    """
+
+    def __init__(self, pid: int):
+        self.process = psutil.Process(pid)
+        self.peak_rss = self.peak_pss = 0
         self._thread = threading.Thread(target=self._watch, daemon=True)
         self._thread.start()
 
-    def _watch(self):
+    def _watch(self) -> None:
         while True:
             try:
                 tree = [self.process, *self.process.children(recursive=True)]
-                total = 0
-                for member in tree:
-                    try:
-                        total += member.memory_info().rss
-                    except psutil.Error:
-                        pass
-                self.peak = max(self.peak, total)
             except psutil.Error:
                 return
+            rss = pss = 0
+            for member in tree:
+                try:
+                    info = member.memory_full_info()
+                except psutil.Error:
+                    continue
+                rss += info.rss
+                pss += getattr(info, "pss", info.rss)
+            self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
             time.sleep(0.02)
 
+    def stop(self) -> tuple[int, int]:
+        self._thread.join(1)
+        return self.peak_rss, self.peak_pss
 
-def run_build(source: Path, out: Path, cache: Path) -> tuple[float, int, dict]:
-    """One `audioguide build` as a user runs it; (seconds, peak RSS bytes, JSON summary)."""
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_build(source: Path, out: Path, cache: Path) -> dict:
+    """One `audioguide build` as a person runs it: wall seconds, CPU seconds, peak memory, summary."""
     command = [sys.executable, "-m", "audioguide", "build", str(source), "-o", str(out),
                "--cache-dir", str(cache), "--json"]
+    cpu = children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    memory = PeakMemory(process)
+    memory = PeakMemory(process.pid)
     stdout, stderr = process.communicate()
     seconds = time.perf_counter() - started
+    rss, pss = memory.stop()
     if process.returncode != 0:
         raise SystemExit(f"build failed: {stderr}")
-    return seconds, memory.peak, json.loads(stdout)
+    return {"seconds": seconds, "cpu_seconds": children_cpu() - cpu, "peak_rss_bytes": rss,
+            "peak_pss_bytes": pss, "summary": json.loads(stdout)}
 
 
-def espeak_command() -> list[str]:
+def timed_run(command: list[str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one command."""
+    cpu = children_cpu()
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - started, children_cpu() - cpu
+
+
+# The floor ------------------------------------------------------------------------
+
+def espeak_command() -> str:
     found = shutil.which("espeak-ng")
     if not found:
         raise SystemExit("espeak-ng is needed for the floor: scripts/bench installs it")
-    return [found]
+    return found
 
 
-def floor(source: Path, work: Path, voice: str, rate: int) -> tuple[float, float, float]:
-    """(espeak-ng seconds, ffmpeg encode seconds, audio seconds) for the leaflet's spoken text."""
-    script = script_for(load_guide(source))
+def floor(source: Path, work: Path) -> dict:
+    """Bare espeak-ng over the leaflet's spoken text, then one ffmpeg encode of it all."""
+    guide = load_guide(source)
+    script = script_for(guide)
     parts = [part for segment in script.segments for part in breath_groups(segment.spoken)]
     text_file = work / "spoken.txt"
     text_file.write_text("\n".join(parts) + "\n", encoding="utf-8")
     wav = work / "floor.wav"
-    started = time.perf_counter()
-    subprocess.run([*espeak_command(), "-v", voice.split("/")[-1], "-s", str(rate),
-                    "-f", str(text_file), "-w", str(wav)], check=True, capture_output=True)
-    speak = time.perf_counter() - started
+    voice = guide.voice.voice.split("/")[-1]
+    speak, speak_cpu = timed_run([espeak_command(), "-v", voice, "-s", str(guide.voice.rate),
+                                  "-f", str(text_file), "-w", str(wav)])
     settings = AudioSettings()
-    started = time.perf_counter()
-    subprocess.run([ffmpeg_executable(), "-v", "error", "-y", "-i", str(wav), "-ac", "1",
-                    "-ar", str(settings.sample_rate), "-c:a", "libmp3lame",
-                    "-b:a", f"{settings.bitrate_kbps}k", str(work / "floor.mp3")], check=True)
-    encode = time.perf_counter() - started
+    encode, encode_cpu = timed_run([
+        ffmpeg_executable(), "-v", "error", "-y", "-i", str(wav), "-ac", "1",
+        "-ar", str(settings.sample_rate), "-c:a", "libmp3lame", "-b:a", f"{settings.bitrate_kbps}k",
+        str(work / "floor.mp3")])
     audio_seconds = (wav.stat().st_size - 44) / 2 / 22050
-    return speak, encode, audio_seconds
+    wav.unlink()
+    return {"espeak_s": speak, "encode_s": encode, "seconds": speak + encode,
+            "cpu_seconds": speak_cpu + encode_cpu, "audio_seconds": audio_seconds}
+
+
+# Reference for one edited sentence --------------------------------------------------
+
+def remaster_reference(source: Path, build_dir: Path, cache: Path, chapter_number: int, work: Path) -> float:
+    """Seconds to master one chapter and join the full-guide file, in one warm process:
+    what an edit of one sentence cannot avoid (its synthesis aside)."""
+    code = f"""
+import sys, time
+from pathlib import Path
+sys.path.insert(0, {str(ROOT)!r})
+from audioguide.build import script_for
+from audioguide.guides import load_guide
+from audioguide.manifest import load_manifest
+from audioguide.mastering import ChapterTags, join_chapters, master_chapter, prepare
+from audioguide.narration import breath_groups
+from audioguide.speech import SegmentCache, engine_identity
+guide = load_guide(Path({str(source)!r}))
+script = script_for(guide)
+cache = SegmentCache(Path({str(cache)!r}))
+version = engine_identity(guide.voice)
+chapter = script.chapters[{chapter_number - 1}]
+wavs = [[cache.path(cache.key(guide.voice, version, part)) for part in breath_groups(s.spoken)]
+        for s in chapter.segments]
+manifest = load_manifest(Path({str(build_dir)!r}))
+tags = ChapterTags("t", "a", "b", 1, 1, "eng")
+prepare()
+started = time.perf_counter()
+master_chapter(chapter, wavs, Path({str(work / "chapter.mp3")!r}), tags)
+join_chapters([Path({str(build_dir)!r}) / c.audio.path for c in manifest.chapters],
+              [c.title for c in manifest.chapters], Path({str(work / "full.mp3")!r}), tags)
+print(time.perf_counter() - started)
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+# Builds ---------------------------------------------------------------------------
+
+def median(values) -> float:
+    return statistics.median(list(values))
 
 
 def bench_leaflet(name: str, words: int, repeats: int, work: Path) -> dict:
     folder = work / name
     folder.mkdir()
     source = folder / f"{name}.txt"
-    source.write_text(leaflet(words), encoding="utf-8")
-    guide = load_guide(source)
-    result: dict = {"words": len(source.read_text().split())}
+    text = leaflet(words)
+    source.write_text(text, encoding="utf-8")
+    result: dict = {"words": len(text.split())}
 
-    floors = [floor(source, folder, guide.voice.voice, guide.voice.rate) for _ in range(repeats)]
-    result["floor_espeak_s"] = statistics.median(f[0] for f in floors)
-    result["floor_encode_s"] = statistics.median(f[1] for f in floors)
-    result["floor_s"] = statistics.median(f[0] + f[1] for f in floors)
-    result["audio_minutes"] = round(floors[0][2] / 60, 1)
+    print(f"[{name}] floor: espeak-ng + one ffmpeg encode, {repeats}x", file=sys.stderr)
+    floors = [floor(source, folder) for _ in range(repeats)]
+    result["floor_espeak_s"] = median(f["espeak_s"] for f in floors)
+    result["floor_encode_s"] = median(f["encode_s"] for f in floors)
+    result["floor_s"] = median(f["seconds"] for f in floors)
+    result["floor_cpu_s"] = median(f["cpu_seconds"] for f in floors)
+    result["audio_minutes"] = round(floors[0]["audio_seconds"] / 60, 1)
 
-    cold, cold_memory = [], []
-    for attempt in range(repeats):
-        out, cache = folder / f"cold-{attempt}", folder / f"cache-{attempt}"
-        seconds, peak, summary = run_build(source, out, cache)
-        cold.append(seconds)
-        cold_memory.append(peak)
-    result["cold_s"] = statistics.median(cold)
-    result["cold_peak_mb"] = round(max(cold_memory) / 1e6)
+    print(f"[{name}] cold builds (empty cache), {repeats}x", file=sys.stderr)
+    colds = [run_build(source, folder / f"cold-{n}", folder / f"cache-{n}") for n in range(repeats)]
+    summary = colds[0]["summary"]
     result["chapters"] = summary["chapters"]
+    result["guide_audio_minutes"] = round(summary["duration_ms"] / 60000, 1)
+    result["cold_s"] = median(c["seconds"] for c in colds)
+    result["cold_cpu_s"] = median(c["cpu_seconds"] for c in colds)
+    result["cold_peak_rss_mb"] = round(max(c["peak_rss_bytes"] for c in colds) / 1e6)
+    result["cold_peak_pss_mb"] = round(max(c["peak_pss_bytes"] for c in colds) / 1e6)
+    result["cold_stages_s"] = colds[0]["summary"].get("stages", {})
+    result["cold_reencoded_chapters"] = [c["summary"].get("reencoded") for c in colds]
 
     out, cache = folder / "cold-0", folder / "cache-0"
-    warm = [run_build(source, out, cache) for _ in range(repeats)]
-    result["warm_s"] = statistics.median(w[0] for w in warm)
-    result["warm_peak_mb"] = round(max(w[1] for w in warm) / 1e6)
+    print(f"[{name}] warm rebuilds (no change), {repeats}x", file=sys.stderr)
+    warms = [run_build(source, out, cache) for _ in range(repeats)]
+    assert all(w["summary"]["synthesized"] == 0 and w["summary"].get("mastered", 0) == 0 for w in warms)
+    result["warm_s"] = median(w["seconds"] for w in warms)
+    result["warm_cpu_s"] = median(w["cpu_seconds"] for w in warms)
+    result["warm_peak_rss_mb"] = round(max(w["peak_rss_bytes"] for w in warms) / 1e6)
 
-    edits = []
-    text = source.read_text(encoding="utf-8")
+    print(f"[{name}] one edited sentence, {repeats}x", file=sys.stderr)
+    before = {c.number: c.audio.sha256 for c in load_manifest(out).chapters}
+    position = text.index(EDIT_MARKER, len(text) // 2)
+    edits, edited_chapters = [], set()
     for attempt in range(repeats):
-        marker = "You might notice:"
-        position = text.index(marker, len(text) // 2)
-        edited = text[:position] + f"You might also notice {attempt}:" + text[position + len(marker):]
+        edited = (text[:position] + f"You might also notice, {attempt + 1}:"
+                  + text[position + len(EDIT_MARKER):])
         source.write_text(edited, encoding="utf-8")
         edits.append(run_build(source, out, cache))
+        edited_chapters |= {c.number for c in load_manifest(out).chapters
+                            if before[c.number] != c.audio.sha256}
         source.write_text(text, encoding="utf-8")
         run_build(source, out, cache)  # back to the original, not timed
-    result["edit_s"] = statistics.median(e[0] for e in edits)
-    result["edit_synthesized"] = edits[0][2]["synthesized"]
+    result["edit_s"] = median(e["seconds"] for e in edits)
+    result["edit_synthesized"] = edits[0]["summary"]["synthesized"]
+    result["edit_mastered"] = edits[0]["summary"].get("mastered")
+    result["edit_stages_s"] = edits[0]["summary"].get("stages", {})
+    (chapter,) = edited_chapters
+    result["edit_reference_s"] = median(
+        remaster_reference(source, out, cache, chapter, folder) for _ in range(repeats))
+
     result["cold_vs_floor"] = round(result["cold_s"] / result["floor_s"], 2)
-    result["warm_vs_cold"] = round(result["warm_s"] / result["cold_s"], 3)
+    result["cold_cpu_vs_floor_cpu"] = round(result["cold_cpu_s"] / result["floor_cpu_s"], 2)
+    result["warm_vs_cold"] = round(result["warm_s"] / result["cold_s"], 4)
+    result["edit_vs_reference"] = round(result["edit_s"] / result["edit_reference_s"], 2)
     return result
 
 
-def machine() -> str:
-    return (f"{platform.machine()}, {os.cpu_count()} cores, "
-            f"{round(psutil.virtual_memory().total / 2**30)} GiB, Python {platform.python_version()}")
+# The server -----------------------------------------------------------------------
+
+class _Assets(HTMLParser):
+    """Stylesheets, scripts and anything else a page loads by itself."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "link" and "stylesheet" in (attributes.get("rel") or "").split():
+            self.urls.append(attributes.get("href") or "")
+        elif tag == "link" and (attributes.get("rel") or "") in ("preload", "modulepreload", "icon"):
+            self.urls.append(attributes.get("href") or "")
+        elif tag in ("script", "img", "iframe") and attributes.get("src"):
+            self.urls.append(attributes["src"])
+
+
+def start_server(build_dir: Path, threads: int = 8) -> tuple[subprocess.Popen, int]:
+    code = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+from pathlib import Path
+from audioguide.web import create_app
+from audioguide.web.server import make_server
+server = make_server(create_app(Path({str(build_dir)!r})), "127.0.0.1", 0, threads={threads})
+print(server.effective_port, flush=True)
+server.run()
+"""
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+    port = int(process.stdout.readline())
+    return process, port
+
+
+def fetch(port: int, path: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+def page_weight(port: int, slug: str) -> dict:
+    """Bytes of the guide page and everything it loads by itself, and any other host it names."""
+    page = f"/guides/{slug}/"
+    status, headers, html = fetch(port, page)
+    assert status == 200, status
+    parser = _Assets()
+    parser.feed(html.decode("utf-8"))
+    sizes = {"html": len(html), "css": 0, "js": 0, "other": 0}
+    third_party = []
+    for url in parser.urls:
+        if url.startswith("data:") or not url:
+            continue
+        parts = urlsplit(urljoin(f"http://127.0.0.1:{port}{page}", url))
+        if parts.hostname != "127.0.0.1":
+            third_party.append(url)
+            continue
+        status, headers, body = fetch(port, parts.path + (f"?{parts.query}" if parts.query else ""))
+        kind = headers.get("Content-Type", "").split(";")[0]
+        key = "css" if kind == "text/css" else "js" if "javascript" in kind else "other"
+        sizes[key] += len(body)
+        if key == "css":
+            css = body.decode("utf-8", "replace")
+            third_party += [u for u in re.findall(r"url\(\s*['\"]?([^'\")]+)", css)
+                            if urlsplit(u).hostname not in (None, "127.0.0.1")]
+    third_party += [u for u in re.findall(r"""(?:src|href|action)=["']([^"']+)""", html.decode("utf-8"))
+                    if urlsplit(u).hostname not in (None, "127.0.0.1") and u not in third_party
+                    and not u.startswith(("mailto:", "tel:"))]
+    loaded = [u for u in third_party if u in parser.urls]
+    return {"html_bytes": sizes["html"], "css_bytes": sizes["css"], "js_bytes": sizes["js"],
+            "total_bytes": sizes["html"] + sizes["css"] + sizes["js"],
+            "third_party_requests": len(loaded), "third_party_links": sorted(set(third_party) - set(loaded))}
+
+
+def load_run(port: int, paths: list[tuple[str, int]], clients: int, seconds: float) -> dict:
+    """``clients`` keep-alive clients making range requests on 127.0.0.1 until the time is up."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def client(seed: int) -> None:
+        chance = random.Random(seed)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        mine, failed = [], []
+        while time.monotonic() < stop_at:
+            path, size = chance.choice(paths)
+            first = chance.randrange(0, max(1, size - 1))
+            last = min(size - 1, first + chance.randrange(1024, 128 * 1024))
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path, headers={"Range": f"bytes={first}-{last}"})
+                response = connection.getresponse()
+                body = response.read()
+            except (OSError, http.client.HTTPException) as error:
+                failed.append(repr(error))
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                continue
+            mine.append(time.perf_counter() - started)
+            if response.status != 206 or len(body) != last - first + 1:
+                failed.append(f"{path} bytes={first}-{last}: {response.status}, {len(body)} bytes")
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+            errors.extend(failed)
+
+    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + 30)
+    elapsed = time.monotonic() - started
+    ordered = sorted(latencies)
+
+    def percentile(share: float) -> float:
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000 if ordered else float("nan")
+
+    return {"clients": clients, "seconds": round(elapsed, 1), "requests": len(latencies) + len(errors),
+            "requests_per_s": round((len(latencies) + len(errors)) / elapsed),
+            "p50_ms": round(percentile(0.50), 1), "p99_ms": round(percentile(0.99), 1),
+            "errors": len(errors), "first_errors": errors[:5]}
+
+
+def weigh_page(build_dir: Path) -> dict:
+    process, port = start_server(build_dir)
+    try:
+        return page_weight(port, load_manifest(build_dir).slug)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def bench_server(build_dir: Path, clients: int, seconds: float) -> dict:
+    manifest = load_manifest(build_dir)
+    process, port = start_server(build_dir)
+    try:
+        weight = page_weight(port, manifest.slug)
+        paths = [(f"/guides/{manifest.slug}/media/{c.audio.path}", c.audio.bytes) for c in manifest.chapters]
+        print(f"[server] {clients} clients, range requests for {seconds:.0f} s on 127.0.0.1", file=sys.stderr)
+        load = load_run(port, paths, clients, seconds)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    return {"page": weight, "load": load, "guide_chapters": len(manifest.chapters)}
+
+
+# Report ---------------------------------------------------------------------------
+
+def machine() -> dict:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+
+    def version(command: list[str]) -> str:
+        try:
+            return subprocess.run(command, capture_output=True, text=True).stdout.splitlines()[0]
+        except (OSError, IndexError):
+            return ""
+
+    return {
+        "nproc": os.cpu_count(),
+        "cpu_model": model or platform.processor() or platform.machine(),
+        "memory_gib": round(psutil.virtual_memory().total / 2**30),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "python": platform.python_version(),
+        "ffmpeg": version([ffmpeg_executable(), "-version"]),
+        "espeak_ng": version([espeak_command(), "--version"]),
+    }
 
 
 def print_table(results: dict) -> None:
-    rows = [
-        ("leaflet", "words", "audio min", "floor s", "cold s", "cold/floor", "warm s", "warm/cold",
-         "1 edit s", "peak MB"),
-    ]
+    rows = [("leaflet", "words", "chapters", "audio min", "floor s", "cold s", "cold/floor",
+             "cpu/floor cpu", "warm s", "warm/cold", "1 edit s", "ref s", "edit/ref", "RSS MB", "PSS MB")]
     for name, r in results["builds"].items():
-        rows.append((name, r["words"], r["audio_minutes"], f"{r['floor_s']:.1f}", f"{r['cold_s']:.1f}",
-                     f"{r['cold_vs_floor']:.2f}", f"{r['warm_s']:.2f}", f"{r['warm_vs_cold']:.3f}",
-                     f"{r['edit_s']:.1f}", r["cold_peak_mb"]))
+        rows.append((name, r["words"], r["chapters"], r["guide_audio_minutes"], f"{r['floor_s']:.1f}",
+                     f"{r['cold_s']:.1f}", f"{r['cold_vs_floor']:.2f}", f"{r['cold_cpu_vs_floor_cpu']:.2f}",
+                     f"{r['warm_s']:.2f}", f"{r['warm_vs_cold']:.3f}", f"{r['edit_s']:.1f}",
+                     f"{r['edit_reference_s']:.1f}", f"{r['edit_vs_reference']:.2f}", r["cold_peak_rss_mb"],
+                     r["cold_peak_pss_mb"]))
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(str(cell).rjust(width) for cell, width in zip(row, widths)))
@@ -221,38 +496,60 @@ def print_table(results: dict) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="Small leaflet only, one repetition, a 5 s load run: for trying it.")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--large-words", type=int, default=50_000)
     parser.add_argument("--small-words", type=int, default=5_000)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--load-seconds", type=float, default=20.0)
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.json")
     args = parser.parse_args()
+    if args.quick:
+        args.repeats, args.load_seconds = 1, 5.0
+    leaflets = [("small", args.small_words)] + ([] if args.quick else [("large", args.large_words)])
 
     results: dict = {"machine": machine(), "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                     "builds": {}}
+                     "quick": args.quick, "repeats": args.repeats, "builds": {}}
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="audioguide-bench-") as work:
         work = Path(work)
-        for name, words in (("small", args.small_words), ("large", args.large_words)):
-            print(f"Building the {name} leaflet ({words} words), {args.repeats} times each...",
-                  file=sys.stderr)
+        for name, words in leaflets:
             results["builds"][name] = bench_leaflet(name, words, args.repeats, work)
-        small, large = results["builds"]["small"], results["builds"]["large"]
-        results["growth_time"] = round(large["cold_s"] / small["cold_s"], 2)
-        results["growth_memory"] = round(large["cold_peak_mb"] / small["cold_peak_mb"], 2)
-        try:
-            from bench_server import bench_server
-        except ImportError:
-            bench_server = None
-        if bench_server:
-            results["server"] = bench_server(work / "large" / "cold-0")
+        if "large" in results["builds"]:
+            small, large = results["builds"]["small"], results["builds"]["large"]
+            results["growth_time"] = round(large["cold_s"] / small["cold_s"], 2)
+            results["growth_words"] = round(large["words"] / small["words"], 2)
+            results["growth_memory_rss"] = round(large["cold_peak_rss_mb"] / small["cold_peak_rss_mb"], 2)
+            results["growth_memory_pss"] = round(large["cold_peak_pss_mb"] / small["cold_peak_pss_mb"], 2)
+        served = leaflets[-1][0]
+        print("[server] building the built-in guide to weigh its page", file=sys.stderr)
+        builtin = work / "builtin"
+        subprocess.run([sys.executable, "-m", "audioguide", "build", "-o", str(builtin),
+                        "--cache-dir", str(work / "builtin-cache"), "--quiet"], check=True)
+        results["server"] = bench_server(work / served / "cold-0", args.clients, args.load_seconds)
+        results["server"]["leaflet"] = served
+        results["server"]["builtin_page"] = weigh_page(builtin)
+    results["bench_seconds"] = round(time.perf_counter() - started)
 
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
-    print(f"Machine: {results['machine']}")
+    m = results["machine"]
+    print(f"Machine: {m['nproc']} cores, {m['cpu_model']}, {m['memory_gib']} GiB, "
+          f"load average at start {m['load_average_at_start']}")
     print_table(results)
-    print(f"Large/small cold build time: {results['growth_time']}x; "
-          f"peak memory: {results['growth_memory']}x")
-    if "server" in results:
-        print("Server:", json.dumps(results["server"]))
+    if "growth_time" in results:
+        print(f"Large/small: words {results['growth_words']}x, cold build time {results['growth_time']}x, "
+              f"peak memory {results['growth_memory_rss']}x (RSS), {results['growth_memory_pss']}x (PSS)")
+    page, load = results["server"]["page"], results["server"]["load"]
+    for label, page in ((f"{results['server']['leaflet']} leaflet", page),
+                        ("built-in guide", results["server"]["builtin_page"])):
+        print(f"Guide page, {label}: {page['total_bytes']} bytes (HTML {page['html_bytes']}, "
+              f"CSS {page['css_bytes']}, JS {page['js_bytes']}), "
+              f"third-party requests: {page['third_party_requests']}")
+    print(f"Load ({load['clients']} clients, {load['seconds']} s, range requests): "
+          f"{load['requests_per_s']} requests/s, p50 {load['p50_ms']} ms, p99 {load['p99_ms']} ms, "
+          f"errors {load['errors']}")
     print(f"Written to {args.output}")
 
 

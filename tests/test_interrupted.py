@@ -39,7 +39,7 @@ def test_kill_9_at_random_moments_then_build_again(tmp_path):
         # Its own process group, so its speech workers die with it.
         process = subprocess.Popen(args, start_new_session=True,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        delay = chance.uniform(1.0, 6.0)
+        delay = chance.uniform(0.2, 1.5)
         time.sleep(delay)
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)

@@ -67,23 +67,30 @@ def synthesize_all(
 ) -> int:
     """Synthesize each (spoken text, WAV path) pair; return how many were made.
 
-    Work is spread over ``workers`` spawned processes (default: one per core).
+    Work is spread over ``workers`` spawned processes (default: one per core)
+    and taken in the order given. ``on_done`` is called in this thread as each
+    WAV is finished; an exception from it stops the synthesis.
     """
     jobs = list(jobs)
     if not jobs:
         return 0
     count = worker_count(workers or len(jobs))
     context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker, initargs=(settings,))
     try:
-        with ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker,
-                                 initargs=(settings,)) as pool:
-            futures = {pool.submit(_synthesize_one, text, str(path)): text for text, path in jobs}
-            for future in as_completed(futures):
-                done = future.result()
-                if on_done:
-                    on_done(Path(done))
+        futures = [pool.submit(_synthesize_one, text, str(path)) for text, path in jobs]
+        for future in as_completed(futures):
+            done = future.result()
+            if on_done:
+                on_done(Path(done))
     except BrokenProcessPool as error:
+        pool.shutdown(wait=True, cancel_futures=True)
         raise SpeechError(f"a speech worker stopped unexpectedly ({error})") from None
+    except BaseException:
+        # A failure (here or in ``on_done``) stops the work still queued at once.
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     return len(jobs)
 
 
