@@ -259,7 +259,7 @@ def needed_cache_keys(guide: Guide, cache: SegmentCache) -> set[str]:
 
 
 #: Bump when mastering changes in a way that changes the audio, so no old chapter is reused.
-MASTERING_VERSION = 2
+MASTERING_VERSION = 3
 
 
 def _digest(parts) -> str:

@@ -21,6 +21,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import warnings
 import wave
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +29,12 @@ from pathlib import Path
 from typing import Iterator
 
 import numpy as np
+
+with warnings.catch_warnings():  # pydub warns at import when ffmpeg is not on PATH; it is not needed for WAV
+    warnings.simplefilter("ignore", RuntimeWarning)
+    from pydub import AudioSegment
+    from pydub.exceptions import CouldntDecodeError
+    from pydub.silence import detect_leading_silence
 from mutagen.id3 import CHAP, CTOC, ID3, TALB, TCON, TIT2, TLAN, TPE1, TRCK, CTOCFlags
 
 from .mp3 import MP3Error, audio_span
@@ -38,7 +45,7 @@ from .narration import ChapterScript, Pauses
 #: fade where the cut is made.
 TRIM_MARGIN_MS = 25
 EDGE_FADE_MS = 3
-#: Silence is detected in chunks this long (as pydub's detect_leading_silence did).
+#: pydub's detect_leading_silence looks at chunks this long.
 SILENCE_CHUNK_MS = 5
 #: MP3 at 64 kb/s drops some high-frequency detail that K-weighting counts:
 #: espeak-ng speech measured 0.44 LU quieter after encoding than before.
@@ -132,74 +139,31 @@ def prepare(settings: AudioSettings | None = None) -> None:
 
 # Reading and trimming --------------------------------------------------------------
 
-def _read_wav(path: Path, rate: int) -> np.ndarray:
-    """A WAV's samples as mono float32 in [-1, 1) at ``rate``."""
+def spoken_part(path: Path, settings: AudioSettings) -> tuple[np.ndarray, bool]:
+    """The words of one synthesized WAV, as float32 samples at the chapter's rate,
+    and whether the engine's own silence was trimmed from around them.
+
+    pydub reads the WAV itself (no ffprobe), makes it mono 16-bit at the
+    chapter's rate, finds where the words start and end, and fades the cut
+    edges over a few ms so they do not click.
+    """
     try:
-        with wave.open(str(path), "rb") as wav:
-            channels, width, source_rate = wav.getnchannels(), wav.getsampwidth(), wav.getframerate()
-            data = wav.readframes(wav.getnframes())
-    except (OSError, EOFError, wave.Error) as error:
+        audio = AudioSegment.from_wav(str(path))
+    except (OSError, EOFError, wave.Error, CouldntDecodeError) as error:
         raise MasteringError(f"{path}: unreadable WAV ({error})") from None
-    if width == 2:
-        samples = np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768
-    elif width == 4:
-        samples = (np.frombuffer(data, dtype="<i4") / 2147483648).astype(np.float32)
-    elif width == 1:
-        samples = (np.frombuffer(data, dtype=np.uint8).astype(np.float32) - 128) / 128
-    else:
-        raise MasteringError(f"{path}: {8 * width}-bit WAV is not supported")
-    if channels > 1:
-        samples = samples[: len(samples) // channels * channels].reshape(-1, channels).mean(axis=1)
-    if source_rate != rate:
-        from math import gcd
-
-        from scipy.signal import resample_poly
-
-        common = gcd(source_rate, rate)
-        samples = resample_poly(samples, rate // common, source_rate // common).astype(np.float32)
-    return samples
-
-
-def _chunk_is_loud(samples: np.ndarray, chunk: int, threshold: float) -> np.ndarray:
-    """Per chunk of ``chunk`` samples (the last one may be short): is its RMS at or above the threshold?"""
-    starts = np.arange(0, len(samples), chunk)
-    energy = np.add.reduceat(np.square(samples, dtype=np.float64), starts)
-    counts = np.diff(np.append(starts, len(samples)))
-    return energy >= threshold * threshold * counts
-
-
-def speech_bounds(samples: np.ndarray, settings: AudioSettings) -> tuple[int, int] | None:
-    """(first, end) sample of the words, at whole 5 ms chunks; None when nothing is above the threshold."""
-    if not len(samples):
-        return None
-    chunk = max(1, round(settings.sample_rate * SILENCE_CHUNK_MS / 1000))
-    threshold = 10 ** (settings.silence_threshold_dbfs / 20)
-    loud = np.flatnonzero(_chunk_is_loud(samples, chunk, threshold))
-    if not len(loud):
-        return None
-    loud_from_end = np.flatnonzero(_chunk_is_loud(samples[::-1], chunk, threshold))
-    start = min(int(loud[0]) * chunk, len(samples))
-    end = len(samples) - int(loud_from_end[0]) * chunk
-    return (start, end) if end > start else None
-
-
-def _words(samples: np.ndarray, bounds: tuple[int, int] | None, rate: int) -> np.ndarray:
-    """The words between ``bounds``, faded over a few ms where they were cut (no clicks)."""
-    if bounds is None:
-        return samples
-    words = samples[bounds[0]:bounds[1]].copy()
-    fade = min(round(rate * EDGE_FADE_MS / 1000), len(words) // 2)
-    if fade:
-        ramp = np.linspace(0, 1, fade, endpoint=False, dtype=np.float32)
-        words[:fade] *= ramp
-        words[-fade:] *= ramp[::-1]
-    return words
+    audio = audio.set_channels(1).set_sample_width(2).set_frame_rate(settings.sample_rate)
+    threshold = settings.silence_threshold_dbfs
+    start = detect_leading_silence(audio, threshold, SILENCE_CHUNK_MS)
+    end = len(audio) - detect_leading_silence(audio.reverse(), threshold, SILENCE_CHUNK_MS)
+    trimmed = end > start
+    if trimmed:
+        audio = audio[start:end].fade_in(EDGE_FADE_MS).fade_out(EDGE_FADE_MS)
+    return np.frombuffer(audio.raw_data, dtype="<i2").astype(np.float32) / 32768, trimmed
 
 
 @dataclass(frozen=True)
 class _Speech:
     path: Path
-    bounds: tuple[int, int] | None
     length: int
 
 
@@ -230,23 +194,21 @@ class _Layout:
     def walk(self, chapter: ChapterScript, wav_paths: list[list[Path]],
              breath_ms: int) -> Iterator[tuple[_Speech | _Silence, np.ndarray | None]]:
         """Lay the chapter out, yielding each piece with its samples (None for silence)."""
-        settings, rate = self.settings, self.settings.sample_rate
+        settings = self.settings
         yield self._silence(settings.head_ms), None
         for index, (segment, paths) in enumerate(zip(chapter.segments, wav_paths)):
             start = self.samples
             for part, path in enumerate(paths):
                 if part:
                     yield self._silence(breath_ms), None
-                samples = _read_wav(path, rate)
-                bounds = speech_bounds(samples, settings)
-                words = _words(samples, bounds, rate)
-                if bounds is not None:
+                words, trimmed = spoken_part(path, settings)
+                if trimmed:
                     yield self._silence(TRIM_MARGIN_MS), None
-                piece = _Speech(path, bounds, len(words))
+                piece = _Speech(path, len(words))
                 self.pieces.append(piece)
                 self.samples += piece.length
                 yield piece, words
-                if bounds is not None:
+                if trimmed:
                     yield self._silence(TRIM_MARGIN_MS), None
             self.spans.append((start, self.samples))
             last = index == len(chapter.segments) - 1
@@ -254,12 +216,12 @@ class _Layout:
 
     def replay(self) -> Iterator[tuple[int, np.ndarray | int]]:
         """(offset, samples) for speech and (offset, length) for silence, in order."""
-        offset, rate = 0, self.settings.sample_rate
+        offset = 0
         for piece in self.pieces:
             if isinstance(piece, _Silence):
                 yield offset, piece.length
             else:
-                yield offset, _words(_read_wav(piece.path, rate), piece.bounds, rate)
+                yield offset, spoken_part(piece.path, self.settings)[0]
             offset += piece.length
 
 
