@@ -4,6 +4,12 @@ espeak-ng is neither thread-safe nor re-initialisable, and a process forked
 after it starts hangs; so every worker is *spawned* and builds its own engine
 once. Each WAV is written under a temporary name and renamed into the cache,
 so an interrupted build never leaves a half file that looks finished.
+
+The parent hands each worker one sentence at a time and watches it: a
+worker that dies (killed, out of memory, crashed in the engine) or takes
+longer than ``SENTENCE_TIMEOUT_S`` over one sentence (a hung engine) is
+replaced by a new one and its sentence is tried again; a sentence that
+fails ``ATTEMPTS`` times ends the build with a message that names it.
 """
 
 from __future__ import annotations
@@ -11,47 +17,86 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import time
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Callable, Iterable
 
 from .base import SpeechError, VoiceSettings, create_engine
 
-_engine = None
-_start_error: SpeechError | None = None
+#: Longer than any one sentence takes, even on a loaded machine (a long
+#: breath group takes espeak-ng well under a second, piper a few seconds).
+SENTENCE_TIMEOUT_S = 60.0
+#: Starting an engine takes well under a second; allow for a loaded machine.
+STARTUP_TIMEOUT_S = 60.0
+#: Tries per sentence, counting a worker that died or hung while saying it,
+#: and worker starts that may fail in a row.
+ATTEMPTS = 2
 
 
-def _start_worker(settings: VoiceSettings) -> None:
-    """Build this worker's engine; a failure is kept and raised by the first job,
-    because an exception in a pool initializer only says "process terminated"."""
-    global _engine, _start_error
-    sys.stdout = open(os.devnull, "w")  # engines may print; the parent's stdout stays clean
-    try:
-        _engine = create_engine(settings)
-    except SpeechError as error:
-        _start_error = error
-
-
-def _synthesize_one(text: str, target: str) -> str:
-    """Synthesize one sentence into ``target`` (retrying once) and return the target."""
-    if _start_error:
-        raise _start_error
+def _synthesize_into(engine, text: str, target: str) -> None:
     temporary = Path(f"{target}.{os.getpid()}.tmp.wav")
     Path(target).parent.mkdir(parents=True, exist_ok=True)
     try:
         try:
-            _engine.synthesize(text, temporary)
-        except SpeechError:
-            _engine.synthesize(text, temporary)
+            engine.synthesize(text, temporary)
+        except SpeechError:  # an empty WAV now and then: the engine's own retry
+            engine.synthesize(text, temporary)
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
-    return target
 
 
-def _call(function, args):
-    return function(*args)
+def _worker_main(settings: VoiceSettings, connection: Connection) -> None:
+    """One worker: start an engine, then say one sentence per message until told to stop."""
+    sys.stdout = open(os.devnull, "w")  # engines may print; the parent's stdout stays clean
+    try:
+        engine = create_engine(settings)
+    except SpeechError as error:
+        connection.send(("failed", str(error)))
+        return
+    connection.send(("ready", ""))
+    while (job := connection.recv()) is not None:
+        text, target = job
+        try:
+            _synthesize_into(engine, text, target)
+            connection.send(("done", target))
+        except SpeechError as error:
+            connection.send(("error", str(error)))
+
+
+class _Worker:
+    def __init__(self, context, settings: VoiceSettings):
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(settings, child), daemon=True)
+        self.process.start()
+        child.close()
+        self.ready = False
+        self.job: int | None = None
+        self.since = time.monotonic()  # when it started, or was given its sentence
+
+    def give(self, index: int, job: tuple[str, str]) -> None:
+        self.connection.send(job)
+        self.job, self.since = index, time.monotonic()
+
+    def stop(self) -> None:
+        try:
+            self.connection.send(None)
+        except OSError:
+            pass
+        self.process.join(2)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.connection.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.connection.close()
 
 
 def worker_count(jobs: int) -> int:
@@ -64,6 +109,7 @@ def synthesize_all(
     *,
     workers: int | None = None,
     on_done: Callable[[Path], None] | None = None,
+    sentence_timeout: float = SENTENCE_TIMEOUT_S,
 ) -> int:
     """Synthesize each (spoken text, WAV path) pair; return how many were made.
 
@@ -71,27 +117,81 @@ def synthesize_all(
     and taken in the order given. ``on_done`` is called in this thread as each
     WAV is finished; an exception from it stops the synthesis.
     """
-    jobs = list(jobs)
+    jobs = [(text, str(path)) for text, path in jobs]
     if not jobs:
         return 0
-    count = worker_count(workers or len(jobs))
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker, initargs=(settings,))
+    pending = deque(range(len(jobs)))
+    attempts = [0] * len(jobs)
+    pool = [_Worker(context, settings) for _ in range(worker_count(workers or len(jobs)))]
+    finished = failed_starts = 0
+
+    def deadline(worker: _Worker) -> float:
+        return worker.since + (sentence_timeout if worker.job is not None else STARTUP_TIMEOUT_S)
+
+    def retry(worker: _Worker, why: str) -> None:
+        nonlocal failed_starts
+        index = worker.job
+        if index is None:  # it failed before it had a sentence
+            failed_starts += 1
+            if failed_starts >= ATTEMPTS:
+                raise SpeechError(f"a speech worker {why} while starting its engine, {ATTEMPTS} times")
+            return
+        attempts[index] += 1
+        if attempts[index] >= ATTEMPTS:
+            raise SpeechError(f"a speech worker {why} {ATTEMPTS} times on: {jobs[index][0][:80]!r}")
+        pending.appendleft(index)
+
     try:
-        futures = [pool.submit(_synthesize_one, text, str(path)) for text, path in jobs]
-        for future in as_completed(futures):
-            done = future.result()
-            if on_done:
-                on_done(Path(done))
-    except BrokenProcessPool as error:
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise SpeechError(f"a speech worker stopped unexpectedly ({error})") from None
-    except BaseException:
-        # A failure (here or in ``on_done``) stops the work still queued at once.
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
+        while finished < len(jobs):
+            for worker in pool:
+                if worker.ready and worker.job is None and pending:
+                    index = pending.popleft()
+                    worker.give(index, jobs[index])
+            busy = [w for w in pool if w.job is not None or not w.ready]
+            wait([w.connection for w in busy] + [w.process.sentinel for w in busy],
+                 timeout=max(0.0, min(deadline(w) for w in busy) - time.monotonic()))
+            for position, worker in enumerate(pool):
+                replace = None
+                try:
+                    while worker.connection.poll():
+                        kind, detail = worker.connection.recv()
+                        if kind == "failed":
+                            raise SpeechError(detail)
+                        if kind == "ready":
+                            worker.ready = True
+                            failed_starts = 0
+                        elif kind == "done":
+                            worker.job = None
+                            finished += 1
+                            if on_done:
+                                on_done(Path(detail))
+                        elif kind == "error":
+                            index, worker.job = worker.job, None
+                            attempts[index] += 1
+                            if attempts[index] >= ATTEMPTS:
+                                raise SpeechError(detail)
+                            pending.appendleft(index)
+                except (EOFError, OSError):
+                    replace = "stopped unexpectedly"
+                if replace is None and not worker.process.is_alive():
+                    replace = "stopped unexpectedly"
+                if replace is None and (worker.job is not None or not worker.ready) \
+                        and time.monotonic() > deadline(worker):
+                    replace = f"did not finish within {sentence_timeout:g} s" if worker.job is not None \
+                        else f"did not start within {STARTUP_TIMEOUT_S:g} s"
+                if replace:
+                    worker.kill()
+                    retry(worker, replace)
+                    pool[position] = _Worker(context, settings)
+    finally:
+        for worker in pool:
+            worker.stop()
     return len(jobs)
+
+
+def _call(function, args):
+    return function(*args)
 
 
 def run_in_worker(function: Callable, *args):

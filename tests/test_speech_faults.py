@@ -1,0 +1,69 @@
+"""Speech workers that die or hang: their sentences are said again by a new
+worker, and a sentence that keeps failing ends the build naming it.
+
+The faults are real: a worker process is killed with SIGKILL, or frozen
+with SIGSTOP the way a wedged engine call would leave it."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import wave
+from pathlib import Path
+
+import pytest
+
+from audioguide.speech import SpeechError, VoiceSettings, synthesize_all
+
+SENTENCES = [f"This is sentence number {n}, said by a worker." for n in range(1, 25)]
+
+
+def frames(path: Path) -> int:
+    with wave.open(str(path), "rb") as wav:
+        return wav.getnframes()
+
+
+def workers_now() -> list[multiprocessing.Process]:
+    return [child for child in multiprocessing.active_children() if child.is_alive()]
+
+
+def test_a_killed_worker_is_replaced_and_its_sentence_said_again(tmp_path):
+    jobs = [(text, tmp_path / f"{n:02d}.wav") for n, text in enumerate(SENTENCES)]
+    done = []
+
+    def on_done(path):
+        done.append(path)
+        if len(done) == 5:
+            for child in workers_now():  # every worker dies mid-build
+                os.kill(child.pid, signal.SIGKILL)
+
+    assert synthesize_all(jobs, VoiceSettings(), workers=2, on_done=on_done) == len(jobs)
+    assert sorted(done) == sorted(path for _, path in jobs)
+    assert all(frames(path) > 0 for _, path in jobs)
+
+
+def test_a_hung_worker_is_timed_out_and_its_sentence_said_again(tmp_path):
+    jobs = [(text, tmp_path / f"{n:02d}.wav") for n, text in enumerate(SENTENCES[:6])]
+    frozen = []
+
+    def on_done(path):
+        if not frozen:
+            (child,) = workers_now()
+            os.kill(child.pid, signal.SIGSTOP)  # it takes its next sentence and never answers
+            frozen.append(child)
+
+    assert synthesize_all(jobs, VoiceSettings(), workers=1, on_done=on_done, sentence_timeout=5) == 6
+    assert all(frames(path) > 0 for _, path in jobs)
+    assert not frozen[0].is_alive()  # the frozen worker was killed, not left behind
+
+
+def test_a_sentence_that_never_finishes_in_time_is_named(tmp_path):
+    long_sentence = " ".join(["This breath group is far too long to say in a hundredth of a second"] * 40)
+    with pytest.raises(SpeechError) as caught:
+        synthesize_all([(long_sentence, tmp_path / "long.wav")], VoiceSettings(), workers=1,
+                       sentence_timeout=0.01)
+    assert str(caught.value) == (
+        f"a speech worker did not finish within 0.01 s 2 times on: {long_sentence[:80]!r}")
+    assert not (tmp_path / "long.wav").exists()
+    assert workers_now() == []
