@@ -420,7 +420,7 @@
       if (!newMain || !newAudio) throw new Error("not a chapter page");
       var focused = document.activeElement;
       Object.keys(newMain.dataset).forEach(function (k) { main.dataset[k] = newMain.dataset[k]; });
-      ["chapter-head", "transcript-body"].forEach(function (id) {
+      ["chapter-head", "transcript-body", "chapter-downloads"].forEach(function (id) {
         $(id).replaceWith(document.importNode(doc.getElementById(id), true));
       });
       upgradeTranscript();

@@ -195,6 +195,10 @@ def test_n_goes_to_the_next_chapter_and_focus_stays(new_page, manifest):
     assert focused_id(page) == "btn-play"
     page.wait_for_function("() => document.getElementById('audio').currentTime > 0.3", timeout=5000)
     assert second.audio.path in page.evaluate("document.getElementById('audio').currentSrc")
+    # The downloads offer the new chapter's own files.
+    chapter_files = page.locator("#chapter-downloads a.dl").evaluate_all("links => links.map(a => a.href)")
+    assert [href.split("/media/")[1].split("?")[0] for href in chapter_files] == [
+        second.audio.path, second.captions.path, second.transcript.path]
     # The button does the same, and keeps its own focus.
     tab_to(page, "btn-next")
     page.keyboard.press("Enter")
@@ -455,7 +459,7 @@ def test_without_javascript_native_audio_and_links_remain(new_page, chapter_two,
     assert not page.locator("#controls").is_visible()
     assert page.locator("a.chapter-link").count() == len(manifest.chapters)
     downloads = page.locator("a.dl[download]")
-    assert downloads.count() == 3 * len(manifest.chapters) + len(manifest.downloads)
+    assert downloads.count() == 3 + len(manifest.downloads)  # this chapter's files, then the guide's
     assert page.locator("span.seg").count() == len(manifest.chapters[1].segments)
     page.click("#chapter-link-3")
     assert page.locator("h1").text_content() == manifest.chapters[2].title

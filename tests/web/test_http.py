@@ -107,9 +107,11 @@ def test_page_works_without_javascript(client, manifest):
     assert track["kind"] == "captions" and chapter.captions.path in track["src"]
     hrefs = {a["href"] for a in doc.find("a") if "href" in a}
     for entry in manifest.chapters:
-        assert f"/guides/{manifest.slug}/{entry.file_stem}/" in hrefs
-        for ref in (entry.audio, entry.captions, entry.transcript):
-            assert f"/guides/{manifest.slug}/media/{ref.path}?v={ref.sha256[:12]}&download=1" in hrefs
+        assert f"/guides/{manifest.slug}/{entry.file_stem}/" in hrefs  # every chapter's page
+    for ref in (chapter.audio, chapter.captions, chapter.transcript):  # this chapter's own files
+        assert f"/guides/{manifest.slug}/media/{ref.path}?v={ref.sha256[:12]}&download=1" in hrefs
+    other = manifest.chapters[0].audio.path
+    assert not any(other in href for href in hrefs)  # other chapters' files are on their pages
     for ref in manifest.downloads.values():
         assert any(ref.path in href for href in hrefs)
 
