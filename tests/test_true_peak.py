@@ -1,0 +1,52 @@
+"""The true-peak limit holds for any audio and any target: when the encoder's
+overshoot keeps a chapter over it, loudness gives way, never the limit."""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from audioguide.mastering import AudioSettings, ChapterTags, master_chapter
+from audioguide.narration import ChapterScript, Segment
+
+from .audio_checks import loudness
+
+TAGS = ChapterTags("Test", "Test", "audioguide", 1, 1, "eng")
+
+# An overflow or NaN inside mastering would mean garbage samples, even if the file passed.
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
+
+
+def hard_wav(path: Path, seed: int, rate: int = 22050) -> Path:
+    """Square-wave bursts and noise: spiky, wide-band audio that MP3 overshoots."""
+    chance = np.random.default_rng(seed)
+    t = np.arange(rate * 3) / rate
+    square = np.sign(np.sin(2 * np.pi * chance.uniform(80, 400) * t)) * 0.9
+    noise = chance.uniform(-1, 1, t.size) * (t % 0.5 < 0.1)
+    samples = np.clip(square * (t % 0.7 < 0.35) + noise, -1, 0.999)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes((samples * 32767).astype("<i2").tobytes())
+    return path
+
+
+@pytest.mark.parametrize("target_lufs, limit_dbtp", [
+    (-16.0, -1.5),  # the project's own settings
+    (-9.0, -1.5), (-12.0, -6.0),  # loud targets: heavy limiting
+    (-6.0, -6.0), (-5.0, -9.0), (-3.0, -3.0),  # out of reach: the limit holds, loudness gives way
+])
+def test_true_peak_never_exceeds_the_limit(tmp_path, target_lufs, limit_dbtp):
+    wavs = [[hard_wav(tmp_path / f"{n}.wav", n)] for n in range(4)]
+    chapter = ChapterScript(1, "hard", "Hard", tuple(
+        Segment("sentence", f"Part {n}.", f"Part {n}.", 400) for n in range(4)))
+    settings = AudioSettings(loudness_lufs=target_lufs, true_peak_dbtp=limit_dbtp)
+    mp3 = tmp_path / "hard.mp3"
+    mastered = master_chapter(chapter, wavs, mp3, TAGS, settings)
+    _, peak = loudness(mp3)  # ffmpeg's own ebur128 meter, not ours
+    assert peak <= limit_dbtp, f"{peak} dBTP with {mastered.encodes} encodes"
+    assert mastered.true_peak_dbtp <= limit_dbtp
