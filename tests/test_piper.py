@@ -31,22 +31,11 @@ from audioguide.speech import SegmentCache, SpeechError, VoiceSettings, engine_i
 from audioguide.speech.piper import length_scale_for  # noqa: E402
 
 from .audio_checks import loudness, probe  # noqa: E402
+from .test_speech import SENTENCES  # noqa: E402  (the same sentences for both engines)
 
 #: Each piper worker holds about 0.4-0.5 GB; two is what a shared two-core machine takes.
 WORKERS = 2
 
-SENTENCES = [
-    "Dystonia is a movement disorder.",
-    "Muscle spasms can range from mild to severe.",
-    "See your doctor if you are experiencing involuntary muscle contractions.",
-    "Some forms of dystonia are inherited.",
-    "Your eyes might feel dry.",
-    "Surgery is sometimes used to regulate nerves.",
-    "The exact cause of dystonia isn't known.",
-    "Early signs are often mild and occasional.",
-    "Depression, anxiety and social withdrawal.",
-    "Pain and fatigue, due to constant contraction of your muscles.",
-]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

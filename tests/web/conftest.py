@@ -65,6 +65,18 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+@pytest.fixture(scope="session")
+def chapter_two(manifest):
+    return f"/guides/{manifest.slug}/{manifest.chapters[1].file_stem}/"
+
+
 # Records CSP violations and live-region messages so tests can assert on them.
 RECORDER = """
 window.__csp = [];

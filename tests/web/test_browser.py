@@ -14,18 +14,6 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag2
 AXE_AAA_CONTRAST = {"runOnly": {"type": "rule", "values": ["color-contrast-enhanced"]}}
 
 
-@pytest.fixture(scope="module")
-def axe():
-    from axe_playwright_python.sync_playwright import Axe
-
-    return Axe()
-
-
-@pytest.fixture(scope="module")
-def chapter_two(manifest):
-    return f"/guides/{manifest.slug}/{manifest.chapters[1].file_stem}/"
-
-
 def current_time(page) -> float:
     return page.evaluate("document.getElementById('audio').currentTime")
 

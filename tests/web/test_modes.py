@@ -21,18 +21,6 @@ SPACING_CSS = ("* { line-height: 1.5 !important; letter-spacing: 0.12em !importa
                " p { margin-bottom: 2em !important; }")
 
 
-@pytest.fixture(scope="module")
-def axe():
-    from axe_playwright_python.sync_playwright import Axe
-
-    return Axe()
-
-
-@pytest.fixture(scope="module")
-def chapter_two(manifest):
-    return f"/guides/{manifest.slug}/{manifest.chapters[1].file_stem}/"
-
-
 def arrow(expression: str) -> str:
     """A page function for wait_for_function: the player's CSP forbids evaluating bare strings."""
     return f"() => {expression}"
