@@ -477,18 +477,6 @@ def _oversampling_phases() -> tuple[tuple[np.ndarray, ...], float]:
     return phases, max(float(np.abs(p).sum()) for p in phases)
 
 
-def _running_max(values: np.ndarray, width: int) -> np.ndarray:
-    """max(values[i:i+width]) for every full window (van Herk / Gil-Werman, linear time)."""
-    count = len(values) - width + 1
-    if count <= 0:
-        return np.zeros(0, values.dtype)
-    padded = np.concatenate([values, np.zeros(-len(values) % width, values.dtype)])
-    blocks = padded.reshape(-1, width)
-    prefix = np.maximum.accumulate(blocks, axis=1).ravel()
-    suffix = np.maximum.accumulate(blocks[:, ::-1], axis=1)[:, ::-1].ravel()
-    return np.maximum(suffix[:count], prefix[width - 1: width - 1 + count])
-
-
 class TruePeakMeter:
     """The 4x oversampled peak of a stream (BS.1770 annex 2), fed in pieces of any length.
 

@@ -283,17 +283,6 @@ def _candidates(words: Iterable[str], lexicon) -> list[str]:
     return [w for w in words_of(words) if w.lower() not in covered and looks_medical(w)]
 
 
-def unknown_medical_words(words: Iterable[str], lexicon, voice: str = "gmw/en-us") -> list[str]:
-    """Words that look medical, are not in ``lexicon`` and are not in espeak-ng's dictionary.
-
-    ``words`` may be words or whole sentences (they are split into words);
-    ``lexicon`` is a ``Lexicon`` (or the written forms it covers). Each word
-    is reported once, as first written, in order of appearance. Starts a
-    worker only when some word passes the cheap checks first.
-    """
-    return not_in_dictionary(_candidates(words, lexicon), voice)
-
-
 def _first_line(text: str, word: str) -> int:
     match = re.search(rf"(?<![\w'’]){re.escape(word)}(?![\w'’])", text, re.IGNORECASE)
     return text.count("\n", 0, match.start()) + 1 if match else 0
