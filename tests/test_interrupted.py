@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from audioguide.manifest import load_manifest
 from audioguide.mastering import ffmpeg_executable
 
 BUILD = [sys.executable, "-m", "audioguide", "build", "--quiet"]
+SEGMENT_NAME = re.compile(r"[0-9a-f]{64}\.wav")
 
 
 def sha256(path: Path) -> str:
@@ -29,29 +31,48 @@ def decodes_cleanly(path: Path) -> bool:
     return result.returncode == 0 and result.stderr.strip() == ""
 
 
+def finished_segments(cache: Path) -> set[str]:
+    """Cache entries that were renamed into place (a worker's temporary file is not one)."""
+    return {p.stem for p in cache.glob("*/*.wav") if SEGMENT_NAME.fullmatch(p.name)}
+
+
+def wait_for_first_segment(cache: Path, process: subprocess.Popen, limit_s: float = 120) -> None:
+    deadline = time.monotonic() + limit_s
+    while not finished_segments(cache) and process.poll() is None:
+        assert time.monotonic() < deadline, f"no sentence reached the cache within {limit_s:g} s"
+        time.sleep(0.02)
+
+
 def test_kill_9_at_random_moments_then_build_again(tmp_path):
     out, cache = tmp_path / "out", tmp_path / "cache"
     args = [*BUILD, "-o", str(out), "--cache-dir", str(cache)]
     seed = random.randrange(1 << 30)
     chance = random.Random(seed)
-    kills = 0
-    for _ in range(3):
+    # The first and last kills land at a random moment, which may be before any
+    # sentence is done; the middle one waits for the first finished sentence, so
+    # the run always has something to reuse however slow the machine is.
+    for round_number in range(3):
         # Its own process group, so its speech workers die with it.
         process = subprocess.Popen(args, start_new_session=True,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        delay = chance.uniform(0.2, 1.5)
-        time.sleep(delay)
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            kills += 1
+        if round_number == 1:
+            wait_for_first_segment(cache, process)
+            time.sleep(chance.uniform(0, 1.0))
+        else:
+            time.sleep(chance.uniform(0.2, 1.5))
+        assert process.poll() is None, f"seed {seed}: build {round_number + 1} finished before its kill"
+        os.killpg(process.pid, signal.SIGKILL)
         process.wait()
-    assert kills >= 1, f"the build always finished before its kill (seed {seed})"
+    assert not (out / "manifest.json").exists(), f"seed {seed}: a killed build published a manifest"
+    survived = finished_segments(cache)
+    assert survived, f"seed {seed}: no sentence survived the kills"
 
     result = subprocess.run([*BUILD[:-1], "--json", "-o", str(out), "--cache-dir", str(cache)],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, f"seed {seed}: {result.stderr}"
     summary = json.loads(result.stdout)
-    assert summary["cached"] > 0, f"seed {seed}: nothing was reused"
+    # Every sentence finished before a kill is whole and is reused, none is said again.
+    assert summary["cached"] == len(survived), f"seed {seed}: {summary} vs {len(survived)} in the cache"
 
     manifest = load_manifest(out)
     listed = manifest.files()

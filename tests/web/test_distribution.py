@@ -85,11 +85,13 @@ def exported_site(built_guide, tmp_path_factory):
         [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    for _ in range(100):
+    deadline = time.monotonic() + 30
+    while True:
         try:
             urlopen(base, timeout=1).close()
             break
         except OSError:
+            assert server.poll() is None and time.monotonic() < deadline, "http.server did not start"
             time.sleep(0.05)
     yield base, site
     server.terminate()
