@@ -14,8 +14,11 @@ import sys
 import time
 from pathlib import Path
 
+from audioguide.content import parse_file
+from audioguide.guides import builtin_guide_dir
 from audioguide.manifest import load_manifest
 from audioguide.mastering import ffmpeg_executable
+from audioguide.narration import split_sentences
 
 BUILD = [sys.executable, "-m", "audioguide", "build", "--quiet"]
 SEGMENT_NAME = re.compile(r"[0-9a-f]{64}\.wav")
@@ -43,9 +46,25 @@ def wait_for_first_segment(cache: Path, process: subprocess.Popen, limit_s: floa
         time.sleep(0.02)
 
 
+def long_leaflet() -> str:
+    """The built-in leaflet's sentences, made unique and repeated to about 5,000 words.
+
+    That is several times what the three kills below can let a build do, so none
+    of them can catch a build that has already published its manifest.
+    """
+    document = parse_file(builtin_guide_dir() / "dystonia.txt")
+    sentences = [sentence for section in document.sections for block in section.blocks
+                 for text in block.texts for sentence in split_sentences(text)]
+    parts = ["Living with dystonia, the long version", ""]
+    for number in range(1, 11):
+        parts += [f"Part {number}", "", " ".join(f"In part {number}: {s}" for s in sentences), ""]
+    return "\n".join(parts)
+
+
 def test_kill_9_at_random_moments_then_build_again(tmp_path):
-    out, cache = tmp_path / "out", tmp_path / "cache"
-    args = [*BUILD, "-o", str(out), "--cache-dir", str(cache)]
+    out, cache, source = tmp_path / "out", tmp_path / "cache", tmp_path / "long.txt"
+    source.write_text(long_leaflet(), encoding="utf-8")
+    args = [*BUILD, str(source), "-o", str(out), "--cache-dir", str(cache)]
     seed = random.randrange(1 << 30)
     chance = random.Random(seed)
     # The first and last kills land at a random moment, which may be before any
@@ -67,7 +86,7 @@ def test_kill_9_at_random_moments_then_build_again(tmp_path):
     survived = finished_segments(cache)
     assert survived, f"seed {seed}: no sentence survived the kills"
 
-    result = subprocess.run([*BUILD[:-1], "--json", "-o", str(out), "--cache-dir", str(cache)],
+    result = subprocess.run([*BUILD[:-1], str(source), "--json", "-o", str(out), "--cache-dir", str(cache)],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, f"seed {seed}: {result.stderr}"
     summary = json.loads(result.stdout)
