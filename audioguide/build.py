@@ -116,12 +116,7 @@ def build_guide(
         previous = _previous_manifest(build_dir)
         version = engine_identity(guide.voice)
         total = len(script.chapters)
-        # One engine call per breath group (nearly always one per sentence).
-        keys = [
-            [[cache.key(guide.voice, version, part) for part in breath_groups(segment.spoken)]
-             for segment in chapter.segments]
-            for chapter in script.chapters
-        ]
+        keys = sentence_part_keys(guide, script, cache, version)
         fingerprints = [
             chapter_fingerprint(guide, script, chapter, chapter_keys, total, audio)
             for chapter, chapter_keys in zip(script.chapters, keys)
@@ -250,12 +245,20 @@ def _synthesize_and_master(
             raise
 
 
+def sentence_part_keys(guide: Guide, script: Script, cache: SegmentCache, version: str) -> list[list[list[str]]]:
+    """The cache key of every sentence part, by chapter and segment: one engine call
+    per breath group (nearly always one per sentence)."""
+    return [
+        [[cache.key(guide.voice, version, part) for part in breath_groups(segment.spoken)]
+         for segment in chapter.segments]
+        for chapter in script.chapters
+    ]
+
+
 def needed_cache_keys(guide: Guide, cache: SegmentCache) -> set[str]:
     """The cache keys of every sentence part the guide needs with its current settings."""
-    script = script_for(guide)
-    version = engine_identity(guide.voice)
-    return {cache.key(guide.voice, version, part)
-            for segment in script.segments for part in breath_groups(segment.spoken)}
+    keys = sentence_part_keys(guide, script_for(guide), cache, engine_identity(guide.voice))
+    return {key for chapter in keys for segment in chapter for key in segment}
 
 
 #: Bump when mastering changes in a way that changes the audio, so no old chapter is reused.
