@@ -817,27 +817,28 @@ def master_chapter(
     try:
         # Nearly always one encode; the encoded file is measured, and only a
         # miss (louder peaks or another loudness than asked) costs another.
-        for encodes in range(1, MAX_ENCODES + 1):
+        # After MAX_ENCODES only a peak over the limit is corrected: it is never
+        # shipped, so a little loudness is given up instead.
+        encodes = 0
+        while True:
             gain = None  # the last try's limiter goes before the next is made
             loudness, gain = choose_gain(peak_db, energy, rate, aim, ceiling)
             _encode(layout, gain, temporary, settings, name)
+            encodes += 1
             final, peak = measure_encoded(temporary, settings)
             over = peak - (settings.true_peak_dbtp - METER_GUARD_DB)
             miss = settings.loudness_lufs - final
             if not np.isfinite(final) or (over <= 0 and abs(miss) <= LOUDNESS_TOLERANCE_LU):
                 break
-            if over > 0:
+            if encodes < MAX_ENCODES:
+                if over > 0:
+                    ceiling -= over + 0.2
+                aim += miss
+            elif over > 0 and encodes < MAX_ENCODES + PEAK_RESCUES:
                 ceiling -= over + 0.2
-            aim += miss
-        # A peak over the limit is never shipped: give up a little loudness instead.
-        while over > 0 and encodes < MAX_ENCODES + PEAK_RESCUES:
-            encodes += 1
-            ceiling -= over + 0.2
-            aim -= over + 0.2
-            loudness, gain = choose_gain(peak_db, energy, rate, aim, ceiling)
-            _encode(layout, gain, temporary, settings, name)
-            final, peak = measure_encoded(temporary, settings)
-            over = peak - (settings.true_peak_dbtp - METER_GUARD_DB)
+                aim -= over + 0.2
+            else:
+                break
         if over > 0:
             raise MasteringError(f"{name}: true peak stays at {peak:.2f} dBTP, over the "
                                  f"{settings.true_peak_dbtp} dBTP limit, after {encodes} encodes")
