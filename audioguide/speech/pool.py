@@ -8,8 +8,10 @@ so an interrupted build never leaves a half file that looks finished.
 The parent hands each worker one sentence at a time and watches it: a
 worker that dies (killed, out of memory, crashed in the engine) or takes
 longer than ``SENTENCE_TIMEOUT_S`` over one sentence (a hung engine) is
-replaced by a new one and its sentence is tried again; a sentence that
-fails ``ATTEMPTS`` times ends the build with a message that names it.
+replaced by a new one and its sentence is tried again; an engine error (an
+empty WAV, the engine's own time limit) is retried by the same worker. A
+sentence that fails ``ATTEMPTS`` times in all ends the build with a message
+that names it: the only retry layer, so no sentence is tried more than that.
 """
 
 from __future__ import annotations
@@ -35,16 +37,15 @@ STARTUP_TIMEOUT_S = 60.0
 #: Tries per sentence, counting a worker that died or hung while saying it,
 #: and worker starts that may fail in a row.
 ATTEMPTS = 2
+#: How long stopping workers may finish the sentence in hand before they are killed.
+STOP_GRACE_S = 2.0
 
 
 def _synthesize_into(engine, text: str, target: str) -> None:
     temporary = Path(f"{target}.{os.getpid()}.tmp.wav")
     Path(target).parent.mkdir(parents=True, exist_ok=True)
     try:
-        try:
-            engine.synthesize(text, temporary)
-        except SpeechError:  # an empty WAV now and then: the engine's own retry
-            engine.synthesize(text, temporary)
+        engine.synthesize(text, temporary)
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
@@ -82,12 +83,15 @@ class _Worker:
         self.connection.send(job)
         self.job, self.since = index, time.monotonic()
 
-    def stop(self) -> None:
+    def ask_to_stop(self) -> None:
         try:
             self.connection.send(None)
         except OSError:
             pass
-        self.process.join(2)
+
+    def stop(self, deadline: float) -> None:
+        """Let it finish its sentence until ``deadline`` (monotonic), then kill it."""
+        self.process.join(max(0.0, deadline - time.monotonic()))
         if self.process.is_alive():
             self.process.kill()
             self.process.join()
@@ -185,8 +189,12 @@ def synthesize_all(
                     retry(worker, replace)
                     pool[position] = _Worker(context, settings)
     finally:
+        # All are told at once, so stopping takes one grace period, not one each.
         for worker in pool:
-            worker.stop()
+            worker.ask_to_stop()
+        grace_ends = time.monotonic() + STOP_GRACE_S
+        for worker in pool:
+            worker.stop(grace_ends)
     return len(jobs)
 
 
