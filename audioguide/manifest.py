@@ -136,8 +136,9 @@ class Manifest:
                 built_at=data.get("built_at", ""),
                 downloads_fingerprint=data.get("downloads_fingerprint", ""),
             )
-        except (KeyError, TypeError) as error:
-            raise ManifestError(f"malformed manifest: {error}") from error
+        except (KeyError, TypeError, AttributeError, ValueError) as error:
+            # a missing key, or a list or number where an object belongs
+            raise ManifestError(f"malformed manifest: {error!r}") from error
 
 
 def load_manifest(build_dir: Path) -> Manifest:
@@ -149,6 +150,8 @@ def load_manifest(build_dir: Path) -> Manifest:
         raise ManifestError(f"{path}: no manifest (build the guide first)") from error
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ManifestError(f"{path}: unreadable manifest: {error}") from error
+    if not isinstance(data, dict):
+        raise ManifestError(f"{path}: malformed manifest: not a JSON object")
     try:
         return Manifest.from_dict(data)
     except ManifestError as error:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from audioguide.manifest import ManifestError
+from audioguide.manifest import ManifestError, load_manifest
 from audioguide.web import create_app
 from audioguide.web.server import make_server
 
@@ -190,6 +190,14 @@ def test_manifest_with_unsafe_path_is_refused(tmp_path, built_guide):
     (tmp_path / "manifest.json").write_text(text.replace(first_audio, "../" + first_audio), encoding="utf-8")
     with pytest.raises(ManifestError, match="unsafe"):
         create_app(tmp_path)
+
+
+@pytest.mark.parametrize("text", ['[]', '{"schema_version": 1, "chapters": 3}',
+                                  '{"schema_version": 1, "chapters": [], "downloads": []}'])
+def test_a_manifest_of_the_wrong_shape_is_a_manifest_error(tmp_path, text):
+    (tmp_path / "manifest.json").write_text(text, encoding="utf-8")
+    with pytest.raises(ManifestError, match=f"^{re.escape(str(tmp_path))}/manifest.json: malformed manifest"):
+        load_manifest(tmp_path)
 
 
 # --- media --------------------------------------------------------------------
