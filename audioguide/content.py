@@ -87,17 +87,19 @@ def _looks_like_utf16(data: bytes) -> bool:
 def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Read a leaflet as text, refusing what is not text with a clear reason."""
     try:
+        if path.is_dir():
+            raise SourceError(f"{path}: is a directory, not a leaflet")
         size = path.stat().st_size
+        if size > max_bytes:
+            raise SourceError(
+                f"{path}: file is {size:,} bytes, over the limit of {max_bytes:,} bytes "
+                "(raise it with --max-source-bytes or max_source_bytes in guide.toml)"
+            )
+        data = path.read_bytes()
     except FileNotFoundError:
         raise SourceError(f"{path}: no such file") from None
-    if path.is_dir():
-        raise SourceError(f"{path}: is a directory, not a leaflet")
-    if size > max_bytes:
-        raise SourceError(
-            f"{path}: file is {size:,} bytes, over the limit of {max_bytes:,} bytes "
-            "(raise it with --max-source-bytes or max_source_bytes in guide.toml)"
-        )
-    data = path.read_bytes()
+    except OSError as error:  # not a folder on the way, no permission, a device error
+        raise SourceError(f"{path}: cannot be read ({error.strerror})") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding = "utf-16"
     else:

@@ -7,7 +7,6 @@ guide is one such folder, shipped inside the package.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
@@ -15,11 +14,7 @@ from pathlib import Path
 from .content import DEFAULT_MAX_BYTES, SourceError, slugify
 from .lexicon import Lexicon, LexiconError, load_lexicon
 from .speech import SpeechError, VoiceSettings
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
+from .tomlfile import TomlFile
 
 BUILTIN_GUIDE = "dystonia"
 CONFIG_NAME = "guide.toml"
@@ -51,16 +46,12 @@ def builtin_guide_dir() -> Path:
     return Path(str(files("audioguide") / "guides" / BUILTIN_GUIDE))
 
 
-def _line_of(text: str, key: str) -> int:
-    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.M)
-    return text.count("\n", 0, match.start()) + 1 if match else 1
-
-
-def _checked(table: dict, allowed: dict, section: str, path: Path, text: str) -> dict:
+def _checked(file: TomlFile, section: str, allowed: dict) -> dict:
+    table = file.data.get(section, {})
     if not isinstance(table, dict):
-        raise GuideError(f"{path}:{_line_of(text, section)}: [{section}] must be a table")
+        raise GuideError(f"{file.path}:{file.line_of((section,))}: [{section}] must be a table")
     for key, value in table.items():
-        where = f"{path}:{_line_of(text, key)}: key '{section}.{key}'"
+        where = file.where((section, key))
         if key not in allowed:
             raise GuideError(f"{where}: unknown key (known: {', '.join(allowed)})")
         if not isinstance(value, allowed[key]) or isinstance(value, bool):
@@ -82,17 +73,15 @@ def load_guide(path: Path | None = None) -> Guide:
     config_path = path / CONFIG_NAME
     if not config_path.is_file():
         raise GuideError(f"{path}: a guide folder needs a {CONFIG_NAME}")
-    text = config_path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise GuideError(f"{config_path}: invalid TOML: {error}") from None
-    guide = _checked(data.get("guide", {}), GUIDE_KEYS, "guide", config_path, text)
-    voice = _checked(data.get("voice", {}), VOICE_KEYS, "voice", config_path, text)
-    unknown = set(data) - {"guide", "voice"}
+    file = TomlFile.read(config_path, GuideError, "guide settings file")
+    guide = _checked(file, "guide", GUIDE_KEYS)
+    voice = _checked(file, "voice", VOICE_KEYS)
+    unknown = set(file.data) - {"guide", "voice"}
     if unknown:
         key = sorted(unknown)[0]
-        raise GuideError(f"{config_path}:{_line_of(text, key)}: unknown table or key '{key}'")
+        raise GuideError(f"{file.path}:{file.line_of((key,))}: unknown table or key '{key}'")
+    if guide.get("max_source_bytes", 1) < 1:
+        raise GuideError(f"{file.where(('guide', 'max_source_bytes'))}: must be at least 1")
     if "source" not in guide:
         raise GuideError(f"{config_path}:1: key 'guide.source' is missing (the leaflet's file name)")
     source = path / guide["source"]

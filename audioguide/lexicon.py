@@ -23,11 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .speech.base import ENGINES
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
+from .tomlfile import Key, TomlFile
 
 #: Characters an engine would read aloud instead of obeying (espeak-ng's
 #: ``[[phonemes]]`` and SSML are not interpreted through pyttsx3).
@@ -75,94 +71,16 @@ class Lexicon:
         return Lexicon(kept + other.entries)
 
 
-# --- where a key is written: TOML parsers give values, not lines ------------------------
-
-
-def _split_key(text: str) -> tuple[str, ...] | None:
-    """``a."b c".d`` -> ("a", "b c", "d"); None when ``text`` is not a TOML key."""
-    parts, rest = [], text.strip()
-    while True:
-        bare = re.match(r"[A-Za-z0-9_-]+", rest)
-        quoted = re.match(r'"((?:[^"\\]|\\.)*)"|\'([^\']*)\'', rest)
-        if quoted:
-            parts.append(quoted.group(1) if quoted.group(1) is not None else quoted.group(2))
-            rest = rest[quoted.end():].lstrip()
-        elif bare:
-            parts.append(bare.group(0))
-            rest = rest[bare.end():].lstrip()
-        else:
-            return None
-        if not rest:
-            return tuple(parts)
-        if rest[0] != ".":
-            return None
-        rest = rest[1:].lstrip()
-
-
-def _key_before_equals(line: str) -> str | None:
-    quote = None
-    for index, char in enumerate(line):
-        if quote:
-            quote = None if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char == "=":
-            return line[:index]
-        elif char == "#":
-            return None
-    return None
-
-
-def _keys_by_line(text: str) -> list[tuple[int, tuple[str, ...]]]:
-    """(line, full dotted key) for every table header and key/value line."""
-    found, table = [], ()
-    for number, line in enumerate(text.splitlines(), start=1):
-        header = re.match(r"\s*\[([^\[\]]+)\]\s*(?:#.*)?$", line)
-        if header:
-            table = _split_key(header.group(1)) or ()
-            found.append((number, table))
-            continue
-        key_text = _key_before_equals(line)
-        key = _split_key(key_text) if key_text is not None else None
-        if key:
-            found.append((number, table + key))
-    return found
-
-
-def _line_of(keys: list[tuple[int, tuple[str, ...]]], key: tuple[str, ...]) -> int:
-    return next((number for number, found in keys if found == key), 0)
-
-
-def _key_on_line(keys: list[tuple[int, tuple[str, ...]]], line: int) -> tuple[str, ...] | None:
-    return next((found for number, found in keys if number == line), None)
-
-
-def _dotted(key: tuple[str, ...]) -> str:
-    return ".".join(key)
-
-
 # --- loading ----------------------------------------------------------------------------
 
 
 def load_lexicon(path: Path) -> Lexicon:
     """Read a TOML lexicon; every problem is reported with the file, line and key."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise LexiconError(f"{path}: no such lexicon file") from None
-    except IsADirectoryError:
-        raise LexiconError(f"{path}: is a folder, not a lexicon file") from None
-    except UnicodeDecodeError:
-        raise LexiconError(f"{path}: not UTF-8 text") from None
-    keys = _keys_by_line(text)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise LexiconError(_syntax_error(path, keys, error)) from None
+    file = TomlFile.read(path, LexiconError, "lexicon file")
+    data = file.data
 
-    def fail(key: tuple[str, ...], problem: str) -> LexiconError:
-        return LexiconError(f"{path}:{_line_of(keys, key) or 1}: key '{_dotted(key)}': {problem}")
+    def fail(key: Key, problem: str) -> LexiconError:
+        return LexiconError(f"{file.where(key)}: {problem}")
 
     for name in data:
         if name != "words":
@@ -177,7 +95,7 @@ def load_lexicon(path: Path) -> Lexicon:
             raise fail(key, "a written form must be a word or words")
         if written.lower() in seen:
             raise fail(key, f"the same word as key 'words.{seen[written.lower()]}' "
-                            f"(on line {_line_of(keys, ('words', seen[written.lower()]))}); "
+                            f"(on line {file.line_of(('words', seen[written.lower()]))}); "
                             "entries ignore case")
         seen[written.lower()] = written
         if isinstance(value, str):
@@ -205,15 +123,3 @@ def load_lexicon(path: Path) -> Lexicon:
         entries.append(Entry(written, spoken, by_engine))
     return Lexicon(tuple(entries))
 
-
-def _syntax_error(path: Path, keys, error: Exception) -> str:
-    message = str(error)
-    located = re.search(r"\s*\(at (?:line (\d+), column \d+|end of document)\)", message)
-    if not located:
-        return f"{path}: invalid TOML: {message}"
-    line = int(located.group(1) or max((number for number, _ in keys), default=1))
-    key = _key_on_line(keys, line)
-    if not key:  # tomllib's message already says where
-        return f"{path}: invalid TOML: {message}"
-    problem = message[:located.start()] + message[located.end():]
-    return f"{path}:{line}: key '{_dotted(key)}': invalid TOML: {problem}"

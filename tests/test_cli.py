@@ -33,6 +33,35 @@ def test_malformed_guide_toml_names_file_line_and_key(tmp_path):
     assert "guide.toml:5: key 'voice.rate': must be a whole number" in result.stderr
 
 
+@pytest.mark.parametrize("toml, message", [
+    # A key of the wrong table is found where it is written, not where its name first appears.
+    (b'[voice]\nrate = 150\n\n[guide]\nsource = "leaflet.txt"\nrate = 3\n',
+     "guide.toml:6: key 'guide.rate': unknown key"),
+    (b'[guide]\nsource = "leaflet.txt"\nguide.bogus = 1\n',
+     "guide.toml:3: key 'guide.guide': unknown key"),
+    (b'[guide]\nsource = "leaflet.txt"\nmax_source_bytes = 0\n',
+     "guide.toml:3: key 'guide.max_source_bytes': must be at least 1"),
+    (b'[guide]\nsource = "leaflet.txt"\nauthor = "caf\xe9"\n', "guide.toml: not UTF-8 text"),
+    (b'[guide]\nsource = "leaflet.txt"\nauthor = \n', "guide.toml:3: key 'guide.author': invalid TOML"),
+])
+def test_every_guide_toml_problem_is_one_line_naming_file_line_and_key(tmp_path, toml, message):
+    (tmp_path / "leaflet.txt").write_text("T\n\nPart\n\nText.\n", encoding="utf-8")
+    (tmp_path / "guide.toml").write_bytes(toml)
+    result = run("script", str(tmp_path))
+    assert result.returncode == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"audioguide: error: {tmp_path}/{message}"), line
+
+
+def test_a_leaflet_path_through_a_file_is_an_error_not_a_traceback(tmp_path):
+    (tmp_path / "leaflet.txt").write_text("T\n\nPart\n\nText.\n", encoding="utf-8")
+    (tmp_path / "guide.toml").write_text('[guide]\nsource = "leaflet.txt/inner.txt"\n')
+    result = run("script", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"audioguide: error: {tmp_path / 'leaflet.txt' / 'inner.txt'}: cannot be read (Not a directory)"]
+
+
 def test_script_shows_written_spoken_and_pauses_for_the_builtin_guide():
     result = CliRunner().invoke(main, ["script"])
     assert result.exit_code == 0

@@ -101,6 +101,8 @@ def test_an_entry_can_be_said_differently_by_one_engine(tmp_path):
      "lexicon.toml:4: key 'word': unknown table or key"),
     ('[words]\nmyoclonus.spoken = "my-OCK-lonus"\nmyoclonus.piper = 4\n',
      "lexicon.toml:3: key 'words.myoclonus.piper': an engine override must be a string"),
+    ('[words]\ndystonia = "a"\nbotox = { spoken = "BO-tox", piper = "" }\n',
+     "lexicon.toml:3: key 'words.botox.piper': the spoken form is empty"),
 ])
 def test_a_malformed_lexicon_names_file_line_and_key(tmp_path, text, message):
     path = tmp_path / "lexicon.toml"
