@@ -54,10 +54,13 @@ def format_duration(ms: int) -> str:
     return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
 
 
-def guide_options(command):
-    """Options shared by every command that reads a guide."""
+SOURCE = click.argument("source", required=False, type=click.Path(path_type=Path))
+
+
+def guide_options(command, source=SOURCE):
+    """Options shared by every command that reads a guide, so each reads it the same way."""
     options = [
-        click.argument("source", required=False, type=click.Path(path_type=Path)),
+        source,
         click.option("--engine", type=click.Choice(ENGINES),
                      help="Speech engine (piper needs the 'neural' extra); default from guide.toml."),
         click.option("--voice", help="Voice id (see 'audioguide voices'); default from guide.toml, "
@@ -287,14 +290,9 @@ def lexicon_group():
 
 
 @lexicon_group.command("check")
-@click.argument("source", required=False, type=click.Path(path_type=Path))
-@click.option("--engine", type=click.Choice(ENGINES),
-              help="Show the respellings this engine uses; default from guide.toml.")
-@click.option("--voice", help="Voice id; default from guide.toml.")
-@click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path),
-              help="An extra pronunciation lexicon (TOML) that overrides the guide's.")
+@guide_options
 @friendly_errors
-def lexicon_check(source, engine, voice, lexicon_path):
+def lexicon_check(source, engine, voice, rate, volume, lexicon_path, max_source_bytes):
     """Show the phonemes espeak-ng makes of each lexicon entry, spoken and written.
 
     Also lists the guide's words that look medical, are not in the lexicon
@@ -303,7 +301,7 @@ def lexicon_check(source, engine, voice, lexicon_path):
     from .build import script_for
     from .speech.phonemes import PHONEME_ALPHABET, espeak_voice_for, review_lexicon
 
-    guide = _guide(source, engine, voice, None, None, lexicon_path)
+    guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes)
     settings = guide.voice
     words = [segment.written for segment in script_for(guide).segments]
     review = review_lexicon(guide.lexicon, settings.engine, espeak_voice_for(settings), words)
@@ -362,26 +360,29 @@ def _size(n: int) -> str:
 def cache_info(cache_dir):
     """Show where the cache is and how big it is."""
     store = SegmentCache(cache_dir)
-    files = list(store.directory.glob("*/*.wav"))
-    click.echo(f"{store.directory}: {len(files)} sentences, {_size(sum(f.stat().st_size for f in files))}")
+    sentences, size = store.usage()
+    click.echo(f"{store.directory}: {sentences} sentences, {_size(size)}")
 
 
 @cache.command("prune")
-@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@functools.partial(guide_options, source=click.argument("sources", nargs=-1, type=click.Path(path_type=Path)))
 @_cache_option
 @friendly_errors
-def cache_prune(sources, cache_dir):
-    """Delete cached sentences that none of SOURCES (default: the built-in guide) needs now."""
+def cache_prune(sources, engine, voice, rate, volume, lexicon_path, max_source_bytes, cache_dir):
+    """Delete cached sentences that none of SOURCES (default: the built-in guide) needs now.
+
+    Give the same voice options as the builds whose sentences should be kept.
+    """
     from .build import needed_cache_keys
 
     store = SegmentCache(cache_dir)
     keep: set[str] = set()
     for source in sources or (None,):
-        keep |= needed_cache_keys(load_guide(source), store)
-    before = store.size_bytes()
-    files, freed = store.prune(keep)
+        guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes)
+        keep |= needed_cache_keys(guide, store)
+    files, freed, kept = store.prune(keep)
     click.echo(f"Removed {files} sentences ({_size(freed)}); the cache now holds "
-               f"{_size(before - freed)} in {store.directory}")
+               f"{_size(kept)} in {store.directory}")
 
 
 if __name__ == "__main__":

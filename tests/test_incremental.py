@@ -68,3 +68,24 @@ def test_cache_prune_keeps_what_the_guide_needs(segment_cache, build_result, tmp
     assert "Removed" in result.stdout and "MB" in result.stdout
     assert not stray.exists()
     assert all(cache.has(key) for key in needed)
+
+
+def test_cache_prune_keeps_the_sentences_of_a_build_with_other_voice_settings(tmp_path):
+    leaflet = tmp_path / "leaflet.txt"
+    leaflet.write_text("Title\n\nPart one\n\nA first sentence. A second one.\n", encoding="utf-8")
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    audioguide = [sys.executable, "-m", "audioguide"]
+    subprocess.run([*audioguide, "build", str(leaflet), "--rate", "150", "--quiet",
+                    "-o", str(tmp_path / "out"), *cache], check=True, timeout=600)
+    store = SegmentCache(tmp_path / "cache")
+    held = store.usage()
+    assert held[0] >= 3  # the title and the two sentences
+
+    def prune(*options: str) -> str:
+        return subprocess.run([*audioguide, "cache", "prune", str(leaflet), *options, *cache],
+                              capture_output=True, text=True, check=True).stdout
+
+    assert prune("--rate", "150").startswith("Removed 0 sentences")
+    assert store.usage() == held
+    assert prune().startswith(f"Removed {held[0]} sentences")  # the default rate needs others
+    assert store.usage() == (0, 0)

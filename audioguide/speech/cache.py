@@ -10,9 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 from .base import VoiceSettings
+
+#: A finished entry's file name: its sha256 key.
+KEY_NAME = re.compile(r"[0-9a-f]{64}\.wav")
 
 
 def default_cache_dir() -> Path:
@@ -34,15 +38,27 @@ class SegmentCache:
     def has(self, key: str) -> bool:
         return self.path(key).is_file()
 
-    def size_bytes(self) -> int:
-        return sum(p.stat().st_size for p in self.directory.glob("*/*.wav"))
-
-    def prune(self, keep: set[str]) -> tuple[int, int]:
-        """Delete every cached segment whose key is not in ``keep``; return (files, bytes) freed."""
-        files = freed = 0
+    def _entries(self):
+        """Finished entries only: a worker's temporary file (``KEY.wav.PID.tmp.wav``)
+        is still being written and is neither counted nor pruned."""
         for path in self.directory.glob("*/*.wav"):
-            if path.stem not in keep:
-                freed += path.stat().st_size
+            if KEY_NAME.fullmatch(path.name):
+                yield path
+
+    def usage(self) -> tuple[int, int]:
+        """(sentences, bytes) the cache holds."""
+        sizes = [path.stat().st_size for path in self._entries()]
+        return len(sizes), sum(sizes)
+
+    def prune(self, keep: set[str]) -> tuple[int, int, int]:
+        """Delete every cached sentence whose key is not in ``keep``;
+        return (files removed, bytes freed, bytes kept)."""
+        files = freed = kept = 0
+        for path in self._entries():
+            size = path.stat().st_size
+            if path.stem in keep:
+                kept += size
+            else:
                 path.unlink(missing_ok=True)
-                files += 1
-        return files, freed
+                files, freed = files + 1, freed + size
+        return files, freed, kept
