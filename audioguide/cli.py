@@ -234,8 +234,9 @@ def serve(build_dir, host, port, threads, base_url):
     if host in ALL_INTERFACES:
         click.echo(f"audioguide: warning: listening on all interfaces ({host or '*'}): "
                    "anyone on your network can open the player", err=True)
-    shown = f"[{host}]" if ":" in host else ("127.0.0.1" if host in ALL_INTERFACES else host)
-    manifest = app.extensions["audioguide"].manifest
+    shown = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "[::1]"}.get(
+        host, f"[{host}]" if ":" in host else host)  # an address a browser here can open
+    manifest = app.extensions["audioguide"].current().manifest
     click.echo(f"Serving the {manifest.title} audio guide at "
                f"http://{shown}:{server.effective_port}/ (press Ctrl+C to stop)")
     try:

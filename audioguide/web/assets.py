@@ -15,11 +15,11 @@ TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf
 def asset_response(name: str) -> Response:
     """One asset with its content-hash ETag, answering If-None-Match with 304."""
     site = current_site()
-    data = site.static_assets.get(name)
+    data = site.static.data.get(name)
     if data is None:
         abort(404)
     response = Response(data, content_type=TYPES[name[name.rfind("."):]])
-    response.set_etag(site.static_versions[name])
+    response.set_etag(site.static.versions[name])
     return response.make_conditional(request)
 
 
@@ -28,7 +28,7 @@ def static(name: str):
     response = asset_response(name)
     # Pages link assets as ?v=<content hash>; only a URL naming the current
     # content may be cached for good, anything else revalidates.
-    if request.args.get("v") and request.args.get("v") == current_site().static_versions.get(name):
+    if request.args.get("v") and request.args.get("v") == current_site().static.versions.get(name):
         response.headers["Cache-Control"] = IMMUTABLE
     else:
         response.headers["Cache-Control"] = "no-cache"

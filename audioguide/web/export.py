@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import create_app
-from .site import STATIC_FILES
+from .site import STATIC_FILES, OpenFile
 
 MARKER = ".audioguide-export"
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
@@ -65,8 +65,13 @@ def export_site(build_dir: Path, site_dir: Path, base_url: str = DEFAULT_BASE_UR
     if site_dir.exists() and not (site_dir / MARKER).exists() and any(site_dir.iterdir()):
         raise ExportError(f"{site_dir}: folder is not empty and not an earlier export; choose another -o")
     app = create_app(build_dir)
-    site = app.extensions["audioguide"]
+    live = app.extensions["audioguide"]
+    site = live.current()  # every page and file below comes from this one snapshot
     manifest = site.manifest
+    missing = sorted(relative for relative in site.files if relative not in site.opened)
+    if missing:
+        raise ExportError(f"{site.build_dir}: {missing[0]} is missing or does not match the "
+                          "manifest; build the guide again")
     client = app.test_client()
     prefix = urlsplit(base_url).path.rstrip("/")
     root = base_url[: len(base_url) - len(urlsplit(base_url).path)] + prefix
@@ -88,13 +93,21 @@ def export_site(build_dir: Path, site_dir: Path, base_url: str = DEFAULT_BASE_UR
         target.write_bytes(data)
         written.append(target)
 
-    def copy(relative: str, source: Path) -> None:
+    def copy(relative: str, handle: OpenFile) -> None:
+        """The snapshot's file: linked when the path still names it, else copied from it."""
         target = staging / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            os.link(source, target)  # builds replace files by renaming, so a link stays whole
+            os.link(site.build_dir / relative, target)  # builds rename new files in, so a link stays whole
+            if os.stat(target).st_ino != os.fstat(handle.fd).st_ino:
+                target.unlink()
+                raise FileNotFoundError(relative)  # a newer build's file: copy the snapshot's
         except OSError:
-            shutil.copy2(source, target)
+            with open(target, "wb") as out:
+                offset = 0
+                while chunk := handle.read(offset, 1 << 20):
+                    out.write(chunk)
+                    offset += len(chunk)
         written.append(target)
 
     try:
@@ -109,9 +122,12 @@ def export_site(build_dir: Path, site_dir: Path, base_url: str = DEFAULT_BASE_UR
         write("404.html", client.get("/no-such-page", base_url=root).get_data())
         write("sw.js", page("/sw.js"))
         for name in STATIC_FILES:
-            write(f"static/{name}", site.static_assets[name])
-        for relative, ref in manifest.files().items():
-            copy(f"{guide}/media/{relative}", site.build_dir / ref.path)
+            write(f"static/{name}", site.static.data[name])
+        for relative, handle in site.opened.items():
+            copy(f"{guide}/media/{relative}", handle)
+        if live.current() is not site:
+            raise ExportError(f"{site.build_dir}: the guide was rebuilt during the export; "
+                              "export it again")
         write(MARKER, f"{manifest.slug}\n".encode())
         if site_dir.exists():
             retired = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")

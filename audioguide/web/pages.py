@@ -78,7 +78,7 @@ def chapter_url(chapter: ChapterEntry) -> str:
 
 
 def asset_url(name: str) -> str:
-    return url_for("assets.static", name=name, v=current_site().static_versions.get(name))
+    return url_for("assets.static", name=name, v=current_site().static.versions.get(name))
 
 
 def download_label(key: str, ref: FileRef) -> str:

@@ -69,7 +69,9 @@ class OpenFile:
 
     def __init__(self, path: Path):
         self.fd = os.open(path, os.O_RDONLY)
-        self.size = os.fstat(self.fd).st_size
+        info = os.fstat(self.fd)
+        self.size = info.st_size
+        self.identity = (info.st_dev, info.st_ino, info.st_mtime_ns, info.st_size)
 
     def read(self, offset: int, length: int) -> bytes:
         return os.pread(self.fd, length, offset)
@@ -94,18 +96,32 @@ def _stamp(path: Path) -> tuple[int, int, int]:
 
 
 @dataclass(frozen=True)
+class StaticAssets:
+    """The player's own CSS and JS, minified once: they do not change with the build."""
+
+    directory: Path
+    data: dict[str, bytes]  # by file name
+    versions: dict[str, str]
+
+    @classmethod
+    def load(cls, static_dir: str | Path | None = None) -> "StaticAssets":
+        directory = Path(static_dir) if static_dir else find_static_dir()
+        data = minified_assets(directory)
+        return cls(directory, data, {name: file_version(content) for name, content in data.items()})
+
+
+@dataclass(frozen=True)
 class Site:
     build_dir: Path
     manifest: Manifest
     files: dict[str, FileRef]  # the only servable media, by relative path
     opened: dict[str, OpenFile]  # those whose bytes match the manifest
-    static_dir: Path
-    static_assets: dict[str, bytes]  # minified, by file name
-    static_versions: dict[str, str]
+    static: StaticAssets
     stamp: tuple[int, int, int]
 
     @classmethod
-    def load(cls, build_dir: Path, *, static_dir: str | Path | None = None) -> "Site":
+    def load(cls, build_dir: Path, static: StaticAssets, previous: "Site | None" = None) -> "Site":
+        """A snapshot of ``build_dir``; files unchanged since ``previous`` are not hashed again."""
         build_dir = Path(build_dir).resolve()
         try:
             stamp = _stamp(build_dir / MANIFEST_NAME)
@@ -118,10 +134,11 @@ class Site:
             raise ManifestError(f"{build_dir}: manifest lists unsafe paths: {unsafe}")
         if not manifest.chapters:
             raise ManifestError(f"{build_dir}: manifest has no chapters")
-        static = Path(static_dir) if static_dir else find_static_dir()
-        assets = minified_assets(static)
-        versions = {name: file_version(data) for name, data in assets.items()}
-        return cls(build_dir, manifest, files, _open_listed(build_dir, files), static, assets, versions, stamp)
+        known = {}
+        if previous is not None and previous.build_dir == build_dir:
+            known = {relative: (previous.files[relative], handle)
+                     for relative, handle in previous.opened.items()}
+        return cls(build_dir, manifest, files, _open_listed(build_dir, files, known), static, stamp)
 
     def chapter_by_stem(self, stem: str) -> ChapterEntry | None:
         for chapter in self.manifest.chapters:
@@ -130,12 +147,15 @@ class Site:
         return None
 
 
-def _open_listed(build_dir: Path, files: dict[str, FileRef]) -> dict[str, OpenFile]:
+def _open_listed(build_dir: Path, files: dict[str, FileRef],
+                 known: dict[str, tuple[FileRef, OpenFile]]) -> dict[str, OpenFile]:
     """Open every listed file whose bytes are the ones the manifest describes.
 
     A missing or different file is left out (it answers 404) and logged:
     serving it would send bytes the manifest, the ETag and the page do not
-    describe.
+    describe. A file ``known`` from the last snapshot with the same entry in
+    the manifest, and still the same file on disk, is not read again (a
+    rebuild that changed one chapter would otherwise hash the whole guide).
     """
     opened = {}
     for relative, ref in files.items():
@@ -146,6 +166,10 @@ def _open_listed(build_dir: Path, files: dict[str, FileRef]) -> dict[str, OpenFi
             handle = OpenFile(path)
         except OSError:
             log.warning("%s: listed in the manifest but missing", path)
+            continue
+        earlier_ref, earlier = known.get(relative, (None, None))
+        if earlier is not None and earlier_ref == ref and earlier.identity == handle.identity:
+            opened[relative] = earlier
             continue
         if handle.size != ref.bytes or handle.sha256() != ref.sha256:
             log.warning("%s: does not match the manifest; not served", path)
@@ -158,14 +182,14 @@ class LiveSite:
     """The current snapshot of a build directory, renewed when its manifest changes.
 
     Checking costs one ``stat`` per request. One thread loads a new snapshot
-    while the others go on with the old one; a manifest that fails to load
-    (say, a newer schema) leaves the old snapshot in place.
+    while the others go on with the old one; a snapshot that fails to load (a
+    newer schema, a file that cannot be read) leaves the old one in place.
     """
 
     def __init__(self, build_dir: Path, *, static_dir: str | Path | None = None):
         self._build_dir = Path(build_dir)
-        self._static_dir = static_dir
-        self._site = Site.load(self._build_dir, static_dir=static_dir)
+        self._static = StaticAssets.load(static_dir)
+        self._site = Site.load(self._build_dir, self._static)
         self._loading = threading.Lock()
         self._failed: tuple[int, int, int] | None = None
 
@@ -178,17 +202,13 @@ class LiveSite:
         if stamp not in (site.stamp, self._failed) and self._loading.acquire(blocking=False):
             try:
                 if self._site.stamp != stamp:
-                    self._site = Site.load(self._build_dir, static_dir=self._static_dir)
-            except ManifestError as error:
+                    self._site = Site.load(self._build_dir, self._static, previous=self._site)
+            except (ManifestError, OSError) as error:
                 self._failed = stamp  # tried once; the next build gets a new stamp
                 log.warning("kept the previous build: %s", error)
             finally:
                 self._loading.release()
         return self._site
-
-    # The snapshot's fields, for callers outside a request (tests, the export).
-    def __getattr__(self, name: str):
-        return getattr(self._site, name)
 
 
 def current_site() -> Site:

@@ -39,7 +39,7 @@ def client(app):
 
 @pytest.fixture(scope="session")
 def manifest(app):
-    return app.extensions["audioguide"].manifest
+    return app.extensions["audioguide"].current().manifest
 
 
 @pytest.fixture(scope="session")

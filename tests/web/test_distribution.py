@@ -3,6 +3,10 @@ plain file server, and chapters saved for offline listening."""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -150,6 +154,35 @@ def test_export_replaces_only_an_earlier_export(built_guide, tmp_path):
     assert not list(tmp_path.glob(".site.*"))  # no staging folder left behind
     with pytest.raises(ExportError, match="absolute http"):
         export_site(built_guide, tmp_path / "site", "example.org")
+
+
+def test_export_refuses_a_build_whose_files_do_not_match_its_manifest(built_guide, manifest, tmp_path):
+    build = tmp_path / "build"
+    shutil.copytree(built_guide, build)
+    damaged = manifest.chapters[1].audio.path
+    with open(build / damaged, "r+b") as handle:
+        handle.seek(-100, os.SEEK_END)
+        handle.write(bytes(100))
+    with pytest.raises(ExportError, match=f"{re.escape(damaged)} is missing or does not match"):
+        export_site(build, tmp_path / "site")
+    assert not (tmp_path / "site").exists()
+
+
+def test_export_copies_the_snapshot_not_a_newer_file_at_the_same_path(built_guide, manifest, tmp_path,
+                                                                       monkeypatch):
+    build = tmp_path / "build"
+    shutil.copytree(built_guide, build)
+    app = create_app(build)  # the export's snapshot is taken here...
+    monkeypatch.setattr("audioguide.web.export.create_app", lambda _: app)
+    audio = manifest.chapters[0].audio.path
+    # ...and then a rebuild renames a new file into place.
+    replacement = build / (audio + ".new")
+    replacement.write_bytes(b"not this one")
+    os.replace(replacement, build / audio)
+    site = export_site(build, tmp_path / "site")
+    copied = tmp_path / "site" / "guides" / manifest.slug / "media" / audio
+    assert hashlib.sha256(copied.read_bytes()).hexdigest() == manifest.chapters[0].audio.sha256
+    assert site.files > 0
 
 
 # --- offline listening --------------------------------------------------------------
