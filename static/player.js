@@ -95,9 +95,13 @@
     setVolume(prefs.volume, true);
     updateEdges();
     history.replaceState({audioguide: true}, "", location.href);
+    var shownPath = location.pathname; /* the chapter page on screen */
 
     var actions = {
       toggle: function () { if (audio.paused) play(); else audio.pause(); },
+      /* A headset's play or pause says which it means: never the opposite. */
+      play: function () { if (audio.paused) play(); },
+      pause: function () { audio.pause(); },
       back: function () { seekTo(audio.currentTime - 10); },
       forward: function () { seekTo(audio.currentTime + 30); },
       prev: function () { goChapter(main.dataset.prevUrl, "btn-prev"); },
@@ -433,6 +437,7 @@
       audio.src = newAudio.getAttribute("src");
       document.title = doc.title;
       if (push) history.pushState({audioguide: true}, "", url);
+      shownPath = new URL(url, location.href).pathname;
       updateEdges();
       lastWhole = -1;
       render();
@@ -449,7 +454,7 @@
       navigator.mediaSession.metadata = new MediaMetadata({title: h ? h.textContent : "", album: document.title});
     }
     if ("mediaSession" in navigator) {
-      [["play", "toggle"], ["pause", "toggle"], ["seekbackward", "back"], ["seekforward", "forward"],
+      [["play", "play"], ["pause", "pause"], ["seekbackward", "back"], ["seekforward", "forward"],
         ["previoustrack", "prev"], ["nexttrack", "next"]].forEach(function (pair) {
         try { navigator.mediaSession.setActionHandler(pair[0], function () { actions[pair[1]](); }); } catch (e) { /* unsupported */ }
       });
@@ -558,7 +563,11 @@
     }, true);
     window.addEventListener("blur", function () { pressed = null; release(); });
 
-    window.addEventListener("popstate", function () { goChapter(location.href, null, false); });
+    /* Back and Forward between chapters; a move inside the page (the skip
+       link's #player) must not reload the chapter that is playing. */
+    window.addEventListener("popstate", function () {
+      if (location.pathname !== shownPath) goChapter(location.href, null, false);
+    });
 
     audio.addEventListener("play", function () {
       showPlayState();

@@ -198,6 +198,26 @@ def test_n_goes_to_the_next_chapter_and_focus_stays(new_page, manifest):
     page.wait_for_function("() => document.getElementById('main').dataset.chapter === '3'")
 
 
+def test_back_after_the_skip_link_does_not_reload_the_playing_chapter(new_page):
+    page = new_page()
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url) if request.resource_type == "fetch" else None)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # "Skip to player": a new history entry, #player
+    page.wait_for_function("() => location.hash === '#player'")
+    page.keyboard.press("k")
+    page.wait_for_function("() => document.getElementById('audio').currentTime > 0.5", timeout=10000)
+    source = page.evaluate("document.getElementById('audio').src")
+    page.evaluate("history.back()")
+    page.wait_for_function("() => location.hash === ''")
+    before = current_time(page)
+    page.wait_for_function(f"() => document.getElementById('audio').currentTime > {before} + 0.3",
+                           timeout=10000)
+    assert page.evaluate("document.getElementById('audio').src") == source
+    assert fetched == []
+    assert not [text for text in page.evaluate("window.__said") if text.startswith("Chapter")]
+
+
 def test_if_swapping_fails_it_navigates_and_restores_focus(new_page, manifest):
     page = new_page()
     page.route("**/*", lambda route: route.abort() if route.request.resource_type == "fetch" else route.continue_())
