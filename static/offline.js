@@ -22,10 +22,16 @@
     function absolute(url) { return new URL(url, location.href).href; }
     function page() { return location.href.split("#")[0]; }
 
-    /* Everything one chapter needs to play and show its transcript with no network. */
-    function chapterFiles() {
+    /* The chapter's own files: its page, audio and captions. */
+    function ownFiles() {
       var urls = [page(), absolute(audio.getAttribute("src"))];
       audio.querySelectorAll("track[src]").forEach(function (t) { urls.push(absolute(t.getAttribute("src"))); });
+      return urls;
+    }
+
+    /* Everything one chapter needs to play and show its transcript with no network. */
+    function chapterFiles() {
+      var urls = ownFiles();
       document.querySelectorAll("link[rel=stylesheet][href], script[src]").forEach(function (el) {
         urls.push(absolute(el.getAttribute("href") || el.getAttribute("src")));
       });
@@ -57,12 +63,13 @@
       var name = title ? title.textContent : "This chapter";
       label.textContent = saved ? "Removing…" : "Saving…";
       caches.open(CACHE).then(function (cache) {
-        if (saved) {
-          return Promise.all([page(), absolute(audio.getAttribute("src"))].map(function (url) {
-            return cache.delete(url);
-          })).then(function () { say(name + " removed from this device"); });
-        }
-        return cache.addAll(chapterFiles()).then(function () {
+        /* Every saved version of the chapter's files goes (a rebuild changes
+           their ?v=), so a removed or re-saved chapter leaves nothing behind. */
+        var forgotten = Promise.all(ownFiles().map(function (url) {
+          return cache.delete(url, {ignoreSearch: true});
+        }));
+        if (saved) return forgotten.then(function () { say(name + " removed from this device"); });
+        return forgotten.then(function () { return cache.addAll(chapterFiles()); }).then(function () {
           say(name + " is saved: it plays without a connection");
         });
       }).catch(function () {

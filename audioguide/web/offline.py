@@ -16,7 +16,7 @@ from .site import current_site
 bp = Blueprint("offline", __name__)
 
 #: Colours of the low-glare dark theme, so an installed guide opens without a flash.
-BACKGROUND = "#121212"
+BACKGROUND = "#16181c"
 
 
 @bp.route("/sw.js")

@@ -247,14 +247,30 @@ def test_a_saved_chapter_plays_and_seeks_with_the_network_gone(browser, own_serv
         context.close()
 
 
-def test_unsaved_chapters_are_not_served_from_the_cache(browser, server_url, manifest):
+def test_saving_holds_one_chapter_and_removing_leaves_none_of_its_files(browser, server_url, manifest):
+    chapter = manifest.chapters[1]
     context = browser.new_context(base_url=server_url)
+    cached = """caches.open('audioguide-offline-v1').then(c => c.keys())
+                .then(keys => keys.map(r => new URL(r.url).pathname))"""
     try:
         page = context.new_page()
-        page.goto(f"/guides/{manifest.slug}/")
+        page.goto(f"/guides/{manifest.slug}/{chapter.file_stem}/")
         page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
-        assert page.locator("#btn-offline").get_attribute("data-saved") == "false"
-        cached = page.evaluate("caches.open('audioguide-offline-v1').then(c => c.keys()).then(k => k.length)")
-        assert cached == 0
+        button = page.locator("#btn-offline")
+        assert button.get_attribute("data-saved") == "false"
+        assert page.evaluate(cached) == []
+        button.click()
+        page.wait_for_function("() => document.getElementById('btn-offline').dataset.saved === 'true'",
+                               timeout=10_000)
+        media = f"/guides/{manifest.slug}/media/"
+        own = {f"/guides/{manifest.slug}/{chapter.file_stem}/", media + chapter.audio.path,
+               media + chapter.captions.path}
+        saved = set(page.evaluate(cached))
+        assert own <= saved
+        assert not [path for path in saved if path.startswith(media) and path not in own]  # no other chapter
+        button.click()
+        page.wait_for_function("() => document.getElementById('btn-offline').dataset.saved === 'false'",
+                               timeout=10_000)
+        assert not own & set(page.evaluate(cached))
     finally:
         context.close()

@@ -10,6 +10,7 @@ import pytest
 
 from audioguide.manifest import FileRef, TimedSegment
 from audioguide.web import find_static_dir
+from audioguide.web.offline import BACKGROUND
 from audioguide.web.formatting import clock, human_size, short_duration, spoken_duration, whole_seconds
 from audioguide.web.pages import download_label, transcript_blocks
 from audioguide.web.site import is_safe_relative
@@ -110,6 +111,8 @@ def test_dark_palette_is_the_same_for_dark_and_follow_my_system():
     explicit = palette(':root[data-theme="dark"]')
     automatic = palette(':root:not([data-theme]), :root[data-theme="auto"]')
     assert explicit and explicit == automatic
+    # An installed guide opens on the dark theme's own background: no flash of another grey.
+    assert BACKGROUND == explicit["--bg"]
 
 
 def test_templates_and_static_stay_free_of_inline_code():
