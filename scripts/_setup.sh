@@ -16,9 +16,15 @@ find_python() {
 # ensure_venv SPEC: create .venv if needed and pip install SPEC (e.g. "." or ".[test]").
 ensure_venv() {
     local python
-    if [ ! -x .venv/bin/python ]; then
+    # A .venv without pip is what a failed "python3 -m venv" leaves behind: start again.
+    if ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
+        rm -rf .venv
         python=$(find_python)
-        "$python" -m venv .venv
+        if ! "$python" -m venv .venv; then
+            rm -rf .venv
+            echo "could not create .venv with $python; on Debian or Ubuntu install python3-venv" >&2
+            return 1
+        fi
     fi
     .venv/bin/python -m pip install --quiet --upgrade pip
     .venv/bin/python -m pip install --quiet --editable "$1"

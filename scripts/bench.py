@@ -503,10 +503,13 @@ def main() -> None:
     parser.add_argument("--small-words", type=int, default=5_000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--load-seconds", type=float, default=20.0)
-    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.json")
+    parser.add_argument("--output", type=Path,
+                        help="Where to write the results (default bench/results.json; "
+                             "with --quick, bench/quick.json, so the full run's numbers stay).")
     args = parser.parse_args()
     if args.quick:
         args.repeats, args.load_seconds = 1, 5.0
+    args.output = args.output or ROOT / "bench" / ("quick.json" if args.quick else "results.json")
     leaflets = [("small", args.small_words)] + ([] if args.quick else [("large", args.large_words)])
 
     results: dict = {"machine": machine(), "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),

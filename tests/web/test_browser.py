@@ -346,16 +346,6 @@ def test_seek_and_speed_keys(new_page, manifest):
     assert page.locator("#speed-value").text_content() == "1.25×"
 
 
-def test_ignore_repeated_presses_preference(new_page):
-    page = new_page(prefs={"debounceMs": 500})
-    page.click("#btn-faster")
-    page.click("#btn-faster")  # a tremor's second press: ignored
-    assert page.locator("#speed-value").text_content() == "1.25×"
-    page.wait_for_timeout(700)
-    page.click("#btn-faster")
-    assert page.locator("#speed-value").text_content() == "1.5×"
-
-
 @pytest.mark.parametrize("auto_scroll", [True, False])
 def test_transcript_follows_playback_unless_switched_off(new_page, manifest, auto_scroll):
     chapter = max(manifest.chapters, key=lambda c: len(c.segments))
