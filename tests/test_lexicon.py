@@ -192,6 +192,15 @@ def test_unknown_medical_words_are_warned_about_with_file_and_line(leaflet):
     assert "audioguide lexicon check" in warnings[0]
 
 
+def test_a_utf16_leaflet_gets_the_same_lines_in_its_warnings(tmp_path):
+    path = tmp_path / "leaflet.txt"
+    path.write_text(LEAFLET, encoding="utf-16")  # with a byte-order mark, as Windows editors save it
+    guide = load_guide(path)
+    texts = [segment.written for segment in script_for(guide).segments]
+    warnings = pronunciation_warnings(texts, guide.lexicon, guide.voice, source=guide.source)
+    assert [w.split(": ", 1)[0] for w in warnings] == [f"{path}:5", f"{path}:5"]
+
+
 def test_a_lexicon_entry_silences_the_warning(leaflet, tmp_path):
     extra = tmp_path / "extra.toml"
     extra.write_text('[words]\nmyoclonus = "my-OCK-luh-nuss"\n', encoding="utf-8")

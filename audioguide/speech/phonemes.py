@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import sys
 import tempfile
 import unicodedata
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+from ..content import SourceError, read_source
 from .base import SpeechError, VoiceSettings
 
 #: The alphabet ``phonemes`` returns.
@@ -301,9 +303,9 @@ def pronunciation_warnings(texts: Iterable[str], lexicon, settings: VoiceSetting
     if not candidates:
         return ()
     unknown = not_in_dictionary(candidates, espeak_voice_for(settings))
-    try:
-        text = Path(source).read_text(encoding="utf-8") if source else ""
-    except (OSError, UnicodeDecodeError):
+    try:  # decoded as the build decoded it (a UTF-16 leaflet with a BOM too)
+        text = read_source(Path(source), max_bytes=sys.maxsize) if source else ""
+    except SourceError:
         text = ""
     warnings = []
     for word in unknown:
