@@ -19,7 +19,9 @@ respelling, so an editor can review them without building the guide.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .speech.base import ENGINES
@@ -48,14 +50,21 @@ class Entry:
 class Lexicon:
     entries: tuple[Entry, ...] = ()
 
-    def respell(self, text: str, engine: str = "pyttsx3") -> str:
-        """Replace whole words, case-insensitively, longest entries first."""
+    def respell(self, text: str, engine: str = "pyttsx3",
+                mark: Callable[[str], str] | None = None) -> str:
+        """Replace whole words, case-insensitively, longest entries first.
+
+        ``mark``, if given, is called with each respelling and its result put
+        in the text instead (narration holds respellings aside this way).
+        """
         if not self.entries:
             return text
         table = {entry.written.lower(): entry.spoken_for(engine) for entry in self.entries}
-        return self._pattern().sub(lambda match: table[match.group(0).lower()], text)
+        mark = mark or (lambda spoken: spoken)
+        return self._pattern.sub(lambda match: mark(table[match.group(0).lower()]), text)
 
-    def _pattern(self) -> re.Pattern:
+    @cached_property
+    def _pattern(self) -> re.Pattern:  # made once: every sentence of a guide is matched
         words = sorted((entry.written for entry in self.entries), key=len, reverse=True)
         alternatives = "|".join(re.escape(word) for word in words)
         return re.compile(rf"(?<![\w'’])(?:{alternatives})(?![\w'’])", re.IGNORECASE)

@@ -269,13 +269,32 @@ def _markup(text: str) -> str:
     return re.sub(r"[\[\]<>{}\\|`*_#~^]+", " ", text)
 
 
+#: Private-use characters: no rule matches them and no leaflet needs them.
+PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
 def speakable(written: str, lexicon: Lexicon, engine: str) -> str:
-    """The text the engine is given for a written sentence."""
-    text = written.replace("●", "").replace("•", "")
+    """The text the engine is given for a written sentence.
+
+    The lexicon goes first, on the words as written, so an entry for
+    "COVID-19" or "e.g." applies before the number and abbreviation rules
+    would change them; each respelling is held aside as one private-use
+    character meanwhile, so no rule changes what the editor wrote either.
+    """
+    held: list[str] = []
+
+    def hold(spoken: str) -> str:
+        if len(held) == 6400:  # the private-use characters are all in use: leave it in place
+            return spoken
+        held.append(spoken)
+        return chr(0xE000 + len(held) - 1)
+
+    text = PRIVATE_USE.sub("", written).replace("●", "").replace("•", "")
+    text = lexicon.respell(text, engine, mark=hold)
     for rule in (_asides, _abbreviations, _times, _ordinals, _ranges, _units, _symbols, _markup, _numbers):
         text = rule(text)
     text = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s+", " ", text)).strip()
-    return lexicon.respell(text, engine)
+    return PRIVATE_USE.sub(lambda match: held[ord(match.group()) - 0xE000], text)
 
 
 def label_of(item_sentences: list[str]) -> str | None:

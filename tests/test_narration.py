@@ -212,3 +212,13 @@ def test_malformed_lexicon_names_file_line_and_key(tmp_path, toml, message):
     with pytest.raises(LexiconError) as caught:
         load_lexicon(path)
     assert message in str(caught.value)
+
+
+def test_lexicon_entries_with_digits_or_dots_apply_and_rules_leave_respellings_alone():
+    lexicon = Lexicon((Entry("COVID-19", "co-vid nineteen"), Entry("e.g.", "for example"),
+                       Entry("B12", "vitamin B twelve"), Entry("dystonia", "diss-TOE-nee-uh")))
+    spoken = speakable("After COVID-19, e.g. low B12 (dystonia) may return.", lexicon, "pyttsx3")
+    assert spoken == ("After co-vid nineteen, for example low vitamin B twelve, "
+                      "called diss-TOE-nee-uh, may return.")
+    # A private-use character in the leaflet cannot pass for a held respelling.
+    assert speakable("Odd \ue000 text.", lexicon, "pyttsx3") == "Odd text."
