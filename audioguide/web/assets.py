@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, request
 
-from .site import current_site
+from .site import cache_control, current_site
 
 bp = Blueprint("assets", __name__)
 
-IMMUTABLE = "public, max-age=31536000, immutable"
 TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
 
 
@@ -26,10 +25,6 @@ def asset_response(name: str) -> Response:
 @bp.route("/static/<path:name>")
 def static(name: str):
     response = asset_response(name)
-    # Pages link assets as ?v=<content hash>; only a URL naming the current
-    # content may be cached for good, anything else revalidates.
-    if request.args.get("v") and request.args.get("v") == current_site().static.versions.get(name):
-        response.headers["Cache-Control"] = IMMUTABLE
-    else:
-        response.headers["Cache-Control"] = "no-cache"
+    response.headers["Cache-Control"] = cache_control(request.args.get("v"),
+                                                      current_site().static.versions[name])
     return response

@@ -16,22 +16,16 @@ from flask import Blueprint, Response, abort, request
 
 from audioguide.manifest import FileRef
 
-from .site import OpenFile, current_site
+from .site import OpenFile, cache_control, current_site, version_of
 
 bp = Blueprint("media", __name__)
 
-# Media URLs carry ?v=<sha256[:12]> of the file. A URL naming the current
-# content can be cached for a year (the bytes behind it never change); a bare
-# or stale URL gets "no-cache", so it is revalidated with the sha256 ETag and
-# a rebuilt guide is never served from a stale cache.
-IMMUTABLE = "public, max-age=31536000, immutable"
-REVALIDATE = "no-cache"
 CHUNK = 64 * 1024
 _RANGE_SPEC = re.compile(r"^(\d*)-(\d*)$")
 
 
 def media_version(ref: FileRef) -> str:
-    return ref.sha256[:12]
+    return version_of(ref.sha256)
 
 
 @bp.route("/guides/<slug>/media/<path:path>", methods=["GET", "HEAD"])
@@ -50,17 +44,17 @@ def _respond(ref: FileRef, opened: OpenFile) -> Response:
     headers = {
         "ETag": etag,
         "Accept-Ranges": "bytes",
-        "Cache-Control": IMMUTABLE if request.args.get("v") == media_version(ref) else REVALIDATE,
+        "Cache-Control": cache_control(request.args.get("v"), media_version(ref)),
     }
     if request.args.get("download"):
         name = Path(ref.path).name
         headers["Content-Disposition"] = f'attachment; filename="{name}"'
 
     if_match = request.headers.get("If-Match")
-    if if_match is not None and not _etag_matches(if_match, ref.sha256):
+    if if_match is not None and not _etag_matches(if_match, ref.sha256, weak=False):
         return Response(status=412, headers=headers)
     if_none_match = request.headers.get("If-None-Match")
-    if if_none_match is not None and _etag_matches(if_none_match, ref.sha256):
+    if if_none_match is not None and _etag_matches(if_none_match, ref.sha256, weak=True):
         return Response(status=304, headers=headers)
 
     span = _requested_span(size, ref.sha256)
@@ -89,14 +83,16 @@ def _content_type(mime: str) -> str:
     return mime
 
 
-def _etag_matches(header: str, sha256: str) -> bool:
-    """Weak comparison, as If-None-Match uses; good enough for If-Match here
-    because our tags are always strong."""
+def _etag_matches(header: str, sha256: str, *, weak: bool) -> bool:
+    """Whether the header's tags name this file: If-None-Match compares weakly
+    (a ``W/`` tag matches), If-Match strongly (it never does), RFC 9110 8.8.3.2."""
     if header.strip() == "*":
         return True
     for tag in header.split(","):
         tag = tag.strip()
         if tag.startswith("W/"):
+            if not weak:
+                continue
             tag = tag[2:]
         if tag.strip('"') == sha256:
             return True

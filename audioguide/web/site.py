@@ -43,9 +43,16 @@ def is_safe_relative(path: str) -> bool:
     return all(part not in ("", ".", "..") for part in path.split("/"))
 
 
-def file_version(data: bytes) -> str:
-    """The short content hash put in asset URLs as ``?v=``."""
-    return hashlib.sha256(data).hexdigest()[:12]
+def version_of(sha256: str) -> str:
+    """The short content hash put in asset and media URLs as ``?v=``."""
+    return sha256[:12]
+
+
+def cache_control(requested: str | None, current: str) -> str:
+    """A URL naming the current content (``?v=``) may be cached for good: the
+    bytes behind it never change. A bare or stale one revalidates, so a
+    rebuilt guide is never served from a stale cache."""
+    return "public, max-age=31536000, immutable" if requested == current else "no-cache"
 
 
 def minified_assets(static_dir: Path) -> dict[str, bytes]:
@@ -107,7 +114,7 @@ class StaticAssets:
     def load(cls, static_dir: str | Path | None = None) -> "StaticAssets":
         directory = Path(static_dir) if static_dir else find_static_dir()
         data = minified_assets(directory)
-        return cls(directory, data, {name: file_version(content) for name, content in data.items()})
+        return cls(directory, data, {name: version_of(hashlib.sha256(content).hexdigest()) for name, content in data.items()})
 
 
 @dataclass(frozen=True)

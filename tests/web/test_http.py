@@ -298,8 +298,12 @@ def test_other_etag_gets_the_file(client, audio_url, audio_bytes):
     assert response.status_code == 200 and response.data == audio_bytes
 
 
-def test_failed_if_match_is_412(client, audio_url):
+def test_failed_if_match_is_412(client, audio_url, audio):
     assert client.get(audio_url, headers={"If-Match": '"something-else"'}).status_code == 412
+    # If-Match compares strongly: a weak tag never matches, even for the same file.
+    assert client.get(audio_url, headers={"If-Match": f'W/"{audio.sha256}"'}).status_code == 412
+    assert client.get(audio_url, headers={"If-Match": f'"{audio.sha256}"'}).status_code == 200
+    assert client.get(audio_url, headers={"If-None-Match": f'W/"{audio.sha256}"'}).status_code == 304
 
 
 def test_versioned_media_urls_are_immutable(client, audio_url, audio):
