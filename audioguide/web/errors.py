@@ -20,17 +20,6 @@ def _page(code: int, headers=None):
     return body, code, headers or {}
 
 
-@bp.app_errorhandler(404)
-def not_found(error: HTTPException):
-    return _page(404)
-
-
-@bp.app_errorhandler(405)
-def not_allowed(error: HTTPException):
-    allow = {k: v for k, v in error.get_headers() if k.lower() == "allow"}
-    return _page(405, allow)
-
-
 @bp.app_errorhandler(500)
 def server_error(error: InternalServerError):
     original = getattr(error, "original_exception", None) or error
@@ -39,7 +28,8 @@ def server_error(error: InternalServerError):
 
 
 @bp.app_errorhandler(HTTPException)
-def other_http_error(error: HTTPException):
+def http_error(error: HTTPException):
+    """404, 405 (its Allow header kept), 414, 416...: the same plain page."""
     code = error.code or 500
     kept = {k: v for k, v in error.get_headers() if k.lower() not in ("content-type", "content-length")}
     return _page(code, kept)

@@ -11,10 +11,10 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from email.utils import format_datetime
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, current_app, request
 
 from ..manifest import FileRef, Manifest
-from .site import current_site
+from .site import guide_manifest
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -107,8 +107,6 @@ def feed_base_url(slug: str) -> str:
 
 @bp.route("/guides/<slug>/feed.xml")
 def feed(slug: str):
-    manifest = current_site().manifest
-    if slug != manifest.slug:
-        abort(404)
+    manifest = guide_manifest(slug)
     body = podcast_feed(manifest, feed_base_url(slug))
     return Response(body, content_type="application/rss+xml; charset=utf-8")

@@ -8,10 +8,10 @@ screen, opening on the guide's first chapter.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, url_for
+from flask import Blueprint, jsonify, url_for
 
 from .assets import asset_response
-from .site import current_site
+from .site import guide_manifest
 
 bp = Blueprint("offline", __name__)
 
@@ -29,9 +29,7 @@ def service_worker():
 
 @bp.route("/guides/<slug>/manifest.webmanifest")
 def web_manifest(slug: str):
-    manifest = current_site().manifest
-    if slug != manifest.slug:
-        abort(404)
+    manifest = guide_manifest(slug)
     start = url_for("pages.guide", slug=slug)
     response = jsonify({
         "name": f"{manifest.title} audio guide",

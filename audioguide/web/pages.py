@@ -10,7 +10,7 @@ from audioguide.manifest import ChapterEntry, FileRef, TimedSegment
 
 from . import formatting
 from .media import media_version
-from .site import current_site
+from .site import current_site, guide_manifest
 
 bp = Blueprint("pages", __name__)
 
@@ -114,13 +114,13 @@ def index():
 @bp.route("/guides/<slug>/", strict_slashes=False)
 def guide(slug: str):
     """The guide's front page is its first chapter."""
-    manifest = _manifest_or_404(slug)
+    manifest = guide_manifest(slug)
     return _render(manifest.chapters[0])
 
 
 @bp.route("/guides/<slug>/<stem>/", strict_slashes=False)
 def chapter(slug: str, stem: str):
-    _manifest_or_404(slug)
+    guide_manifest(slug)
     entry = current_site().chapter_by_stem(stem)
     if entry is None:
         abort(404)
@@ -128,9 +128,7 @@ def chapter(slug: str, stem: str):
 
 
 def _manifest_or_404(slug: str):
-    manifest = current_site().manifest
-    if slug != manifest.slug:
-        abort(404)
+    manifest = guide_manifest(slug)
     return manifest
 
 

@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app, g
+from flask import abort, current_app, g
 
 import audioguide
 from audioguide.manifest import MANIFEST_NAME, ChapterEntry, FileRef, Manifest, ManifestError, load_manifest
@@ -216,6 +216,14 @@ class LiveSite:
             finally:
                 self._loading.release()
         return self._site
+
+
+def guide_manifest(slug: str) -> Manifest:
+    """The manifest of the guide a URL names; any other slug is a 404."""
+    manifest = current_site().manifest
+    if slug != manifest.slug:
+        abort(404)
+    return manifest
 
 
 def current_site() -> Site:
