@@ -33,7 +33,7 @@ from .mastering import AudioSettings, ChapterTags, ffmpeg_executable, join_chapt
 from .narration import ChapterScript, Script, breath_groups, narrate
 from .publish import (
     chapters_json, chapters_vtt, file_ref, m3u_playlist, readme_text, transcript_text, webvtt,
-    write_atomic, write_zip,
+    is_temporary, write_atomic, write_zip,
 )
 from .speech import SegmentCache, engine_identity, synthesize_all
 from .speech.phonemes import pronunciation_warnings
@@ -435,7 +435,7 @@ def _remove_stale_files(build_dir: Path, manifest: Manifest) -> None:
             relative = path.relative_to(build_dir).as_posix()
             if not path.is_file() or path.name == LOCK_NAME or relative == MANIFEST_NAME:
                 continue
-            left_by_a_killed_build = path.name.startswith(".") and path.name.endswith(".tmp")
+            left_by_a_killed_build = is_temporary(path)
             if left_by_a_killed_build or (folder != "." and relative not in listed
                                           and not path.name.startswith(".")):
                 path.unlink(missing_ok=True)

@@ -17,7 +17,6 @@ only a miss costs a second encode.
 from __future__ import annotations
 
 import copy
-import os
 import shutil
 import subprocess
 import tempfile
@@ -39,6 +38,7 @@ from mutagen.id3 import CHAP, CTOC, ID3, TALB, TCON, TIT2, TLAN, TPE1, TRCK, CTO
 
 from .mp3 import MP3Error, audio_span
 from .narration import ChapterScript, Pauses
+from .publish import atomic_path
 
 
 #: Silence put around each sentence once the engine's own is trimmed, and the
@@ -813,8 +813,7 @@ def master_chapter(
 
     aim = settings.loudness_lufs + CODEC_ALLOWANCE_LU
     ceiling = settings.true_peak_dbtp - TRUE_PEAK_MARGIN_DB
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_path(target) as temporary:
         # Nearly always one encode; the encoded file is measured, and only a
         # miss (louder peaks or another loudness than asked) costs another.
         # After MAX_ENCODES only a peak over the limit is corrected: it is never
@@ -843,9 +842,6 @@ def master_chapter(
             raise MasteringError(f"{name}: true peak stays at {peak:.2f} dBTP, over the "
                                  f"{settings.true_peak_dbtp} dBTP limit, after {encodes} encodes")
         write_tags(temporary, tags)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
     to_ms = 1000 / rate
     timings = tuple((round(start * to_ms), round(end * to_ms)) for start, end in layout.spans)
     return MasteredChapter(timings, round(layout.samples * to_ms), loudness, final, peak, encodes)
@@ -869,8 +865,7 @@ def join_chapters(
     """
     marks: list[ChapterMark] = []
     position_samples = 0
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_path(target) as temporary:
         with open(temporary, "wb") as out:
             for path, title in zip(chapter_files, titles):
                 data = path.read_bytes()
@@ -885,7 +880,4 @@ def join_chapters(
                                          round(position_samples * 1000 / span.sample_rate)))
                 del data
         write_tags(temporary, tags, marks)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
     return marks

@@ -1,8 +1,8 @@
 """Text outputs of a build: WebVTT captions, plain transcripts and the manifest.
 
-Everything here is a pure function from values to text, plus one helper that
-writes a file under a temporary name and renames it, so no reader ever sees
-half a file.
+Everything here is a pure function from values to text, plus the helpers
+that write a file under a temporary name and rename it, so no reader ever
+sees half a file.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import json
 import os
 import shutil
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .manifest import FileRef, TimedSegment
@@ -73,15 +75,28 @@ def transcript_text(title: str, segments: list[TimedSegment]) -> str:
     return "\n".join(blocks).strip() + "\n"
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write ``path`` through a temporary file in the same folder, then rename."""
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary name beside ``path`` to write to, renamed onto ``path`` when the
+    block ends normally and deleted when it does not: a reader (or a later
+    build) sees the old file or the whole new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        temporary.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        yield temporary
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def is_temporary(path: Path) -> bool:
+    """A name ``atomic_path`` gives: what a killed build leaves behind."""
+    return path.name.startswith(".") and path.name.endswith(".tmp")
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    with atomic_path(path) as temporary:
+        temporary.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def file_ref(build_dir: Path, path: Path) -> FileRef:
@@ -149,20 +164,14 @@ def readme_text(title: str, chapters: list[tuple[str, str, int]], playlist: str)
 
 def write_zip(target: Path, members: list[tuple[str, Path | str]]) -> None:
     """A ZIP of (name inside, file or text); MP3s stored, text deflated; same input, same bytes."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with zipfile.ZipFile(temporary, "w") as archive:
-            for name, content in members:
-                info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-                info.external_attr = 0o644 << 16
-                is_mp3 = name.endswith(".mp3")
-                info.compress_type = zipfile.ZIP_STORED if is_mp3 else zipfile.ZIP_DEFLATED
-                if isinstance(content, Path):
-                    with open(content, "rb") as source, archive.open(info, "w") as sink:
-                        shutil.copyfileobj(source, sink, 1 << 20)
-                else:
-                    archive.writestr(info, content.encode("utf-8"))
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    with atomic_path(target) as temporary, zipfile.ZipFile(temporary, "w") as archive:
+        for name, content in members:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.external_attr = 0o644 << 16
+            is_mp3 = name.endswith(".mp3")
+            info.compress_type = zipfile.ZIP_STORED if is_mp3 else zipfile.ZIP_DEFLATED
+            if isinstance(content, Path):
+                with open(content, "rb") as source, archive.open(info, "w") as sink:
+                    shutil.copyfileobj(source, sink, 1 << 20)
+            else:
+                archive.writestr(info, content.encode("utf-8"))
