@@ -148,7 +148,7 @@ def build_guide(
         reencoded: list[int] = []
         mastered = _synthesize_and_master(
             to_master, [[key for part_keys in chapter_keys for key in part_keys] for chapter_keys in keys],
-            missing, cache, guide, workers, master, progress,
+            missing, cache, guide, audio, workers, master, progress,
             on_synthesized=lambda: stages.append(("synthesized", time.perf_counter() - started)),
         )
         stages.append(("mastered", time.perf_counter() - started))
@@ -193,8 +193,8 @@ def build_guide(
 
 def _synthesize_and_master(
     to_master: list[int], chapter_keys: list[list[str]], missing: dict[str, str], cache: SegmentCache,
-    guide: Guide, workers: int | None, master: Callable[[int], ChapterEntry], progress: Progress,
-    on_synthesized: Callable[[], None],
+    guide: Guide, audio: AudioSettings, workers: int | None, master: Callable[[int], ChapterEntry],
+    progress: Progress, on_synthesized: Callable[[], None],
 ) -> dict[int, ChapterEntry]:
     """Synthesize the missing sentences (in chapter order) and master each chapter in
     ``to_master`` as soon as it has all its sentences; the first failure stops both."""
@@ -202,13 +202,12 @@ def _synthesize_and_master(
         on_synthesized()
         return {}
     ffmpeg_executable()  # no ffmpeg: say so now, not after the whole synthesis
-    prepare()
+    prepare(audio)
     waiting = {i: {key for key in chapter_keys[i] if key in missing} for i in to_master}
     chapters_of: dict[str, list[int]] = {}
     for i in to_master:
         for key in waiting[i]:
             chapters_of.setdefault(key, []).append(i)
-    key_of = {str(cache.path(key)): key for key in missing}
     futures: dict[int, Future] = {}
     failures: list[BaseException] = []
 
@@ -224,7 +223,7 @@ def _synthesize_and_master(
 
         def synthesized(path: Path) -> None:
             progress.on_segment()
-            key = key_of[str(path)]
+            key = path.stem  # a cache file is named by its key
             for index in chapters_of.get(key, ()):
                 waiting[index].discard(key)
                 if not waiting[index]:
@@ -243,6 +242,11 @@ def _synthesize_and_master(
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
+
+
+def _id3_language(guide: Guide) -> str:
+    """ID3 wants a three-letter code ("eng"); "und" when we do not know it."""
+    return ID3_LANGUAGES.get(guide.language.split("-")[0], "und")
 
 
 def sentence_part_keys(guide: Guide, script: Script, cache: SegmentCache, version: str) -> list[list[list[str]]]:
@@ -349,7 +353,7 @@ def _master_and_publish(
     tags = ChapterTags(
         title=chapter.title, album=script.title, artist=guide.author,
         track=chapter.number, track_total=total,
-        language=ID3_LANGUAGES.get(guide.language.split("-")[0], "und"),
+        language=_id3_language(guide),
     )
     mastered = master_chapter(chapter, wavs, mp3, tags, audio)
     segments = tuple(
@@ -408,7 +412,7 @@ def _publish_downloads(
         zipped = side.submit(make_zip)
         full = folder / f"{slug}-full-guide.mp3"
         tags = ChapterTags(title=title, album=title, artist=guide.author, track=1, track_total=1,
-                           language=ID3_LANGUAGES.get(guide.language.split("-")[0], "und"))
+                           language=_id3_language(guide))
         marks = join_chapters([build_dir / c.audio.path for c in chapters],
                               [c.title for c in chapters], full, tags)
         json_path = folder / f"{slug}-chapters.json"

@@ -527,20 +527,6 @@ class TruePeakMeter:
         return float(20 * np.log10(self.peak)) if self.peak > 0 else float("-inf")
 
 
-def integrated_loudness(pcm: bytes, sample_rate: int) -> float:
-    """Integrated loudness (LUFS) of raw mono 16-bit PCM."""
-    meter = BlockMeter(sample_rate)
-    meter.add(np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768)
-    return gated_loudness(meter.finish()[1], sample_rate)
-
-
-def true_peak_dbtp(pcm: bytes) -> float:
-    """True peak (dBTP) of raw mono 16-bit PCM, oversampled four times."""
-    meter = TruePeakMeter()
-    meter.add(np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768)
-    return meter.finish()
-
-
 # The limiter -----------------------------------------------------------------------
 
 def _with_neighbours_min(values: np.ndarray) -> np.ndarray:
