@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import create_app
+from .security import PAGE_POLICY, REFERRER_POLICY
 from .site import STATIC_FILES, OpenFile
 
 MARKER = ".audioguide-export"
@@ -47,11 +48,22 @@ def check_base_url(base_url: str) -> str:
     return base_url if base_url.endswith("/") else base_url + "/"
 
 
+def check_site_dir(site_dir: Path) -> Path:
+    """An export may go into a new or empty folder, or replace an earlier export: nothing else."""
+    site_dir = Path(site_dir)
+    if site_dir.exists() and not (site_dir / MARKER).exists() and any(site_dir.iterdir()):
+        raise ExportError(f"{site_dir}: folder is not empty and not an earlier export; choose another -o")
+    return site_dir
+
+
 def _redirect_page(title: str, language: str, target: str) -> str:
     title, target = html.escape(title), html.escape(target)
     return (
         f'<!doctype html>\n<html lang="{html.escape(language)}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{PAGE_POLICY}">\n'
+        f'<meta name="referrer" content="{REFERRER_POLICY}">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="color-scheme" content="dark light">\n'
         f'<meta http-equiv="refresh" content="0; url={target}">\n<title>{title} audio guide</title>\n'
         f'</head>\n<body>\n<main>\n<p><a href="{target}">Open the {title} audio guide</a></p>\n'
         f'</main>\n</body>\n</html>\n'
@@ -61,9 +73,7 @@ def _redirect_page(title: str, language: str, target: str) -> str:
 def export_site(build_dir: Path, site_dir: Path, base_url: str = DEFAULT_BASE_URL) -> ExportResult:
     """Export the guide built in ``build_dir`` as a static site in ``site_dir``."""
     base_url = check_base_url(base_url)
-    site_dir = Path(site_dir)
-    if site_dir.exists() and not (site_dir / MARKER).exists() and any(site_dir.iterdir()):
-        raise ExportError(f"{site_dir}: folder is not empty and not an earlier export; choose another -o")
+    site_dir = check_site_dir(site_dir)
     app = create_app(build_dir)
     live = app.extensions["audioguide"]
     site = live.current()  # every page and file below comes from this one snapshot

@@ -4,6 +4,7 @@ plain file server, and chapters saved for offline listening."""
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import re
 import shutil
@@ -23,6 +24,7 @@ from click.testing import CliRunner
 from audioguide.cli import main as cli
 from audioguide.web import create_app
 from audioguide.web.export import ExportError, export_site
+from audioguide.web.security import PAGE_POLICY
 from audioguide.web.server import make_server
 
 from .test_browser import AXE_OPTIONS, current_time
@@ -105,8 +107,14 @@ def exported_site(built_guide, tmp_path_factory):
 def test_export_has_every_page_medium_and_a_feed_with_the_base_url(exported_site, manifest):
     base, site = exported_site
     guide = site / "guides" / manifest.slug
-    for chapter in manifest.chapters:
-        assert (guide / chapter.file_stem / "index.html").is_file()
+    pages = [site / "index.html", guide / "index.html",
+             *(guide / chapter.file_stem / "index.html" for chapter in manifest.chapters)]
+    for page in pages:
+        # No server headers here: each page carries its own policy.
+        text = html.unescape(page.read_text(encoding="utf-8"))
+        assert f'<meta http-equiv="Content-Security-Policy" content="{PAGE_POLICY}">' in text
+        assert "script-src 'self';" in PAGE_POLICY
+        assert '<meta name="referrer" content="no-referrer">' in text
     for relative, ref in manifest.files().items():
         assert (guide / "media" / relative).stat().st_size == ref.bytes
     feed = feedparser.parse((guide / "feed.xml").read_bytes())
