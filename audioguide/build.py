@@ -81,6 +81,8 @@ class Progress:
     on_plan: Callable[[BuildPlan], None] = lambda plan: None
     on_segment: Callable[[], None] = lambda: None
     on_chapter: Callable[[ChapterEntry], None] = lambda chapter: None
+    #: A word the engine may mispronounce: told at the start, not after a long build.
+    on_warning: Callable[[str], None] = lambda warning: None
 
 
 def script_for(guide: Guide) -> Script:
@@ -111,6 +113,8 @@ def build_guide(
     script = script_for(guide)
     warnings = pronunciation_warnings((s.written for s in script.segments), guide.lexicon, guide.voice,
                                       source=guide.source)
+    for warning in warnings:
+        progress.on_warning(warning)
     _prepare_output(build_dir)
     with build_lock(build_dir):
         previous = _previous_manifest(build_dir)

@@ -108,9 +108,7 @@ def build(source, engine, voice, rate, volume, lexicon_path, max_source_bytes, o
           quiet, as_json):
     """Build the audio chapters, captions and manifest of a guide."""
     guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes)
-    result = run_build(guide, output, cache_dir, jobs, quiet)
-    for warning in result.warnings:
-        click.echo(f"audioguide: warning: {warning}", err=True)
+    result = run_build(guide, output, cache_dir, jobs, quiet)  # warnings go out as they come
     manifest = result.manifest
     summary = {
         "guide": manifest.slug,
@@ -166,7 +164,14 @@ class BuildBar:
     def progress(self):
         from .build import Progress
 
-        return Progress(on_plan=self._plan, on_segment=self._segment, on_chapter=self._chapter)
+        return Progress(on_plan=self._plan, on_segment=self._segment, on_chapter=self._chapter,
+                        on_warning=self._warn)
+
+    def _warn(self, warning: str) -> None:
+        from tqdm import tqdm
+
+        with self._lock:  # printed above the bar, which is drawn again below it
+            tqdm.write(f"audioguide: warning: {warning}", file=sys.stderr)
 
     def _show(self) -> None:
         said = f"{self._synthesized}/{self._synthesize} said" if self._synthesize else "all cached"
@@ -259,8 +264,10 @@ def export(build_dir, output, base_url):
 
     With no BUILD_DIR, the built-in guide (built first if needed).
     """
-    from .web.export import export_site
+    from .web.export import check_site_dir, export_site
 
+    check_base_url(base_url)  # both checked before a build that may take minutes
+    check_site_dir(output)
     result = export_site(built_or_builtin(build_dir), output, base_url)
     click.echo(f"Exported {result.pages} pages and {result.files} files "
                f"({result.bytes / 1_000_000:.1f} MB) to {result.site_dir} for {result.base_url}")
