@@ -10,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from mutagen.id3 import ID3
 
 from audioguide.build import build_guide

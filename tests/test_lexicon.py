@@ -18,7 +18,7 @@ from audioguide.guides import builtin_guide_dir, load_guide, with_overrides
 from audioguide.lexicon import Lexicon, LexiconError, load_lexicon
 from audioguide.speech import VoiceSettings
 from audioguide.speech.phonemes import (
-    looks_medical, not_in_dictionary, phonemes, pronunciation_warnings, review_lexicon, words_of,
+    looks_medical, not_in_dictionary, phonemes, pronunciation_warnings, words_of,
 )
 
 BUILTIN_WORDS = ["dystonia", "blepharospasm", "blepharospasms", "oromandibular", "paraneoplastic",

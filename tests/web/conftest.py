@@ -4,13 +4,13 @@ from tests/conftest.py), a real waitress server, one Chromium."""
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 
 import pytest
 
 from audioguide.web import create_app
-from audioguide.web.server import make_server
+
+from .support import serving
 
 
 CHROMIUM = "/usr/bin/chromium"
@@ -45,12 +45,8 @@ def manifest(app):
 @pytest.fixture(scope="session")
 def server_url(built_guide):
     """The player on a real waitress server in a thread, on a free port."""
-    server = make_server(create_app(built_guide), port=0)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=5)
+    with serving(built_guide) as server:
+        yield f"http://127.0.0.1:{server.effective_port}"
 
 
 @pytest.fixture(scope="session")

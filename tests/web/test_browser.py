@@ -7,15 +7,9 @@ import pytest
 
 from audioguide.web.formatting import spoken_duration
 
+from .support import AXE_AAA_CONTRAST, AXE_OPTIONS, current_time
+
 pytestmark = pytest.mark.browser
-
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}}
-# 7:1 text contrast (WCAG AAA 1.4.6), checked in every theme.
-AXE_AAA_CONTRAST = {"runOnly": {"type": "rule", "values": ["color-contrast-enhanced"]}}
-
-
-def current_time(page) -> float:
-    return page.evaluate("document.getElementById('audio').currentTime")
 
 
 def focused_id(page) -> str:

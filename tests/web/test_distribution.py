@@ -11,9 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
-from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import urlopen
 
@@ -25,9 +23,8 @@ from audioguide.cli import main as cli
 from audioguide.web import create_app
 from audioguide.web.export import ExportError, export_site
 from audioguide.web.security import PAGE_POLICY
-from audioguide.web.server import make_server
 
-from .test_browser import AXE_OPTIONS, current_time
+from .support import AXE_OPTIONS, current_time, serving
 
 
 # --- feed ----------------------------------------------------------------------
@@ -199,15 +196,8 @@ def test_export_copies_the_snapshot_not_a_newer_file_at_the_same_path(built_guid
 @pytest.fixture()
 def own_server(built_guide):
     """A server this test alone uses, so it can really go away."""
-    server = make_server(create_app(built_guide), port=0)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield server
-    try:
-        server.close()
-    except OSError:
-        pass  # the test closed it already
-    thread.join(timeout=5)
+    with serving(built_guide) as server:
+        yield server
 
 
 def test_a_saved_chapter_plays_and_seeks_with_the_network_gone(browser, own_server, manifest):

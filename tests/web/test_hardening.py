@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import http.client
-import threading
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audioguide.web import create_app
-from audioguide.web.server import make_server
+from .support import serving
 
 ROUTES = [
     "/",
@@ -97,12 +95,8 @@ def test_any_range_header_is_answered_200_206_or_416(app, header):
 
 @pytest.fixture(scope="module")
 def live_server(built_guide):
-    server = make_server(create_app(built_guide), port=0)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield server.effective_port
-    server.close()
-    thread.join(timeout=5)
+    with serving(built_guide) as server:
+        yield server.effective_port
 
 
 def _raw(port: int, request_line: str) -> tuple[int, str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.client
 import re
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,7 +12,8 @@ import pytest
 
 from audioguide.manifest import ManifestError, load_manifest
 from audioguide.web import create_app
-from audioguide.web.server import make_server
+
+from .support import serving
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; media-src 'self'; "
@@ -399,10 +399,7 @@ def test_assets_are_sent_minified_but_work_the_same(client):
 
 
 def test_waitress_sends_no_server_banner(built_guide):
-    server = make_server(create_app(built_guide), port=0)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
+    with serving(built_guide) as server:
         connection = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=10)
         connection.request("GET", "/guides/no-such-guide/")
         response = connection.getresponse()
@@ -412,6 +409,3 @@ def test_waitress_sends_no_server_banner(built_guide):
         assert response.getheader("Via") is None
         assert "waitress" not in body.lower() and "werkzeug" not in body.lower()
         connection.close()
-    finally:
-        server.close()
-        thread.join(timeout=5)

@@ -9,10 +9,10 @@ import pytest
 
 from audioguide.web.formatting import spoken_duration
 
+from .support import AXE_AAA_CONTRAST, AXE_OPTIONS
+
 pytestmark = pytest.mark.browser
 
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}}
-AXE_AAA_CONTRAST = {"runOnly": {"type": "rule", "values": ["color-contrast-enhanced"]}}
 PAUSED = "document.getElementById('audio').paused"
 CHAPTER = "document.getElementById('main').dataset.chapter"
 SCANNED = "(document.querySelector('.scan') || {}).id"

@@ -1,0 +1,37 @@
+"""What several web test modules share: the axe rule sets, a page's audio clock,
+and a real waitress server running in a thread."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from audioguide.web import create_app
+from audioguide.web.server import make_server
+
+#: WCAG 2.2 AA, every level's rules.
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}}
+#: 7:1 text contrast (WCAG AAA 1.4.6), checked in every theme.
+AXE_AAA_CONTRAST = {"runOnly": {"type": "rule", "values": ["color-contrast-enhanced"]}}
+
+
+def current_time(page) -> float:
+    return page.evaluate("document.getElementById('audio').currentTime")
+
+
+@contextmanager
+def serving(build_dir: Path) -> Iterator:
+    """The player for ``build_dir`` on waitress, on a free port of 127.0.0.1, until the block ends."""
+    server = make_server(create_app(build_dir), port=0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        try:
+            server.close()
+        except OSError:
+            pass  # the test closed it already
+        thread.join(timeout=5)
