@@ -70,9 +70,13 @@ def unique_slugs(titles: list[str]) -> list[str]:
     return slugs
 
 
+#: Unicode's control characters (category Cc) but tab and newline.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def tidy(text: str) -> str:
     """Fold runs of white space and drop control characters a reader cannot hear."""
-    text = "".join(ch for ch in text if ch in "\t\n" or unicodedata.category(ch) != "Cc")
+    text = CONTROL_CHARACTERS.sub("", text)
     text = text.replace("\u00a0", " ").replace("\u200b", "")
     return re.sub(r"\s+", " ", text).strip()
 
