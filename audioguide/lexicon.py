@@ -71,7 +71,11 @@ class Lexicon:
 
     def covers(self, word: str) -> bool:
         """Whether ``word`` (any case) has an entry."""
-        return word.lower() in {entry.written.lower() for entry in self.entries}
+        return word.lower() in self._written
+
+    @cached_property
+    def _written(self) -> frozenset[str]:
+        return frozenset(entry.written.lower() for entry in self.entries)
 
     def merged(self, other: "Lexicon") -> "Lexicon":
         """This lexicon with ``other``'s entries taking precedence."""

@@ -330,9 +330,9 @@ def breath_groups(spoken: str) -> list[str]:
     return breath_groups(head) + breath_groups(tail)
 
 
-def chapter_title(number: int, title: str) -> tuple[str, str]:
+def chapter_title(number: int, written_title: str, spoken_title: str) -> tuple[str, str]:
     """Written and spoken forms of a chapter's opening announcement."""
-    return f"Chapter {number}. {title}", f"Chapter {number}. {title}."
+    return f"Chapter {number}. {written_title}", f"Chapter {number}. {spoken_title}."
 
 
 def _list_segments(
@@ -387,8 +387,7 @@ def narrate_section(
         segments.append(
             Segment("title", guide_title, speakable(guide_title, lexicon, engine) + ".", pauses.after_title)
         )
-    written, _ = chapter_title(number, section.title)
-    _, spoken = chapter_title(number, speakable(section.title, lexicon, engine))
+    written, spoken = chapter_title(number, section.title, speakable(section.title, lexicon, engine))
     segments.append(Segment("title", written, spoken, pauses.after_title))
     for paragraph, block in enumerate(section.blocks, start=1):
         if block.kind == "list":

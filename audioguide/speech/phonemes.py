@@ -116,10 +116,6 @@ def looks_medical(word: str) -> bool:
     )
 
 
-def _in_lexicon(lexicon) -> set[str]:
-    return {entry.written.lower() for entry in getattr(lexicon, "entries", lexicon)}
-
-
 # --- inside the worker ------------------------------------------------------------------
 
 
@@ -281,8 +277,7 @@ def not_in_dictionary(words: list[str], voice: str = "gmw/en-us") -> list[str]:
 
 
 def _candidates(words: Iterable[str], lexicon) -> list[str]:
-    covered = _in_lexicon(lexicon)
-    return [w for w in words_of(words) if w.lower() not in covered and looks_medical(w)]
+    return [w for w in words_of(words) if not lexicon.covers(w) and looks_medical(w)]
 
 
 def _first_line(text: str, word: str) -> int:
