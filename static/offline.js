@@ -11,7 +11,7 @@
     var button = document.getElementById("btn-offline");
     var audio = document.getElementById("audio");
     if (!button || !audio || !("serviceWorker" in navigator) || !window.caches || !window.isSecureContext) return;
-    var label = button.querySelector(".label"), announcer = document.getElementById("announcer");
+    var label = button.querySelector(".label");
     var busy = false;
 
     navigator.serviceWorker.register(button.dataset.worker, {scope: button.dataset.scope}).catch(function () {
@@ -39,9 +39,7 @@
     }
 
     function say(text) {
-      if (!announcer) return;
-      announcer.textContent = "";
-      setTimeout(function () { announcer.textContent = text; }, 150);
+      document.dispatchEvent(new CustomEvent("audioguide:announce", {detail: text}));
     }
 
     function show(saved) {

@@ -251,6 +251,8 @@
       announcer.textContent = "";
       announceTimer = setTimeout(function () { announcer.textContent = text; }, 150);
     }
+    /* offline.js speaks through the same queue, so one message never cuts off another. */
+    document.addEventListener("audioguide:announce", function (event) { announce(event.detail); });
 
     function play() {
       var promise = audio.play();
