@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 from .content import parse_file
+from .errors import UserError
 from .guides import Guide
 from .manifest import (
     MANIFEST_NAME, ChapterEntry, FileRef, Manifest, ManifestError, TimedSegment, load_manifest,
@@ -313,7 +314,7 @@ def _previous_manifest(build_dir: Path) -> Manifest | None:
         return None
 
 
-class BuildLocked(RuntimeError):
+class BuildLocked(UserError, RuntimeError):
     """Another build is writing into the same build directory."""
 
 

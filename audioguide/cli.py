@@ -13,22 +13,16 @@ from pathlib import Path
 
 import click
 
-from .build import BuildLocked
-from .content import DEFAULT_MAX_BYTES, SourceError
-from .guides import GuideError, load_guide, with_overrides
-from .lexicon import LexiconError
-from .manifest import ManifestError
-from .mastering import MasteringError
-from .speech import SegmentCache, SpeechError
+from .content import DEFAULT_MAX_BYTES
+from .errors import UserError
+from .guides import load_guide, with_overrides
+from .speech import SegmentCache
 from .speech.base import ENGINES
-from .web.export import ExportError, check_base_url
 
-class ServeError(RuntimeError):
+
+class ServeError(UserError, RuntimeError):
     """The server cannot start (the port is taken, the address is not ours)."""
 
-
-KNOWN_ERRORS = (SourceError, GuideError, LexiconError, SpeechError, MasteringError, ManifestError,
-                BuildLocked, ServeError, ExportError)
 DEFAULT_BUILD_ROOT = Path("build")
 
 
@@ -39,7 +33,7 @@ def friendly_errors(command):
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except KNOWN_ERRORS as error:
+        except UserError as error:
             click.echo(f"audioguide: error: {error}", err=True)
             sys.exit(2)
         except KeyboardInterrupt:
@@ -226,6 +220,7 @@ def serve(build_dir, host, port, threads, base_url):
     With no BUILD_DIR, the built-in guide (built first if needed).
     """
     from .web import create_app
+    from .web.export import check_base_url
     from .web.server import make_server
 
     if base_url:
@@ -264,7 +259,7 @@ def export(build_dir, output, base_url):
 
     With no BUILD_DIR, the built-in guide (built first if needed).
     """
-    from .web.export import check_site_dir, export_site
+    from .web.export import check_base_url, check_site_dir, export_site
 
     check_base_url(base_url)  # both checked before a build that may take minutes
     check_site_dir(output)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+from .errors import UserError
+
 #: Leaflets larger than this are refused: a 5,000-word leaflet is ~30 kB.
 DEFAULT_MAX_BYTES = 2_000_000
 
@@ -23,7 +25,7 @@ HEADING_END_PUNCTUATION = tuple(".,:;!?…)\"'”’")
 MAX_HEADING_WORDS = 10
 
 
-class SourceError(ValueError):
+class SourceError(UserError, ValueError):
     """The leaflet cannot be used; the message names the file and the problem."""
 
 

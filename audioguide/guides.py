@@ -12,6 +12,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from .content import DEFAULT_MAX_BYTES, SourceError, slugify
+from .errors import UserError
 from .lexicon import Lexicon, LexiconError, load_lexicon
 from .speech import SpeechError, VoiceSettings
 from .tomlfile import TomlFile
@@ -25,7 +26,7 @@ GUIDE_KEYS = {"source": str, "slug": str, "language": str, "author": str, "lexic
 VOICE_KEYS = {"engine": str, "voice": str, "rate": int, "volume": (int, float)}
 
 
-class GuideError(ValueError):
+class GuideError(UserError, ValueError):
     """guide.toml is malformed; the message names the file, line and key."""
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from .errors import UserError
 from .speech.base import ENGINES
 from .tomlfile import Key, TomlFile
 
@@ -32,7 +33,7 @@ from .tomlfile import Key, TomlFile
 NOT_SPOKEN = set("[]<>{}\\|`")
 
 
-class LexiconError(ValueError):
+class LexiconError(UserError, ValueError):
     """A lexicon file is malformed; the message names the file, line and key."""
 
 

@@ -11,11 +11,13 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .errors import UserError
+
 SCHEMA_VERSION = 1
 MANIFEST_NAME = "manifest.json"
 
 
-class ManifestError(ValueError):
+class ManifestError(UserError, ValueError):
     """The manifest is missing, malformed or from an unknown schema version."""
 
 

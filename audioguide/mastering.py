@@ -36,6 +36,7 @@ with warnings.catch_warnings():  # pydub warns at import when ffmpeg is not on P
     from pydub.silence import detect_leading_silence
 from mutagen.id3 import CHAP, CTOC, ID3, TALB, TCON, TIT2, TLAN, TPE1, TRCK, CTOCFlags
 
+from .errors import UserError
 from .mp3 import MP3Error, audio_span
 from .narration import ChapterScript, Pauses
 from .publish import atomic_path
@@ -82,7 +83,7 @@ LIMITER_RELEASE_DB_PER_MS = 0.2
 READ_SAMPLES = 1 << 18
 
 
-class MasteringError(RuntimeError):
+class MasteringError(UserError, RuntimeError):
     """ffmpeg is missing or failed; the message names the chapter."""
 
 

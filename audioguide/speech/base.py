@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from ..errors import UserError
+
 ENGINES = ("pyttsx3", "piper")
 
 #: The voice each engine uses when none is chosen: espeak-ng's US English for
@@ -13,7 +15,7 @@ ENGINES = ("pyttsx3", "piper")
 DEFAULT_VOICES = {"pyttsx3": "gmw/en-us", "piper": "en_US-joe-medium"}
 
 
-class SpeechError(RuntimeError):
+class SpeechError(UserError, RuntimeError):
     """Synthesis failed; the message says which sentence or which setting."""
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..errors import UserError
 from . import create_app
 from .security import PAGE_POLICY, REFERRER_POLICY
 from .site import STATIC_FILES, OpenFile
@@ -28,7 +29,7 @@ MARKER = ".audioguide-export"
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
 
 
-class ExportError(ValueError):
+class ExportError(UserError, ValueError):
     """The export cannot be written; the message names the folder or option."""
 
 
