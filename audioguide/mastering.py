@@ -773,6 +773,37 @@ def write_tags(path: Path, tags: ChapterTags, marks: list["ChapterMark"] = ()) -
                          start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,
                          sub_frames=[TIT2(encoding=3, text=[mark.title])]))
     id3.save(str(path), v2_version=3)
+    if marks:
+        _chapters_in_order(path)
+
+
+def _chapters_in_order(path: Path) -> None:
+    """Put the tag's CHAP frames in chapter order, in place.
+
+    mutagen writes frames sorted by their size, so the chapters come out in
+    the order of their titles' lengths; ffmpeg, and the players built on it,
+    list CHAP frames in the order they are written, whatever the CTOC says.
+    The frames keep their bytes and the tag its size: only their order changes.
+    """
+    with open(path, "r+b") as handle:
+        header = handle.read(10)
+        if header[:3] != b"ID3" or header[3] != 3 or header[5] != 0:
+            return  # not the plain ID3v2.3 tag written above
+        size = header[6] << 21 | header[7] << 14 | header[8] << 7 | header[9]
+        body = handle.read(size)
+        frames, at = [], 0
+        while at + 10 <= len(body) and body[at:at + 4].strip(b"\0"):
+            end = at + 10 + int.from_bytes(body[at + 4:at + 8], "big")
+            frames.append(body[at:end])
+            at = end
+
+        def start_ms(frame: bytes) -> int:  # after the element id and its NUL
+            at = frame.index(b"\0", 10) + 1
+            return int.from_bytes(frame[at:at + 4], "big")
+
+        chapters = sorted((f for f in frames if f[:4] == b"CHAP"), key=start_ms)
+        handle.seek(10)
+        handle.write(b"".join([f for f in frames if f[:4] != b"CHAP"] + chapters))
 
 
 def master_chapter(

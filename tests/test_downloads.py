@@ -39,7 +39,7 @@ def packet_count(ffprobe, path) -> int:
 def test_full_guide_lists_the_five_chapters_at_their_real_start_times(built_guide, ffprobe):
     manifest = load_manifest(built_guide)
     full = built_guide / manifest.downloads["full_guide"].path
-    chapters = sorted(probe(ffprobe, full)["chapters"], key=lambda c: float(c["start_time"]))
+    chapters = probe(ffprobe, full)["chapters"]  # in the order a player lists them
     assert [c["tags"]["title"] for c in chapters] == TITLES
     # Each chapter really lasts its frame count x 576 samples at 22.05 kHz.
     start = 0.0
