@@ -52,17 +52,18 @@ class Lexicon:
     entries: tuple[Entry, ...] = ()
 
     def respell(self, text: str, engine: str = "pyttsx3",
-                mark: Callable[[str], str] | None = None) -> str:
+                mark: Callable[[str, str], str] | None = None) -> str:
         """Replace whole words, case-insensitively, longest entries first.
 
-        ``mark``, if given, is called with each respelling and its result put
-        in the text instead (narration holds respellings aside this way).
+        ``mark``, if given, is called with each word as written and its
+        respelling, and its result put in the text instead (narration holds
+        respellings aside this way).
         """
         if not self.entries:
             return text
         table = {entry.written.lower(): entry.spoken_for(engine) for entry in self.entries}
-        mark = mark or (lambda spoken: spoken)
-        return self._pattern.sub(lambda match: mark(table[match.group(0).lower()]), text)
+        mark = mark or (lambda written, spoken: spoken)
+        return self._pattern.sub(lambda match: mark(match.group(0), table[match.group(0).lower()]), text)
 
     @cached_property
     def _pattern(self) -> re.Pattern:  # made once: every sentence of a guide is matched

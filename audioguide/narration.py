@@ -271,6 +271,8 @@ def _markup(text: str) -> str:
 
 #: Private-use characters: no rule matches them and no leaflet needs them.
 PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+#: A respelling held aside: a letter, its private-use number, a letter.
+HELD = re.compile("[Xx]([\ue000-\uf8ff])x")
 
 
 def speakable(written: str, lexicon: Lexicon, engine: str) -> str:
@@ -278,23 +280,25 @@ def speakable(written: str, lexicon: Lexicon, engine: str) -> str:
 
     The lexicon goes first, on the words as written, so an entry for
     "COVID-19" or "e.g." applies before the number and abbreviation rules
-    would change them; each respelling is held aside as one private-use
-    character meanwhile, so no rule changes what the editor wrote either.
+    would change them. Meanwhile each respelling is held aside as a letter,
+    a private-use character and a letter: no rule changes it, and rules that
+    look at the letters around a word ("he/she", "Dr. Marsden") still see
+    letters, a capital where the word had one.
     """
     held: list[str] = []
 
-    def hold(spoken: str) -> str:
+    def hold(word: str, spoken: str) -> str:
         if len(held) == 6400:  # the private-use characters are all in use: leave it in place
             return spoken
         held.append(spoken)
-        return chr(0xE000 + len(held) - 1)
+        return f"{'X' if word[0].isupper() else 'x'}{chr(0xE000 + len(held) - 1)}x"
 
     text = PRIVATE_USE.sub("", written).replace("●", "").replace("•", "")
     text = lexicon.respell(text, engine, mark=hold)
     for rule in (_asides, _abbreviations, _times, _ordinals, _ranges, _units, _symbols, _markup, _numbers):
         text = rule(text)
     text = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s+", " ", text)).strip()
-    return PRIVATE_USE.sub(lambda match: held[ord(match.group()) - 0xE000], text)
+    return HELD.sub(lambda match: held[ord(match.group(1)) - 0xE000], text)
 
 
 def label_of(item_sentences: list[str]) -> str | None:

@@ -222,3 +222,7 @@ def test_lexicon_entries_with_digits_or_dots_apply_and_rules_leave_respellings_a
                       "called diss-TOE-nee-uh, may return.")
     # A private-use character in the leaflet cannot pass for a held respelling.
     assert speakable("Odd \ue000 text.", lexicon, "pyttsx3") == "Odd text."
+    # Rules that look at the letters around a word still see letters.
+    names = Lexicon((Entry("ataxia", "uh-TAX-ee-uh"), Entry("Marsden", "MARZ-den"), *lexicon.entries))
+    assert speakable("Dystonia/ataxia is rare, see Dr. Marsden.", names, "pyttsx3") == (
+        "diss-TOE-nee-uh or uh-TAX-ee-uh is rare, see Doctor MARZ-den.")
