@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from ..errors import UserError
 from . import create_app
 from .security import PAGE_POLICY, REFERRER_POLICY
-from .site import STATIC_FILES, OpenFile
+from .site import STATIC_FILES
 
 MARKER = ".audioguide-export"
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
@@ -104,9 +104,11 @@ def export_site(build_dir: Path, site_dir: Path, base_url: str = DEFAULT_BASE_UR
         target.write_bytes(data)
         written.append(target)
 
-    def copy(relative: str, handle: OpenFile) -> None:
-        """The snapshot's file: linked when the path still names it, else copied from it."""
-        target = staging / relative
+    def copy(relative: str, into: str) -> None:
+        """The snapshot's file at ``relative`` in the build, as ``into`` in the site:
+        linked when the build's path still names that file, else copied from it."""
+        handle = site.opened[relative]
+        target = staging / into
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(site.build_dir / relative, target)  # builds rename new files in, so a link stays whole
@@ -134,8 +136,8 @@ def export_site(build_dir: Path, site_dir: Path, base_url: str = DEFAULT_BASE_UR
         write("sw.js", page("/sw.js"))
         for name in STATIC_FILES:
             write(f"static/{name}", site.static.data[name])
-        for relative, handle in site.opened.items():
-            copy(f"{guide}/media/{relative}", handle)
+        for relative in site.opened:
+            copy(relative, f"{guide}/media/{relative}")
         if live.current() is not site:
             raise ExportError(f"{site.build_dir}: the guide was rebuilt during the export; "
                               "export it again")

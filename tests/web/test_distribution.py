@@ -185,8 +185,13 @@ def test_export_copies_the_snapshot_not_a_newer_file_at_the_same_path(built_guid
     replacement.write_bytes(b"not this one")
     os.replace(replacement, build / audio)
     site = export_site(build, tmp_path / "site")
-    copied = tmp_path / "site" / "guides" / manifest.slug / "media" / audio
+    media = tmp_path / "site" / "guides" / manifest.slug / "media"
+    copied = media / audio
     assert hashlib.sha256(copied.read_bytes()).hexdigest() == manifest.chapters[0].audio.sha256
+    assert copied.stat().st_nlink == 1  # the newer file is not linked in
+    # Files the rebuild did not touch are linked, not copied: a guide's media are hundreds of MB.
+    other = manifest.chapters[1].audio.path
+    assert (media / other).stat().st_ino == (build / other).stat().st_ino
     assert site.files > 0
 
 
