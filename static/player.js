@@ -95,7 +95,7 @@
     setVolume(prefs.volume, true);
     updateEdges();
     history.replaceState({audioguide: true}, "", location.href);
-    var shownPath = location.pathname; /* the chapter page on screen */
+    var wantedPath = location.pathname; /* the chapter page on screen, or being loaded */
 
     var actions = {
       toggle: function () { if (audio.paused) play(); else audio.pause(); },
@@ -397,6 +397,7 @@
       }
       /* The latest request wins: a quick second press or Back overrides the first. */
       var token = ++loadToken;
+      wantedPath = new URL(url, location.href).pathname;
       var autoplay = switching ? wantPlay : !audio.paused || audio.ended;
       wantPlay = autoplay;
       switching = true;
@@ -439,7 +440,6 @@
       audio.src = newAudio.getAttribute("src");
       document.title = doc.title;
       if (push) history.pushState({audioguide: true}, "", url);
-      shownPath = new URL(url, location.href).pathname;
       updateEdges();
       lastWhole = -1;
       render();
@@ -568,7 +568,7 @@
     /* Back and Forward between chapters; a move inside the page (the skip
        link's #player) must not reload the chapter that is playing. */
     window.addEventListener("popstate", function () {
-      if (location.pathname !== shownPath) goChapter(location.href, null, false);
+      if (location.pathname !== wantedPath) goChapter(location.href, null, false);
     });
 
     audio.addEventListener("play", function () {

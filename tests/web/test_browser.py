@@ -200,6 +200,26 @@ def test_back_after_the_skip_link_does_not_reload_the_playing_chapter(new_page):
     assert not [text for text in page.evaluate("window.__said") if text.startswith("Chapter")]
 
 
+def test_back_then_forward_during_a_slow_load_ends_on_the_page_the_address_names(new_page, manifest):
+    page = new_page()
+    page.keyboard.press("n")
+    page.wait_for_function("() => document.getElementById('main').dataset.chapter === '2'")
+
+    def slowly(route):
+        if route.request.resource_type == "fetch":
+            page.wait_for_timeout(800)
+        route.continue_()
+
+    page.route("**/guides/**", slowly)
+    page.evaluate("history.back()")  # chapter 1 starts loading...
+    page.wait_for_function("() => !location.pathname.endsWith('/%s/')" % manifest.chapters[1].file_stem)
+    page.evaluate("history.forward()")  # ...and the listener is back on chapter 2 before it arrives
+    page.wait_for_function("() => location.pathname.endsWith('/%s/')" % manifest.chapters[1].file_stem)
+    page.wait_for_timeout(2500)  # every load has finished
+    assert page.evaluate("document.getElementById('main').dataset.chapter") == "2"
+    assert page.locator("h1").text_content() == manifest.chapters[1].title
+
+
 def test_if_swapping_fails_it_navigates_and_restores_focus(new_page, manifest):
     page = new_page()
     page.route("**/*", lambda route: route.abort() if route.request.resource_type == "fetch" else route.continue_())
