@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import fcntl
+import os
 import shutil
 import subprocess
 import sys
+import time
 
 from audioguide.build import LOCK_NAME, build_guide, needed_cache_keys
 from audioguide.guides import builtin_guide_dir, load_guide
@@ -60,13 +62,19 @@ def test_cache_prune_keeps_what_the_guide_needs(segment_cache, build_result, tmp
     stray = cache.path("ab" + "0" * 62)
     stray.parent.mkdir(parents=True, exist_ok=True)
     stray.write_bytes(b"RIFF")
+    # A killed worker's temporary file, and one a running worker is writing now.
+    abandoned = stray.with_name(f"{stray.name}.4242.tmp.wav")
+    abandoned.write_bytes(b"RIFF")
+    os.utime(abandoned, (time.time() - 2 * 3600,) * 2)
+    in_progress = stray.with_name(f"{stray.name}.4343.tmp.wav")
+    in_progress.write_bytes(b"RIFF")
     needed = needed_cache_keys(load_guide(), cache)
     assert all(cache.has(key) for key in needed)
     result = subprocess.run(
         [sys.executable, "-m", "audioguide", "cache", "prune", "--cache-dir", str(cache.directory)],
         capture_output=True, text=True, check=True)
     assert "Removed" in result.stdout and "MB" in result.stdout
-    assert not stray.exists()
+    assert not stray.exists() and not abandoned.exists() and in_progress.exists()
     assert all(cache.has(key) for key in needed)
 
 

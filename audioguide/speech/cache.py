@@ -11,12 +11,16 @@ import hashlib
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 from .base import VoiceSettings
 
 #: A finished entry's file name: its sha256 key.
 KEY_NAME = re.compile(r"[0-9a-f]{64}\.wav")
+#: A temporary file untouched this long has no worker writing it (one sentence
+#: takes seconds, and a worker is given up on after a minute).
+ABANDONED_AFTER_S = 3600
 
 
 def default_cache_dir() -> Path:
@@ -40,10 +44,20 @@ class SegmentCache:
 
     def _entries(self):
         """Finished entries only: a worker's temporary file (``KEY.wav.PID.tmp.wav``)
-        is still being written and is neither counted nor pruned."""
+        may still be being written."""
         for path in self.directory.glob("*/*.wav"):
             if KEY_NAME.fullmatch(path.name):
                 yield path
+
+    def _abandoned(self):
+        """Temporary files no worker is writing: a killed worker leaves its own behind."""
+        too_old = time.time() - ABANDONED_AFTER_S
+        for path in self.directory.glob("*/*.tmp.wav"):
+            try:
+                if path.stat().st_mtime < too_old:
+                    yield path
+            except FileNotFoundError:
+                continue  # renamed into place meanwhile
 
     def usage(self) -> tuple[int, int]:
         """(sentences, bytes) the cache holds."""
@@ -51,8 +65,8 @@ class SegmentCache:
         return len(sizes), sum(sizes)
 
     def prune(self, keep: set[str]) -> tuple[int, int, int]:
-        """Delete every cached sentence whose key is not in ``keep``;
-        return (files removed, bytes freed, bytes kept)."""
+        """Delete every cached sentence whose key is not in ``keep``, and abandoned
+        temporary files; return (files removed, bytes freed, bytes kept)."""
         files = freed = kept = 0
         for path in self._entries():
             size = path.stat().st_size
@@ -61,4 +75,7 @@ class SegmentCache:
             else:
                 path.unlink(missing_ok=True)
                 files, freed = files + 1, freed + size
+        for path in self._abandoned():
+            freed += path.stat().st_size
+            path.unlink(missing_ok=True)
         return files, freed, kept
