@@ -16,8 +16,10 @@ find_python() {
 # ensure_venv SPEC: create .venv if needed and pip install SPEC (e.g. "." or ".[test]").
 ensure_venv() {
     local python
-    # A .venv without pip is what a failed "python3 -m venv" leaves behind: start again.
-    if ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
+    # A .venv without pip (made by another tool, or left by a failed
+    # "python3 -m venv") gets pip; one that cannot even do that is made again.
+    if ! .venv/bin/python -m pip --version >/dev/null 2>&1 &&
+       ! .venv/bin/python -m ensurepip --upgrade >/dev/null 2>&1; then
         rm -rf .venv
         python=$(find_python)
         if ! "$python" -m venv .venv; then
