@@ -797,11 +797,12 @@ def _chapters_in_order(path: Path) -> None:
             frames.append(body[at:end])
             at = end
 
-        def start_ms(frame: bytes) -> int:  # after the element id and its NUL
-            at = frame.index(b"\0", 10) + 1
-            return int.from_bytes(frame[at:at + 4], "big")
+        def place(frame: bytes) -> tuple[int, int]:
+            """(start time, number): the element id "chpN", its NUL, then the start in ms."""
+            at = frame.index(b"\0", 10)
+            return int.from_bytes(frame[at + 1:at + 5], "big"), int(frame[13:at] or 0)
 
-        chapters = sorted((f for f in frames if f[:4] == b"CHAP"), key=start_ms)
+        chapters = sorted((f for f in frames if f[:4] == b"CHAP"), key=place)
         handle.seek(10)
         handle.write(b"".join([f for f in frames if f[:4] != b"CHAP"] + chapters))
 
