@@ -136,7 +136,9 @@ def synthesize_all(
     def retry(worker: _Worker, why: str) -> None:
         nonlocal failed_starts
         index = worker.job
-        if index is None:  # it failed before it had a sentence
+        if index is None and worker.ready:  # it died between sentences: nothing to say again
+            return
+        if index is None:  # it failed before its engine was ready
             failed_starts += 1
             if failed_starts >= ATTEMPTS:
                 raise SpeechError(f"a speech worker {why} while starting its engine, {ATTEMPTS} times")
