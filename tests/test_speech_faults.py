@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import time
 import wave
 from pathlib import Path
 
@@ -40,6 +41,24 @@ def test_a_killed_worker_is_replaced_and_its_sentence_said_again(tmp_path):
 
     assert synthesize_all(jobs, VoiceSettings(), workers=2, on_done=on_done) == len(jobs)
     assert sorted(done) == sorted(path for _, path in jobs)
+    assert all(frames(path) > 0 for _, path in jobs)
+
+
+def test_workers_that_die_between_sentences_are_replaced(tmp_path):
+    """Both workers idle, their engines long started, when they die: that is neither
+    a failed engine start nor a sentence to count against, and the build goes on."""
+    jobs = [(text, tmp_path / f"{n:02d}.wav") for n, text in enumerate(SENTENCES[:8])]
+    done = []
+
+    def on_done(path):
+        done.append(path)
+        if len(done) == 4:  # both workers have long been ready
+            time.sleep(3)  # the other worker finishes its sentence meanwhile, and waits
+            for child in workers_now():
+                os.kill(child.pid, signal.SIGKILL)
+                child.join()
+
+    assert synthesize_all(jobs, VoiceSettings(), workers=2, on_done=on_done) == len(jobs)
     assert all(frames(path) > 0 for _, path in jobs)
 
 

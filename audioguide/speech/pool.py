@@ -150,10 +150,15 @@ def synthesize_all(
 
     try:
         while finished < len(jobs):
-            for worker in pool:
+            for position, worker in enumerate(pool):
                 if worker.ready and worker.job is None and pending:
                     index = pending.popleft()
-                    worker.give(index, jobs[index])
+                    try:
+                        worker.give(index, jobs[index])
+                    except OSError:  # it died idle since it last answered: a new one takes over
+                        pending.appendleft(index)
+                        worker.kill()
+                        pool[position] = _Worker(context, settings)
             busy = [w for w in pool if w.job is not None or not w.ready]
             wait([w.connection for w in busy] + [w.process.sentinel for w in busy],
                  timeout=max(0.0, min(deadline(w) for w in busy) - time.monotonic()))
