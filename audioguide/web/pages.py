@@ -127,11 +127,6 @@ def chapter(slug: str, stem: str):
     return _render(entry)
 
 
-def _manifest_or_404(slug: str):
-    manifest = guide_manifest(slug)
-    return manifest
-
-
 def _render(entry: ChapterEntry):
     chapters = current_site().manifest.chapters
     position = chapters.index(entry)
