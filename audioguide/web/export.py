@@ -117,10 +117,7 @@ def export_site(build_dir: Path, site_dir: Path, base_url: str = DEFAULT_BASE_UR
                 raise FileNotFoundError(relative)  # a newer build's file: copy the snapshot's
         except OSError:
             with open(target, "wb") as out:
-                offset = 0
-                while chunk := handle.read(offset, 1 << 20):
-                    out.write(chunk)
-                    offset += len(chunk)
+                out.writelines(handle.chunks())
         written.append(target)
 
     try:

@@ -83,11 +83,17 @@ class OpenFile:
     def read(self, offset: int, length: int) -> bytes:
         return os.pread(self.fd, length, offset)
 
-    def sha256(self) -> str:
-        digest, offset = hashlib.sha256(), 0
-        while chunk := self.read(offset, 1 << 20):
-            digest.update(chunk)
+    def chunks(self, size: int = 1 << 20):
+        """The whole file, a chunk at a time, by offset: other readers are not disturbed."""
+        offset = 0
+        while chunk := self.read(offset, size):
+            yield chunk
             offset += len(chunk)
+
+    def sha256(self) -> str:
+        digest = hashlib.sha256()
+        for chunk in self.chunks():
+            digest.update(chunk)
         return digest.hexdigest()
 
     def __del__(self):
