@@ -63,10 +63,10 @@ def test_cache_prune_keeps_what_the_guide_needs(segment_cache, build_result, tmp
     stray.parent.mkdir(parents=True, exist_ok=True)
     stray.write_bytes(b"RIFF")
     # A killed worker's temporary file, and one a running worker is writing now.
-    abandoned = stray.with_name(f"{stray.name}.4242.tmp.wav")
+    abandoned = stray.with_name(f".{stray.name}.4242.tmp")
     abandoned.write_bytes(b"RIFF")
     os.utime(abandoned, (time.time() - 2 * 3600,) * 2)
-    in_progress = stray.with_name(f"{stray.name}.4343.tmp.wav")
+    in_progress = stray.with_name(f".{stray.name}.4343.tmp")
     in_progress.write_bytes(b"RIFF")
     needed = needed_cache_keys(load_guide(), cache)
     assert all(cache.has(key) for key in needed)

@@ -14,6 +14,7 @@ import re
 import time
 from pathlib import Path
 
+from ..publish import is_temporary
 from .base import VoiceSettings
 
 #: A finished entry's file name: its sha256 key.
@@ -43,8 +44,7 @@ class SegmentCache:
         return self.path(key).is_file()
 
     def _entries(self):
-        """Finished entries only: a worker's temporary file (``KEY.wav.PID.tmp.wav``)
-        may still be being written."""
+        """Finished entries only: a worker's temporary file may still be being written."""
         for path in self.directory.glob("*/*.wav"):
             if KEY_NAME.fullmatch(path.name):
                 yield path
@@ -52,7 +52,9 @@ class SegmentCache:
     def _abandoned(self):
         """Temporary files no worker is writing: a killed worker leaves its own behind."""
         too_old = time.time() - ABANDONED_AFTER_S
-        for path in self.directory.glob("*/*.tmp.wav"):
+        for path in self.directory.glob("*/.*"):
+            if not is_temporary(path):
+                continue
             try:
                 if path.stat().st_mtime < too_old:
                     yield path

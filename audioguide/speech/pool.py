@@ -2,8 +2,9 @@
 
 espeak-ng is neither thread-safe nor re-initialisable, and a process forked
 after it starts hangs; so every worker is *spawned* and builds its own engine
-once. Each WAV is written under a temporary name and renamed into the cache,
-so an interrupted build never leaves a half file that looks finished.
+once. Each WAV is written under a temporary name and renamed into the cache
+(``publish.atomic_path``), so an interrupted build never leaves a half file
+that looks finished.
 
 The parent hands each worker one sentence at a time and watches it: a
 worker that dies (killed, out of memory, crashed in the engine) or takes
@@ -27,6 +28,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ..publish import atomic_path
 from .base import SpeechError, VoiceSettings, create_engine
 
 #: Longer than any one sentence takes, even on a loaded machine (a long
@@ -42,13 +44,8 @@ STOP_GRACE_S = 2.0
 
 
 def _synthesize_into(engine, text: str, target: str) -> None:
-    temporary = Path(f"{target}.{os.getpid()}.tmp.wav")
-    Path(target).parent.mkdir(parents=True, exist_ok=True)
-    try:
+    with atomic_path(Path(target)) as temporary:
         engine.synthesize(text, temporary)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def _worker_main(settings: VoiceSettings, connection: Connection) -> None:
