@@ -81,8 +81,7 @@ class Lexicon:
 
     def merged(self, other: "Lexicon") -> "Lexicon":
         """This lexicon with ``other``'s entries taking precedence."""
-        overridden = {entry.written.lower() for entry in other.entries}
-        kept = tuple(e for e in self.entries if e.written.lower() not in overridden)
+        kept = tuple(e for e in self.entries if not other.covers(e.written))
         return Lexicon(kept + other.entries)
 
 
