@@ -269,10 +269,11 @@ def _markup(text: str) -> str:
     return re.sub(r"[\[\]<>{}\\|`*_#~^]+", " ", text)
 
 
-#: Private-use characters: no rule matches them and no leaflet needs them.
-PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+#: Unicode's private-use area: no rule matches it and no leaflet needs it.
+FIRST_PRIVATE, LAST_PRIVATE = 0xE000, 0xF8FF
+PRIVATE_USE = re.compile(f"[{chr(FIRST_PRIVATE)}-{chr(LAST_PRIVATE)}]")
 #: A respelling held aside: a letter, its private-use number, a letter.
-HELD = re.compile("[Xx]([\ue000-\uf8ff])x")
+HELD = re.compile(f"[Xx]({PRIVATE_USE.pattern})x")
 
 
 def speakable(written: str, lexicon: Lexicon, engine: str) -> str:
@@ -288,17 +289,18 @@ def speakable(written: str, lexicon: Lexicon, engine: str) -> str:
     held: list[str] = []
 
     def hold(word: str, spoken: str) -> str:
-        if len(held) == 6400:  # the private-use characters are all in use: leave it in place
+        number = FIRST_PRIVATE + len(held)
+        if number > LAST_PRIVATE:  # the private-use characters are all in use: leave it in place
             return spoken
         held.append(spoken)
-        return f"{'X' if word[0].isupper() else 'x'}{chr(0xE000 + len(held) - 1)}x"
+        return f"{'X' if word[0].isupper() else 'x'}{chr(number)}x"
 
     text = PRIVATE_USE.sub("", written).replace("●", "").replace("•", "")
     text = lexicon.respell(text, engine, mark=hold)
     for rule in (_asides, _abbreviations, _times, _ordinals, _ranges, _units, _symbols, _markup, _numbers):
         text = rule(text)
     text = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s+", " ", text)).strip()
-    return HELD.sub(lambda match: held[ord(match.group(1)) - 0xE000], text)
+    return HELD.sub(lambda match: held[ord(match.group(1)) - FIRST_PRIVATE], text)
 
 
 def label_of(item_sentences: list[str]) -> str | None:
