@@ -51,6 +51,37 @@ class Document:
     title: str
     sections: tuple[Section, ...]
     source: str = ""  # the file it came from, for messages
+    #: The leaflet's own language tag ("en-GB"), from front matter, <html lang>
+    #: or document properties; "" when the source does not say.
+    language: str = ""
+    #: Things an editor can act on, one line each naming the file and the page,
+    #: line or element: an image without a description, a table, a heading
+    #: that looks like body text, text that could not be placed in reading order.
+    warnings: tuple[str, ...] = ()
+
+
+def table_blocks(header: list[str], rows: list[list[str]], line: int = 0) -> list[Block]:
+    """A table read row by row: each body row becomes one paragraph of sentences.
+
+    With a header row each cell is said with its column's heading, "Dose: 5 ml.
+    Age: 2 to 5 years."; without one, the cells in order. Empty cells are
+    skipped, and a row with no text gives no block. Every importer (Markdown,
+    HTML, Word) reads tables through this one function, so a listener hears a
+    table the same way whatever the leaflet's format.
+    """
+    blocks = []
+    for row in rows:
+        parts = []
+        for index, cell in enumerate(row):
+            cell = tidy(cell)
+            if not cell:
+                continue
+            name = tidy(header[index]) if index < len(header) else ""
+            text = f"{name.rstrip(':')}: {cell}" if name else cell
+            parts.append(text if text.endswith((".", "!", "?")) else text + ".")
+        if parts:
+            blocks.append(Block("paragraph", (" ".join(parts),), line))
+    return blocks
 
 
 def slugify(text: str) -> str:
