@@ -24,9 +24,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from .content import parse_file
+from .content import Document
 from .errors import UserError
 from .guides import Guide
+from .importers import load_document
 from .manifest import (
     MANIFEST_NAME, ChapterEntry, FileRef, Manifest, ManifestError, TimedSegment, load_manifest,
 )
@@ -86,8 +87,13 @@ class Progress:
     on_warning: Callable[[str], None] = lambda warning: None
 
 
-def script_for(guide: Guide) -> Script:
-    document = parse_file(guide.source, guide.max_source_bytes)
+def document_for(guide: Guide) -> Document:
+    """The guide's leaflet, whatever its format (text, Markdown, PDF, web page, Word)."""
+    return load_document(guide.source, guide.max_source_bytes)
+
+
+def script_for(guide: Guide, document: Document | None = None) -> Script:
+    document = document if document is not None else document_for(guide)
     return narrate(document, guide.lexicon, engine=guide.voice.engine, language=guide.language)
 
 
@@ -111,9 +117,10 @@ def build_guide(
     progress = progress or Progress()
     cache = cache or SegmentCache()
     build_dir = Path(build_dir)
-    script = script_for(guide)
-    warnings = pronunciation_warnings((s.written for s in script.segments), guide.lexicon, guide.voice,
-                                      source=guide.source)
+    document = document_for(guide)
+    script = script_for(guide, document)
+    warnings = document.warnings + pronunciation_warnings(
+        (s.written for s in script.segments), guide.lexicon, guide.voice, source=guide.source)
     for warning in warnings:
         progress.on_warning(warning)
     _prepare_output(build_dir)

@@ -83,7 +83,7 @@ def _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes=N
 def main():
     """Turn a health leaflet into an accessible, narrated audio guide.
 
-    SOURCE is a leaflet (.txt or .md) or a guide folder with guide.toml;
+    SOURCE is a leaflet (.txt, .md, .pdf, .html or .docx) or a guide folder with guide.toml;
     with no SOURCE, the built-in dystonia guide is used.
     """
 
@@ -270,21 +270,17 @@ def export(build_dir, output, base_url):
 
 @main.command()
 @guide_options
+@click.option("--json", "as_json", is_flag=True, help="Print title, chapters, segments and warnings as JSON.")
 @friendly_errors
-def script(source, engine, voice, rate, volume, lexicon_path, max_source_bytes):
-    """Print the narration script: written and spoken forms and pauses, for review."""
-    from .build import script_for
+def script(source, engine, voice, rate, volume, lexicon_path, max_source_bytes, as_json):
+    """Print what the leaflet was read as: title, chapters, sentences (written and spoken
+    forms, pauses), and warnings for the editor; check a PDF here before building."""
+    from .review import review_data, review_guide, review_lines
 
-    guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes)
-    narration = script_for(guide)
-    click.echo(f"# {narration.title}")
-    for chapter in narration.chapters:
-        click.echo(f"\n## {chapter.number}. {chapter.title}")
-        for segment in chapter.segments:
-            click.echo(f"[{segment.kind}] {segment.written}")
-            if segment.spoken != segment.written:
-                click.echo(f"    spoken: {segment.spoken}")
-            click.echo(f"    pause: {segment.pause_after_ms} ms")
+    review = review_guide(_guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes))
+    for warning in review.warnings:
+        click.echo(f"audioguide: warning: {warning}", err=True)
+    click.echo(json.dumps(review_data(review)) if as_json else "\n".join(review_lines(review)))
 
 
 @main.group("lexicon")

@@ -121,8 +121,8 @@ def _looks_like_utf16(data: bytes) -> bool:
     return len(sample) >= 8 and (even.count(0) > 0.9 * len(even) or odd.count(0) > 0.9 * len(odd))
 
 
-def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """Read a leaflet as text, refusing what is not text with a clear reason."""
+def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """Read a leaflet's bytes, refusing a folder, a missing file or one over the size limit."""
     try:
         if path.is_dir():
             raise SourceError(f"{path}: is a directory, not a leaflet")
@@ -132,11 +132,20 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
                 f"{path}: file is {size:,} bytes, over the limit of {max_bytes:,} bytes "
                 "(raise it with --max-source-bytes or max_source_bytes in guide.toml)"
             )
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise SourceError(f"{path}: no such file") from None
     except OSError as error:  # not a folder on the way, no permission, a device error
         raise SourceError(f"{path}: cannot be read ({error.strerror})") from None
+
+
+def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Read a leaflet as text, refusing what is not text with a clear reason."""
+    return decode_text(read_bytes(path, max_bytes), path)
+
+
+def decode_text(data: bytes, path: Path) -> str:
+    """A text leaflet's bytes as text (UTF-8, or UTF-16 with a byte-order mark)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding = "utf-16"
     else:
@@ -160,9 +169,16 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
 
 
 def parse_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Parse a .txt or .md leaflet; Markdown is chosen by the .md/.markdown suffix."""
+    """Parse a .txt or .md leaflet; Markdown is chosen by the .md/.markdown suffix.
+
+    PDF, web pages and Word files are read by ``importers.load_document``.
+    """
     path = Path(path)
-    text = read_source(path, max_bytes)
+    return parse_text_source(path, read_source(path, max_bytes))
+
+
+def parse_text_source(path: Path, text: str) -> Document:
+    """Parse a text leaflet already read: Markdown for a .md/.markdown suffix, else plain text."""
     if path.suffix.lower() in (".md", ".markdown"):
         document = parse_markdown(text, source=str(path))
     else:

@@ -1,0 +1,89 @@
+"""Leaflets in any format the tool reads, as one Document.
+
+Plain text and Markdown are parsed by ``content``; PDF, web pages (HTML) and
+Word files (.docx) each by their own module here. The format is chosen by
+what the file holds (its first bytes), not only by its name:
+
+- a file named for a format (.pdf, .docx, .html/.htm, .txt/.md) that holds
+  another one is refused in one line saying what it really holds, since a
+  wrong name usually means the wrong file was picked;
+- a file with any other name (or none) is read as whatever it holds.
+
+Every file read, whatever its format, is first held to the size limit.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from ..content import DEFAULT_MAX_BYTES, Document, SourceError, decode_text, parse_text_source, read_bytes
+
+#: The kinds of leaflet, by what a file holds.
+PDF, DOCX, HTML, TEXT = "pdf", "docx", "html", "text"
+DESCRIPTIONS = {PDF: "a PDF", DOCX: "a Word document (.docx)", HTML: "a web page (HTML)",
+                TEXT: "plain text", "zip": "a ZIP archive"}
+SUFFIXES = {".pdf": PDF, ".docx": DOCX, ".html": HTML, ".htm": HTML, ".xhtml": HTML,
+            ".txt": TEXT, ".text": TEXT, ".md": TEXT, ".markdown": TEXT}
+RENAME = {PDF: ".pdf", DOCX: ".docx", HTML: ".html"}
+HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]",
+                        re.IGNORECASE | re.DOTALL)
+
+
+def sniff(data: bytes) -> str:
+    """What ``data`` holds: PDF, DOCX, "zip" (another archive), HTML or text."""
+    if data[:1024].lstrip().startswith(b"%PDF-"):
+        return PDF
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                return DOCX if "word/document.xml" in archive.namelist() else "zip"
+        except (zipfile.BadZipFile, ValueError):
+            return "zip"
+    head = data[:4096].lstrip(b"\xef\xbb\xbf")
+    if HTML_START.match(head):
+        return HTML
+    return TEXT
+
+
+def _kind(path: Path, data: bytes) -> str:
+    named = SUFFIXES.get(path.suffix.lower())
+    held = sniff(data)
+    if named == DOCX and held == "zip":
+        return DOCX  # a damaged Word file: its importer says what is wrong with it
+    if named == HTML and held == TEXT:
+        return HTML  # a page without <html>, or a fragment: the importer finds its content or not
+    if named in (PDF, DOCX) and held == TEXT:
+        what = "a PDF (it does not start with %PDF-)" if named == PDF else "a Word document"
+        raise SourceError(f"{path}: not {what}: the file is damaged or is not what its name says")
+    if named and named != held:
+        hint = f" (rename it {path.stem}{RENAME[held]} to read it)" if held in RENAME else ""
+        raise SourceError(f"{path}: named {path.suffix} but holds {DESCRIPTIONS[held]}{hint}")
+    if held == "zip":
+        raise SourceError(f"{path}: a ZIP archive that is not a Word document (no word/document.xml)")
+    return held
+
+
+def load_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read a leaflet of any supported format into a Document (title, sections, warnings)."""
+    path = Path(path)
+    data = read_bytes(path, max_bytes)
+    kind = _kind(path, data)
+    if kind == PDF:
+        from .pdf import read_pdf
+
+        return read_pdf(data, path)
+    if kind == DOCX:
+        from .docx import read_docx
+
+        return read_docx(data, path)
+    if kind == HTML:
+        from .html import read_html
+
+        return read_html(data, path)
+    return parse_text_source(path, decode_text(data, path))
+
+
+__all__ = ["load_document", "sniff"]

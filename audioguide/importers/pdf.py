@@ -1,0 +1,317 @@
+"""A PDF leaflet as a Document, read from its text layer with pdfplumber.
+
+- The body size is the font size most of the text is set in. The title is
+  the largest text on the first page; a line set larger than the body, or a
+  short line set wholly in bold at the body size, is a heading.
+- Running headers and footers are dropped: text in the top or bottom 15 % of
+  the page that comes back at the same place on at least half of the pages
+  (two at least), with page numbers counted as equal, and any "3", "Page 3",
+  "3 of 8" or "3/8" there.
+- Lines are joined into paragraphs while the gap between them is the usual
+  line gap; a paragraph goes on across a page or column break unless it ended
+  a sentence. A word broken at a line end is joined by
+  ``common.join_broken_word``'s rule ("treat-/ment" -> "treatment", but
+  "follow-/up" stays "follow-up").
+- A line that starts with a bullet (any common glyph, or "1." / "a)") opens a
+  list item; lines indented under it continue the item.
+- Where a stretch of a page has a gutter down the middle (no line crosses
+  it, text on both sides), the left column is read before the right one.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from statistics import median
+
+from ..content import Document, SourceError, tidy
+from .common import BULLET, SENTENCE_END, DocumentBuilder, join_lines, known_words, \
+    reads_like_body_text, require
+
+MARGIN_BAND = 0.15  # the top and bottom share of a page where running headers and footers live
+PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-–(]?\s*\d{1,4}\s*[-–)]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
+BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.I)
+UNKNOWN_GLYPH = re.compile(r"\(cid:\d+\)\s*")
+MIN_GUTTER = 12.0  # points of blank space down the middle that separate two columns
+FIGURE_SIZE = 72.0  # an image at least an inch each way is a figure, not a rule or a dot
+
+
+@dataclass
+class Line:
+    page: int
+    top: float
+    bottom: float
+    words: list = field(default_factory=list)
+
+    @property
+    def x0(self) -> float:
+        return min(word["x0"] for word in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(word["x1"] for word in self.words)
+
+    @property
+    def text(self) -> str:
+        text = tidy(" ".join(word["text"] for word in sorted(self.words, key=lambda w: w["x0"])))
+        # A glyph with no known character (pdfminer writes "(cid:127)"): at a line's
+        # start it is a bullet drawn in a symbol font; elsewhere it cannot be said.
+        text = UNKNOWN_GLYPH.sub("\u2022 ", text, count=1) if UNKNOWN_GLYPH.match(text) else text
+        return tidy(UNKNOWN_GLYPH.sub("", text))
+
+    @property
+    def size(self) -> float:
+        sizes = Counter()
+        for word in self.words:
+            sizes[round(word["size"], 1)] += len(word["text"])
+        return sizes.most_common(1)[0][0]
+
+    @property
+    def bold(self) -> bool:
+        return all(BOLD.search(word.get("fontname", "")) for word in self.words)
+
+
+def _physical_lines(words: list, page: int) -> list[Line]:
+    """Words grouped into lines by their position down the page, across the whole width."""
+    lines: list[Line] = []
+    for word in sorted(words, key=lambda w: (round(w["bottom"]), w["x0"])):
+        if lines and abs(lines[-1].bottom - word["bottom"]) <= 2.5:
+            lines[-1].words.append(word)
+            lines[-1].top = min(lines[-1].top, word["top"])
+        else:
+            lines.append(Line(page, word["top"], word["bottom"], [word]))
+    return lines
+
+
+def _boilerplate_keys(pages: list[tuple[list[Line], float]]) -> set[tuple[str, int]]:
+    """Texts (with digits as '#') that come back at the same place in the margins of most pages."""
+    seen: dict[tuple[str, int], set[int]] = {}
+    for lines, height in pages:
+        for line in lines:
+            if _in_margin(line, height):
+                seen.setdefault(_key(line), set()).add(line.page)
+    needed = max(2, (len(pages) + 1) // 2)
+    return {key for key, on in seen.items() if len(on) >= needed}
+
+
+def _key(line: Line) -> tuple[str, int]:
+    return re.sub(r"\d+", "#", line.text.lower()), round(line.top / 12)
+
+
+def _in_margin(line: Line, height: float) -> bool:
+    return line.bottom < height * MARGIN_BAND or line.top > height * (1 - MARGIN_BAND)
+
+
+def _split_columns(lines: list[Line], width: float) -> list[tuple[Line, bool]]:
+    """Lines in reading order, each with True when it starts a new column."""
+    middle = width / 2
+    ordered: list[tuple[Line, bool]] = []
+    region: list[tuple[str, Line]] = []
+
+    def close_region():
+        sides = {side for side, _ in region}
+        if {"left", "right"} <= sides:
+            for number, side in enumerate(("left", "right")):
+                part = [line for where, line in region if where == side]
+                ordered.extend((line, number == 1 and index == 0) for index, line in enumerate(part))
+        else:
+            ordered.extend((line, False) for _, line in region)
+        region.clear()
+
+    for line in lines:
+        words = sorted(line.words, key=lambda w: w["x0"])
+        left = [w for w in words if w["x1"] <= middle]
+        right = [w for w in words if w["x0"] >= middle]
+        if len(left) + len(right) < len(words):  # a word crosses the middle: one column here
+            close_region()
+            ordered.append((line, False))
+            continue
+        gap = (min(w["x0"] for w in right) - max(w["x1"] for w in left)) if left and right else width
+        if gap < MIN_GUTTER:  # a full-width line whose space falls on the middle
+            close_region()
+            ordered.append((line, False))
+            continue
+        for side, part in (("left", left), ("right", right)):
+            if part:
+                region.append((side, Line(line.page, min(w["top"] for w in part),
+                                          max(w["bottom"] for w in part), part)))
+    close_region()
+    return ordered
+
+
+def _open(data: bytes, path: Path):
+    pdfplumber = require("pdfplumber", path, "PDF leaflets")
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    if b"%%EOF" not in data[-2048:]:
+        raise SourceError(f"{path}: damaged or truncated PDF (its end is missing)")
+    try:
+        return pdfplumber.open(io.BytesIO(data))
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise SourceError(f"{path}: the PDF is encrypted and needs a password: "
+                          "save a copy without a password and read that") from None
+    except Exception as error:  # pdfminer raises many kinds on a damaged file
+        raise SourceError(f"{path}: damaged PDF that cannot be read ({type(error).__name__})") from None
+
+
+def _page_words(pdf, path: Path, builder: DocumentBuilder):
+    """Each page's upright words, its height and width; rotated text is told, not read."""
+    pages = []
+    try:
+        for number, page in enumerate(pdf.pages, start=1):
+            words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False)
+            upright = [word for word in words if word.get("upright", True)]
+            if len(upright) < len(words):
+                sideways = " ".join(w["text"] for w in words if not w.get("upright", True))
+                builder.warn(f"page {number}", f"rotated text '{sideways[:60]}' could not be placed "
+                                               "in reading order and is left out")
+            figures = [image for image in page.images
+                       if image["width"] >= FIGURE_SIZE and image["height"] >= FIGURE_SIZE]
+            if upright and figures:
+                builder.warn(f"page {number}", f"{len(figures)} picture(s) with no text description "
+                             "read aloud: describe in the text what a listener needs from them")
+            pages.append((number, upright, float(page.height), float(page.width), bool(page.images)))
+    except Exception as error:
+        raise SourceError(f"{path}: damaged PDF that cannot be read ({type(error).__name__})") from None
+    return pages
+
+
+def _language(pdf) -> str:
+    try:
+        from pdfminer.pdftypes import resolve1
+
+        language = resolve1(pdf.doc.catalog.get("Lang"))
+        return language.decode("latin-1") if isinstance(language, bytes) else str(language or "")
+    except Exception:  # an odd catalog: the language is only a nicety
+        return ""
+
+
+def read_pdf(data: bytes, path: Path) -> Document:
+    builder = DocumentBuilder(str(path))
+    with _open(data, path) as pdf:
+        pages = _page_words(pdf, path, builder)
+        builder.language = _language(pdf)
+        metadata_title = tidy(str(pdf.metadata.get("Title", "") or ""))
+    if not any(words for _, words, _, _, _ in pages):
+        if any(has_images for *_, has_images in pages):
+            raise SourceError(f"{path}: the PDF has no text layer (a scanned image?): "
+                              "run it through text recognition (OCR) first")
+        raise SourceError(f"{path}: the PDF has no text in it")
+    for number, words, _, _, has_images in pages:
+        if not words and has_images:
+            builder.warn(f"page {number}", "no text layer (a scanned page?): it is left out")
+    physical = [(_physical_lines(words, number), height) for number, words, height, _, _ in pages]
+    boilerplate = _boilerplate_keys(physical)
+    stream: list[tuple[Line, bool]] = []
+    for (lines, height), (_, _, _, width, _) in zip(physical, pages):
+        kept = [line for line in lines
+                if not (_in_margin(line, height) and (_key(line) in boilerplate
+                                                      or PAGE_NUMBER.match(line.text)))]
+        for index, (line, new_column) in enumerate(_split_columns(kept, width)):
+            stream.append((line, new_column or index == 0))
+    if not stream:
+        raise SourceError(f"{path}: the PDF has no text but its running headers and footers")
+    _Assembler(builder, stream).run()
+    builder.title = builder.title or metadata_title
+    return builder.document()
+
+
+class _Assembler:
+    """Turns the ordered lines into title, headings, paragraphs and list items."""
+
+    def __init__(self, builder: DocumentBuilder, stream: list[tuple[Line, bool]]):
+        self.builder, self.stream = builder, stream
+        sizes = Counter()
+        for line, _ in stream:
+            sizes[line.size] += len(line.text)
+        self.body = sizes.most_common(1)[0][0]
+        first_page = [line for line, _ in stream if line.page == stream[0][0].page]
+        self.title_size = max(line.size for line in first_page)
+        gaps = [line.top - previous.bottom
+                for (previous, _), (line, jump) in zip(stream, stream[1:])
+                if not jump and line.size == self.body == previous.size and line.top > previous.bottom]
+        self.line_gap = median(gaps) if gaps else self.body * 0.4
+        self.words = known_words(line.text for line, _ in stream)
+        self.kind = ""  # what is being collected: "title", "heading", "paragraph", "item"
+        self.parts: list[str] = []
+        self.previous: Line | None = None
+        self.item_x = 0.0
+        self.ordered = False
+        self.where = ""
+
+    def _heading_like(self, line: Line) -> bool:
+        if line.size >= self.body + 1.5:
+            return True
+        text = line.text
+        return (line.bold and len(text.split()) <= 12 and not text.endswith(SENTENCE_END)
+                and not BULLET.match(text))
+
+    def flush(self) -> None:
+        kind, text, where = self.kind, join_lines(self.parts, self.words), self.where
+        self.parts, self.kind = [], ""
+        if not text:
+            return
+        if kind == "title":
+            self.builder.title = text
+        elif kind == "heading":
+            if reads_like_body_text(text):
+                self.builder.warn(where, f"'{text[:60]}' is set like a heading but reads like body "
+                                         "text: it is read as text")
+                self.builder.paragraph(text)
+            else:
+                self.builder.heading(text, where)
+        elif kind == "item":
+            self.builder.list_item(text, self.ordered)
+        else:
+            self.builder.paragraph(text)
+
+    def run(self) -> None:
+        for line, jump in self.stream:
+            self.line(line, jump)
+        self.flush()
+
+    def line(self, line: Line, jump: bool) -> None:
+        previous, self.previous = self.previous, line
+        text = line.text
+        gap = line.top - previous.bottom if previous and not jump else 0.0
+        new_block = gap > self.line_gap + 0.4 * self.body
+        bullet = BULLET.match(text)
+        if (not self.builder.title and not self.builder.sections and line.size == self.title_size
+                and line.size > self.body):
+            if self.kind != "title" or new_block or jump:
+                self.flush()
+                self.kind, self.where = "title", f"page {line.page}"
+            self.parts.append(text)
+            return
+        if self._heading_like(line) and not bullet:
+            same = (self.kind == "heading" and previous is not None and not new_block
+                    and abs(previous.size - line.size) < 0.5)
+            if not same:
+                self.flush()
+                self.kind, self.where = "heading", f"page {line.page}"
+            self.parts.append(text)
+            return
+        if bullet:
+            self.flush()
+            self.kind, self.where = "item", f"page {line.page}"
+            self.ordered = bool(bullet.group(1))
+            rest = text[bullet.end():]
+            self.item_x = next((w["x0"] for w in sorted(line.words, key=lambda w: w["x0"])
+                                if rest.startswith(w["text"]) or w["text"].endswith(rest[:1])),
+                               line.x0)
+            self.parts.append(rest)
+            return
+        ended = bool(self.parts) and self.parts[-1].rstrip().endswith(tuple(".!?:"))
+        if self.kind == "item":
+            if not new_block and not (jump and ended) and line.x0 >= self.item_x - 3:
+                self.parts.append(text)
+                return
+        elif self.kind == "paragraph" and not new_block and not (jump and ended):
+            self.parts.append(text)
+            return
+        self.flush()
+        self.kind, self.where = "paragraph", f"page {line.page}"
+        self.parts.append(text)
