@@ -1,0 +1,149 @@
+"""Real PDF, Word and web-page leaflets, made here, read into the same Document
+the text parser makes: chapters exactly the headings, every sentence once,
+none of the page furniture, and the editor's warnings."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from audioguide.content import Document
+from audioguide.importers import load_document
+from audioguide.importers.common import join_broken_word, join_lines
+from audioguide.lexicon import Lexicon
+from audioguide.manifest import load_manifest
+from audioguide.narration import narrate
+
+from .importer_leaflets import (BOILERPLATE, CHAPTERS, DOCX_SENTENCES, HTML_SENTENCES, SENTENCES, TITLE,
+                                write_docx, write_html, write_pdf)
+
+HEADINGS = [title for title, _ in CHAPTERS]
+LEAFLETS = {
+    "leaflet.pdf": (write_pdf, SENTENCES),
+    "leaflet.docx": (write_docx, DOCX_SENTENCES),
+    "leaflet.html": (write_html, HTML_SENTENCES),
+}
+
+
+def transcript(document: Document) -> list[str]:
+    """Every sentence and list item the listener hears, in order (titles aside)."""
+    script = narrate(document, Lexicon())
+    return [segment.written for segment in script.segments if segment.kind != "title"]
+
+
+def all_text(document: Document) -> str:
+    script = narrate(document, Lexicon())
+    return "\n".join([document.title] + [f"{s.written}\n{s.spoken}" for s in script.segments])
+
+
+@pytest.mark.parametrize("name", LEAFLETS)
+def test_a_leaflet_is_read_to_its_headings_and_every_sentence_once(tmp_path, name):
+    write, sentences = LEAFLETS[name]
+    document = load_document(write(tmp_path / name))
+    assert document.title == TITLE
+    assert [section.title for section in document.sections] == HEADINGS
+    assert transcript(document) == sentences
+    text = all_text(document)
+    for furniture in BOILERPLATE:
+        assert furniture not in text, furniture
+
+
+def test_the_pdf_keeps_its_lists_and_joins_what_breaks_split(tmp_path):
+    document = load_document(write_pdf(tmp_path / "leaflet.pdf"))
+    treatment = document.sections[1]
+    assert [block.kind for block in treatment.blocks] == ["paragraph", "list"]
+    assert len(treatment.blocks[1].texts) == 3
+    diary = document.sections[0].blocks[1].texts[0]  # runs from page 1 on to page 2
+    assert diary.startswith("Keep a headache diary") and diary.endswith("look for triggers.")
+    # The two columns of page 2 are read left, then right: two paragraphs in that order.
+    lifestyle = [block.texts[0] for block in document.sections[2].blocks]
+    assert lifestyle[0].startswith("Regular meals") and lifestyle[1].startswith("Gentle exercise")
+    assert document.warnings == ()
+
+
+def test_a_broken_word_joins_unless_the_hyphen_is_real():
+    words = {"headache", "well-being"}
+    assert join_broken_word("head-", "ache", words) == "headache"  # spelled so elsewhere
+    assert join_broken_word("treat-", "ment", set()) == "treatment"  # a word broken to fit the line
+    assert join_broken_word("follow-", "up", set()) == "follow-up"  # a compound's usual end
+    assert join_broken_word("well-", "being", words) == "well-being"  # spelled so elsewhere
+    assert join_broken_word("non-", "NHS", set()) == "non-NHS"
+    assert join_broken_word("COVID-", "19", set()) == "COVID-19"
+    assert join_lines(["A strong head-", "ache, then a follow-", "up visit."], words) == \
+        "A strong headache, then a follow-up visit."
+
+
+def test_the_web_page_gives_its_language_and_warns_of_an_undescribed_image(tmp_path):
+    document = load_document(write_html(tmp_path / "leaflet.html"))
+    assert document.language == "en-GB"
+    assert document.warnings == (
+        f'{tmp_path / "leaflet.html"}: <img src="logo-strip.png">: an image without a text '
+        "description (alt): describe it in the text if it shows something the listener needs",)
+
+
+def test_the_word_file_warns_of_its_table_and_of_a_heading_without_a_heading_style(tmp_path):
+    import docx
+
+    path = write_docx(tmp_path / "leaflet.docx")
+    document = docx.Document(str(path))
+    document.add_paragraph().add_run("Looks like a heading").bold = True
+    document.add_paragraph("And its text.")
+    document.save(str(path))
+    warnings = load_document(path).warnings
+    assert warnings[0] == (f"{path}: table 1 under 'When to get help': a table, read row by row "
+                           "as 'Heading: cell.' sentences (check it reads well)")
+    assert warnings[1].startswith(f"{path}: paragraph ") and "'Looks like a heading' looks like a heading " \
+        "but has the 'Normal' style: it is read as text" in warnings[1]
+    assert len(warnings) == 2
+
+
+def test_a_file_named_for_no_format_is_read_by_what_it_holds(tmp_path):
+    saved = tmp_path / "leaflet.download"
+    saved.write_bytes(write_pdf(tmp_path / "leaflet.pdf").read_bytes())
+    assert [section.title for section in load_document(saved).sections] == HEADINGS
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "audioguide", *args], capture_output=True, text=True,
+                          timeout=900)
+
+
+def test_script_shows_an_editor_what_was_recovered_as_text_and_as_json(tmp_path):
+    path = write_docx(tmp_path / "leaflet.docx")
+    shown = run("script", str(path))
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith(f"# {TITLE}\n")
+    assert "\n## 4. When to get help\n" in shown.stdout
+    assert "[list_item] Ibuprofen, 400 mg with food." in shown.stdout
+    assert shown.stderr.splitlines() == [f"audioguide: warning: {path}: table 1 under 'When to get help': "
+                                         "a table, read row by row as 'Heading: cell.' sentences "
+                                         "(check it reads well)"]
+    data = json.loads(run("script", "--json", str(path)).stdout)
+    assert data["title"] == TITLE and data["source"] == str(path)
+    assert [chapter["title"] for chapter in data["chapters"]] == HEADINGS
+    written = [s["written"] for c in data["chapters"] for s in c["segments"] if s["kind"] != "title"]
+    assert written == DOCX_SENTENCES
+    assert len(data["warnings"]) == 1
+
+
+@pytest.mark.slow
+def test_audioguide_build_leaflet_pdf_makes_a_guide_of_its_chapters(tmp_path):
+    path = write_pdf(tmp_path / "leaflet.pdf")
+    result = run("build", str(path), "-o", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache"),
+                 "-q")
+    assert result.returncode == 0, result.stderr
+    manifest = load_manifest(tmp_path / "out")
+    assert manifest.title == TITLE
+    assert [chapter.title for chapter in manifest.chapters] == HEADINGS
+    heard = [s.written for chapter in manifest.chapters for s in chapter.segments if s.kind != "title"]
+    assert heard == SENTENCES
+    said = " ".join(s.spoken for chapter in manifest.chapters for s in chapter.segments)
+    for furniture in BOILERPLATE:
+        assert furniture not in said
+    for chapter in manifest.chapters:  # real audio for every chapter, as long as its segments say
+        assert chapter.audio.bytes > 1000 and chapter.segments[-1].end_ms <= chapter.duration_ms
+        assert (tmp_path / "out" / chapter.audio.path).stat().st_size == chapter.audio.bytes
