@@ -23,7 +23,7 @@ from ..content import DEFAULT_MAX_BYTES, Document, SourceError, decode_text, par
 
 #: The kinds of leaflet, by what a file holds.
 PDF, DOCX, HTML, TEXT = "pdf", "docx", "html", "text"
-DESCRIPTIONS = {PDF: "a PDF", DOCX: "a Word document (.docx)", HTML: "a web page (HTML)",
+DESCRIPTIONS = {PDF: "a PDF", DOCX: "a Word document", HTML: "a web page (HTML)",
                 TEXT: "plain text", "zip": "a ZIP archive"}
 SUFFIXES = {".pdf": PDF, ".docx": DOCX, ".html": HTML, ".htm": HTML, ".xhtml": HTML,
             ".txt": TEXT, ".text": TEXT, ".md": TEXT, ".markdown": TEXT}

@@ -23,13 +23,23 @@ from pathlib import Path
 from ..content import Document, SourceError, table_blocks, tidy
 from .common import DocumentBuilder, reads_like_body_text, require
 
-HEADINGS = {f"h{level}" for level in range(1, 7)}
+#: A page's furniture, never its content.
+FURNITURE_TAGS = ("nav", "header", "footer", "aside", "form", "script", "style", "noscript")
+FURNITURE = "|".join(f".//{tag}" for tag in FURNITURE_TAGS)
+#: Cookie banners, breadcrumbs and the landmarks a page's furniture is marked with;
+#: trafilatura leaves most of them out, but not a cookie banner made of plain <div>s.
+CLUTTER = ("//*[@role='navigation' or @role='search' or @role='banner' or @role='contentinfo' "
+           "or @role='complementary' or @role='dialog' or @aria-modal='true']"
+           " | //*[re:test(concat(' ', @id, ' ', @class), 'cookie|consent|gdpr|breadcrumb', 'i')]"
+           " | //header[not(ancestor::article or ancestor::main)]"  # an article's own header holds its <h1>
+           " | " + " | ".join(f"//{tag}" for tag in FURNITURE_TAGS if tag != "header"))
 #: " | Site name", " - Site name" after a page's <title>.
 SITE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+[^|\-–—:]+$")
 
 
-def _page_facts(data: bytes, path: Path) -> tuple[str, str, dict[str, str]]:
-    """The page's language, its <title> and its abbreviations (written form -> expansion)."""
+def _page_facts(data: bytes, path: Path):
+    """The page's language, its <title>, its abbreviations (written form -> expansion) and
+    the page itself without the furniture that no main content ever holds."""
     import lxml.html
 
     try:
@@ -43,7 +53,12 @@ def _page_facts(data: bytes, path: Path) -> tuple[str, str, dict[str, str]]:
         written, expansion = tidy(abbr.text_content()), tidy(abbr.get("title") or "")
         if written and expansion and expansion.lower() != written.lower():
             abbreviations.setdefault(written, expansion)
-    return tidy(language), SITE_SUFFIX.sub("", title), abbreviations
+    for element in root.xpath(CLUTTER, namespaces={"re": "http://exslt.org/regular-expressions"}):
+        if element.getparent() is not None:
+            element.getparent().remove(element)
+    for header in root.xpath("//header"):  # an article's own header: its title, kept as content
+        header.tag = "div"
+    return tidy(language), SITE_SUFFIX.sub("", title), abbreviations, root
 
 
 class _Expander:
@@ -75,13 +90,17 @@ def _text(element, skip=("graphic", "list", "table")) -> str:
 def read_html(data: bytes, path: Path) -> Document:
     trafilatura = require("trafilatura", path, "web pages")
     require("lxml_html_clean", path, "web pages")
-    language, page_title, abbreviations = _page_facts(data, path)
+    language, page_title, abbreviations, page = _page_facts(data, path)
     extracted = trafilatura.bare_extraction(
-        data, output_format="python", include_images=True, include_tables=True,
+        page, output_format="python", include_images=True, include_tables=True,
         include_formatting=False, include_links=False, include_comments=False,
         favor_precision=True, deduplicate=False, with_metadata=False, as_dict=False,
     )
     body = getattr(extracted, "body", None) if extracted is not None else None
+    if body is not None and body.tag in FURNITURE_TAGS:
+        body = None
+    for furniture in body.xpath(FURNITURE) if body is not None else ():
+        furniture.getparent().remove(furniture)  # what a fallback extraction may still carry
     if body is None or not tidy(" ".join(body.itertext())):
         raise SourceError(f"{path}: no main content found: the page holds only navigation, "
                           "banners or scripts")

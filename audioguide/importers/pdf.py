@@ -150,11 +150,12 @@ def _open(data: bytes, path: Path):
         raise SourceError(f"{path}: damaged or truncated PDF (its end is missing)")
     try:
         return pdfplumber.open(io.BytesIO(data))
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise SourceError(f"{path}: the PDF is encrypted and needs a password: "
-                          "save a copy without a password and read that") from None
-    except Exception as error:  # pdfminer raises many kinds on a damaged file
-        raise SourceError(f"{path}: damaged PDF that cannot be read ({type(error).__name__})") from None
+    except Exception as error:  # pdfminer raises many kinds on a damaged file; pdfplumber wraps them
+        causes = [error, *error.args, error.__cause__, error.__context__]
+        if any(isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) for cause in causes):
+            raise SourceError(f"{path}: the PDF is encrypted and needs a password: "
+                              "save a copy without a password and read that") from None
+        raise SourceError(f"{path}: damaged PDF that cannot be read ({_reason(error)})") from None
 
 
 def _page_words(pdf, path: Path, builder: DocumentBuilder):
@@ -175,8 +176,15 @@ def _page_words(pdf, path: Path, builder: DocumentBuilder):
                              "read aloud: describe in the text what a listener needs from them")
             pages.append((number, upright, float(page.height), float(page.width), bool(page.images)))
     except Exception as error:
-        raise SourceError(f"{path}: damaged PDF that cannot be read ({type(error).__name__})") from None
+        raise SourceError(f"{path}: damaged PDF that cannot be read ({_reason(error)})") from None
     return pages
+
+
+def _reason(error: Exception) -> str:
+    """The first line of pdfminer's own words, or the name of what it raised."""
+    cause = error.args[0] if error.args and isinstance(error.args[0], Exception) else error
+    text = str(cause).strip().splitlines()[0][:80] if str(cause).strip() else ""
+    return text or type(cause).__name__
 
 
 def _language(pdf) -> str:
