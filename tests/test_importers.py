@@ -147,3 +147,23 @@ def test_audioguide_build_leaflet_pdf_makes_a_guide_of_its_chapters(tmp_path):
     for chapter in manifest.chapters:  # real audio for every chapter, as long as its segments say
         assert chapter.audio.bytes > 1000 and chapter.segments[-1].end_ms <= chapter.duration_ms
         assert (tmp_path / "out" / chapter.audio.path).stat().st_size == chapter.audio.bytes
+
+
+def test_a_guide_folder_may_name_a_web_page_as_its_source(tmp_path):
+    write_html(tmp_path / "leaflet.html")
+    (tmp_path / "guide.toml").write_text('[guide]\nsource = "leaflet.html"\n', encoding="utf-8")
+    result = run("script", "--json", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["language"] == "en-GB"
+    assert [chapter["title"] for chapter in data["chapters"]] == HEADINGS
+
+
+def test_a_heading_that_reads_like_body_text_is_told_to_the_editor(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text("<html><body><main><h1>Title</h1><h2>Part one</h2><p>Text of part one.</p>"
+                    "<h2>This heading is a whole sentence that somebody set in a heading style.</h2>"
+                    "<p>More text.</p></main></body></html>", encoding="utf-8")
+    assert load_document(path).warnings == (
+        f"{path}: <h2> 'This heading is a whole sentence that somebody set in a head': "
+        "a heading that reads like body text (check it is meant as a heading)",)
