@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -167,3 +166,34 @@ def test_a_heading_that_reads_like_body_text_is_told_to_the_editor(tmp_path):
     assert load_document(path).warnings == (
         f"{path}: <h2> 'This heading is a whole sentence that somebody set in a head': "
         "a heading that reads like body text (check it is meant as a heading)",)
+
+
+def test_a_pdf_tells_of_a_picture_and_of_text_it_cannot_place(tmp_path):
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "poster.pdf"
+    canvas = Canvas(str(path))
+    canvas.setFont("Helvetica-Bold", 20)
+    canvas.drawString(72, 760, "Poster title")
+    canvas.setFont("Helvetica-Bold", 14)
+    canvas.drawString(72, 730, "What to do")
+    canvas.setFont("Helvetica", 11)
+    canvas.drawString(72, 710, "Wash your hands often.")
+    canvas.drawImage(ImageReader(Image.new("RGB", (200, 200), "grey")), 72, 400, width=150, height=150)
+    canvas.saveState()
+    canvas.translate(560, 300)
+    canvas.rotate(90)
+    canvas.drawString(0, 0, "Printed sideways")
+    canvas.restoreState()
+    canvas.showPage()
+    canvas.save()
+    document = load_document(path)
+    assert transcript(document) == ["Wash your hands often."]
+    assert document.warnings == (
+        f"{path}: page 1: rotated text 'Printed sideways' could not be placed in reading order "
+        "and is left out",
+        f"{path}: page 1: 1 picture(s) with no text description read aloud: describe in the text "
+        "what a listener needs from them",
+    )

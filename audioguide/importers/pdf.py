@@ -166,7 +166,7 @@ def _page_words(pdf, path: Path, builder: DocumentBuilder):
             words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False)
             upright = [word for word in words if word.get("upright", True)]
             if len(upright) < len(words):
-                sideways = " ".join(w["text"] for w in words if not w.get("upright", True))
+                sideways = tidy("".join(c["text"] for c in page.chars if not c.get("upright", True)))
                 builder.warn(f"page {number}", f"rotated text '{sideways[:60]}' could not be placed "
                                                "in reading order and is left out")
             figures = [image for image in page.images
