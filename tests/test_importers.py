@@ -197,3 +197,28 @@ def test_a_pdf_tells_of_a_picture_and_of_text_it_cannot_place(tmp_path):
         f"{path}: page 1: 1 picture(s) with no text description read aloud: describe in the text "
         "what a listener needs from them",
     )
+
+
+def test_a_one_page_pdf_leaves_out_its_small_print_in_the_margins_and_says_so(tmp_path):
+    """One page cannot show a header by repetition: small margin text is left out, and told."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "one.pdf"
+    canvas = Canvas(str(path))
+    for font, size, y, text in [("Helvetica", 8, 800, "Northfield Hospital NHS Trust"),
+                                ("Helvetica-Bold", 20, 740, "Hand washing"),
+                                ("Helvetica-Bold", 14, 710, "How to wash"),
+                                ("Helvetica", 11, 690, "Use soap and warm water for twenty seconds."),
+                                ("Helvetica", 11, 675, "Dry your hands well."),
+                                ("Helvetica", 8, 40, "Ref NHT-7, review 2027")]:
+        canvas.setFont(font, size)
+        canvas.drawString(72, y, text)
+    canvas.showPage()
+    canvas.save()
+    document = load_document(path)
+    assert document.title == "Hand washing"
+    assert [section.title for section in document.sections] == ["How to wash"]
+    assert transcript(document) == ["Use soap and warm water for twenty seconds.", "Dry your hands well."]
+    assert document.warnings == tuple(
+        f"{path}: page 1: '{text}' is small print in the page margin, taken for a header or footer "
+        "and left out" for text in ("Northfield Hospital NHS Trust", "Ref NHT-7, review 2027"))

@@ -197,6 +197,27 @@ def _language(pdf) -> str:
         return ""
 
 
+def _drop_small_margin_text(pages: list[list[Line]], heights: list[float], builder) -> None:
+    """Small print in the margins that repetition cannot show to be a running header or
+    footer: above the title on the first page, and anywhere in a one-page leaflet's
+    margins. Left out, each with a warning, so an editor can check it."""
+    sizes = Counter()
+    for line in (line for lines in pages for line in lines):
+        sizes[line.size] += len(line.text)
+    if not sizes or not pages[0]:
+        return
+    body = sizes.most_common(1)[0][0]
+    title = max(pages[0], key=lambda line: line.size)
+    for number, (lines, height) in enumerate(zip(pages, heights)):
+        for line in list(lines):
+            above_title = number == 0 and line.bottom <= title.top
+            if (_in_margin(line, height) and line.size < body - 0.5
+                    and (above_title or len(pages) == 1)):
+                lines.remove(line)
+                builder.warn(f"page {line.page}", f"'{line.text[:60]}' is small print in the page "
+                             "margin, taken for a header or footer and left out")
+
+
 def read_pdf(data: bytes, path: Path) -> Document:
     builder = DocumentBuilder(str(path))
     with _open(data, path) as pdf:
@@ -213,12 +234,13 @@ def read_pdf(data: bytes, path: Path) -> Document:
             builder.warn(f"page {number}", "no text layer (a scanned page?): it is left out")
     physical = [(_physical_lines(words, number), height) for number, words, height, _, _ in pages]
     boilerplate = _boilerplate_keys(physical)
+    kept = [[line for line in lines
+             if not (_in_margin(line, height) and (_key(line) in boilerplate or PAGE_NUMBER.match(line.text)))]
+            for lines, height in physical]
+    _drop_small_margin_text(kept, [height for _, height in physical], builder)
     stream: list[tuple[Line, bool]] = []
-    for (lines, height), (_, _, _, width, _) in zip(physical, pages):
-        kept = [line for line in lines
-                if not (_in_margin(line, height) and (_key(line) in boilerplate
-                                                      or PAGE_NUMBER.match(line.text)))]
-        for index, (line, new_column) in enumerate(_split_columns(kept, width)):
+    for lines, (_, _, _, width, _) in zip(kept, pages):
+        for index, (line, new_column) in enumerate(_split_columns(lines, width)):
             stream.append((line, new_column or index == 0))
     if not stream:
         raise SourceError(f"{path}: the PDF has no text but its running headers and footers")
@@ -287,8 +309,8 @@ class _Assembler:
         gap = line.top - previous.bottom if previous and not jump else 0.0
         new_block = gap > self.line_gap + 0.4 * self.body
         bullet = BULLET.match(text)
-        if (not self.builder.title and not self.builder.sections and line.size == self.title_size
-                and line.size > self.body):
+        if (not self.builder.title and line.page == self.stream[0][0].page
+                and line.size == self.title_size and line.size > self.body):
             if self.kind != "title" or new_block or jump:
                 self.flush()
                 self.kind, self.where = "title", f"page {line.page}"
