@@ -222,3 +222,23 @@ def test_a_one_page_pdf_leaves_out_its_small_print_in_the_margins_and_says_so(tm
     assert document.warnings == tuple(
         f"{path}: page 1: '{text}' is small print in the page margin, taken for a header or footer "
         "and left out" for text in ("Northfield Hospital NHS Trust", "Ref NHT-7, review 2027"))
+
+
+def test_a_word_picture_is_read_by_its_description_or_warned_of(tmp_path):
+    import docx
+    from PIL import Image
+
+    Image.new("RGB", (40, 40), "grey").save(tmp_path / "picture.png")
+    document = docx.Document()
+    document.add_heading("Hand washing", 0)
+    document.add_heading("How to wash", 1)
+    document.add_paragraph("Rub your palms together.")
+    described = document.add_picture(str(tmp_path / "picture.png"))
+    described._inline.docPr.set("descr", "Two hands under a running tap")
+    document.add_picture(str(tmp_path / "picture.png"))
+    document.save(str(tmp_path / "hands.docx"))
+    read = load_document(tmp_path / "hands.docx")
+    assert transcript(read) == ["Rub your palms together.", "Picture: Two hands under a running tap."]
+    (warning,) = read.warnings
+    assert warning.startswith(f"{tmp_path / 'hands.docx'}: paragraph 5 (Picture 2): an image without a "
+                              "text description (alt text)")
