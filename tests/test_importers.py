@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+from pathlib import Path
 
 from audioguide.content import Document
 from audioguide.importers import load_document
@@ -242,3 +243,37 @@ def test_a_word_picture_is_read_by_its_description_or_warned_of(tmp_path):
     (warning,) = read.warnings
     assert warning.startswith(f"{tmp_path / 'hands.docx'}: paragraph 5 (Picture 2): an image without a "
                               "text description (alt text)")
+
+
+def _draw_pdf(path: Path, lines: list[tuple[str, int, float, float, str]]) -> Path:
+    """A one-page PDF of (font, size, x, y, text) lines."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(path))
+    for font, size, x, y, text in lines:
+        canvas.setFont(font, size)
+        canvas.drawString(x, y, text)
+    canvas.showPage()
+    canvas.save()
+    return path
+
+
+def test_a_pdf_table_of_short_cells_is_read_across_and_bold_text_over_lines_is_no_heading(tmp_path):
+    path = _draw_pdf(tmp_path / "clinic.pdf", [
+        ("Helvetica-Bold", 20, 72, 740, "Clinic times"),
+        ("Helvetica-Bold", 14, 72, 700, "Opening hours"),
+        ("Helvetica", 11, 72, 680, "Monday to Friday"), ("Helvetica", 11, 330, 680, "9am to 5pm."),
+        ("Helvetica", 11, 72, 656, "Saturday"), ("Helvetica", 11, 330, 656, "10am to 1pm."),
+        ("Helvetica", 11, 72, 632, "Sunday"), ("Helvetica", 11, 330, 632, "Closed."),
+        ("Helvetica-Bold", 14, 72, 590, "Urgent help"),
+        ("Helvetica-Bold", 11, 72, 570, "Call 999 at once if you have chest pain or"),
+        ("Helvetica-Bold", 11, 72, 555, "find it hard to breathe."),
+        ("Helvetica", 11, 72, 531, "e.g. when walking up stairs, or at rest."),
+    ])
+    document = load_document(path)
+    assert [section.title for section in document.sections] == ["Opening hours", "Urgent help"]
+    assert [block.texts for block in document.sections[0].blocks] == [
+        ("Monday to Friday 9am to 5pm.",), ("Saturday 10am to 1pm.",), ("Sunday Closed.",)]
+    assert [block.texts for block in document.sections[1].blocks] == [
+        ("Call 999 at once if you have chest pain or find it hard to breathe.",),
+        ("e.g. when walking up stairs, or at rest.",)]

@@ -11,7 +11,10 @@ from ..content import INTRODUCTION, Block, Document, Section, SourceError, tidy,
 #: Glyphs that open a list item in leaflets: the common bullets, dashes and
 #: arrows, and the private-use bullets Word's Symbol and Wingdings fonts leave in PDFs.
 BULLET_GLYPHS = "●•◦▪■□▫○◆◇►▸▶➢➤➔✓✔❖⁃‣∙·*+-–—\uf0b7\uf0a7\uf0d8\uf076\uf0fc\uf0a8"
-BULLET = re.compile(rf"^\s*(?:[{re.escape(BULLET_GLYPHS)}]|\(?(\d{{1,3}}|[a-z])[.)])\s*(?=\S)")
+#: A bullet glyph (ASCII ones followed by a space), or a number or letter with "." or ")"
+#: and a space: "1. ", "2) ", "(a) ". "e.g." and "-5" at a line's start open no item.
+BULLET = re.compile(rf"^\s*(?:[{re.escape(BULLET_GLYPHS.replace('*+-', ''))}]\s*(?=\S)"
+                    rf"|[*+\-]\s+|\(?(\d{{1,3}}|[a-z])[.)]\s+)")
 SENTENCE_END = tuple(".!?:;")
 MAX_HEADING_WORDS = 12
 

@@ -86,19 +86,20 @@ def _physical_lines(words: list, page: int) -> list[Line]:
     return lines
 
 
-def _boilerplate_keys(pages: list[tuple[list[Line], float]]) -> set[tuple[str, int]]:
-    """Texts (with digits as '#') that come back at the same place in the margins of most pages."""
-    seen: dict[tuple[str, int], set[int]] = {}
+def _boilerplate_keys(pages: list[tuple[list[Line], float]]) -> set[tuple[str, bool]]:
+    """Texts (with digits as '#') that come back in the same margin of most pages."""
+    seen: dict[tuple[str, bool], set[int]] = {}
     for lines, height in pages:
         for line in lines:
             if _in_margin(line, height):
-                seen.setdefault(_key(line), set()).add(line.page)
+                seen.setdefault(_key(line, height), set()).add(line.page)
     needed = max(2, (len(pages) + 1) // 2)
     return {key for key, on in seen.items() if len(on) >= needed}
 
 
-def _key(line: Line) -> tuple[str, int]:
-    return re.sub(r"\d+", "#", line.text.lower()), round(line.top / 12)
+def _key(line: Line, height: float) -> tuple[str, bool]:
+    """The line's text with any number as '#', and whether it is in the top margin."""
+    return re.sub(r"\d+", "#", line.text.lower()), line.bottom < height * MARGIN_BAND
 
 
 def _in_margin(line: Line, height: float) -> bool:
@@ -109,16 +110,19 @@ def _split_columns(lines: list[Line], width: float) -> list[tuple[Line, bool]]:
     """Lines in reading order, each with True when it starts a new column."""
     middle = width / 2
     ordered: list[tuple[Line, bool]] = []
-    region: list[tuple[str, Line]] = []
+    region: list[tuple[str, Line, Line]] = []  # side, the part on that side, the whole line
 
     def close_region():
-        sides = {side for side, _ in region}
-        if {"left", "right"} <= sides:
+        if _two_columns(region, middle):
             for number, side in enumerate(("left", "right")):
-                part = [line for where, line in region if where == side]
+                part = [line for where, line, _ in region if where == side]
                 ordered.extend((line, number == 1 and index == 0) for index, line in enumerate(part))
-        else:
-            ordered.extend((line, False) for _, line in region)
+        else:  # short lines with a gap, as in a table of opening hours: read across
+            whole = []
+            for _, _, line in region:
+                if not whole or whole[-1] is not line:
+                    whole.append(line)
+            ordered.extend((line, False) for line in whole)
         region.clear()
 
     for line in lines:
@@ -137,9 +141,20 @@ def _split_columns(lines: list[Line], width: float) -> list[tuple[Line, bool]]:
         for side, part in (("left", left), ("right", right)):
             if part:
                 region.append((side, Line(line.page, min(w["top"] for w in part),
-                                          max(w["bottom"] for w in part), part)))
+                                          max(w["bottom"] for w in part), part), line))
     close_region()
     return ordered
+
+
+def _two_columns(region: list[tuple[str, Line, Line]], middle: float) -> bool:
+    """Text on both sides of the middle, at least two lines each, the left lines running
+    most of the way to the middle as wrapped text does (a table's short cells do not)."""
+    left = [part for side, part, _ in region if side == "left"]
+    right = [part for side, part, _ in region if side == "right"]
+    if len(left) < 2 or len(right) < 2:
+        return False
+    start = min(part.x0 for part in left)
+    return median(part.x1 for part in left) - start >= 0.6 * (middle - start)
 
 
 def _open(data: bytes, path: Path):
@@ -223,7 +238,6 @@ def read_pdf(data: bytes, path: Path) -> Document:
     with _open(data, path) as pdf:
         pages = _page_words(pdf, path, builder)
         builder.language = _language(pdf)
-        metadata_title = tidy(str(pdf.metadata.get("Title", "") or ""))
     if not any(words for _, words, _, _, _ in pages):
         if any(has_images for *_, has_images in pages):
             raise SourceError(f"{path}: the PDF has no text layer (a scanned image?): "
@@ -235,7 +249,7 @@ def read_pdf(data: bytes, path: Path) -> Document:
     physical = [(_physical_lines(words, number), height) for number, words, height, _, _ in pages]
     boilerplate = _boilerplate_keys(physical)
     kept = [[line for line in lines
-             if not (_in_margin(line, height) and (_key(line) in boilerplate or PAGE_NUMBER.match(line.text)))]
+             if not (_in_margin(line, height) and (_key(line, height) in boilerplate or PAGE_NUMBER.match(line.text)))]
             for lines, height in physical]
     _drop_small_margin_text(kept, [height for _, height in physical], builder)
     stream: list[tuple[Line, bool]] = []
@@ -245,7 +259,6 @@ def read_pdf(data: bytes, path: Path) -> Document:
     if not stream:
         raise SourceError(f"{path}: the PDF has no text but its running headers and footers")
     _Assembler(builder, stream).run()
-    builder.title = builder.title or metadata_title
     return builder.document()
 
 
@@ -263,7 +276,10 @@ class _Assembler:
         gaps = [line.top - previous.bottom
                 for (previous, _), (line, jump) in zip(stream, stream[1:])
                 if not jump and line.size == self.body == previous.size and line.top > previous.bottom]
-        self.line_gap = median(gaps) if gaps else self.body * 0.4
+        # The usual gap between the lines of a paragraph: most line pairs are in paragraphs,
+        # so the low end of the gaps (a tenth of the way up), not the median, which a short
+        # leaflet of one-line paragraphs would set at the paragraph gap.
+        self.line_gap = sorted(gaps)[len(gaps) // 10] if gaps else self.body * 0.4
         self.words = known_words(line.text for line, _ in stream)
         self.kind = ""  # what is being collected: "title", "heading", "paragraph", "item"
         self.parts: list[str] = []
@@ -272,12 +288,21 @@ class _Assembler:
         self.ordered = False
         self.where = ""
 
-    def _heading_like(self, line: Line) -> bool:
+    def _heading_like(self, line: Line, following: tuple[Line, bool] | None) -> bool:
+        """Larger than the body text; or a short line wholly in bold at the body size
+        that does not run on into more bold text (a bold warning wrapped over lines)."""
         if line.size >= self.body + 1.5:
             return True
         text = line.text
-        return (line.bold and len(text.split()) <= 12 and not text.endswith(SENTENCE_END)
-                and not BULLET.match(text))
+        if not (line.bold and len(text.split()) <= 12 and not text.endswith(SENTENCE_END)
+                and text[:1].isupper() and not BULLET.match(text)):
+            return False
+        if following is None:
+            return True
+        after, jump = following
+        runs_on = (after.bold and abs(after.size - line.size) < 0.5
+                   and (jump or after.top - line.bottom <= self.line_gap + 0.4 * self.body))
+        return not runs_on
 
     def flush(self) -> None:
         kind, text, where = self.kind, join_lines(self.parts, self.words), self.where
@@ -299,11 +324,12 @@ class _Assembler:
             self.builder.paragraph(text)
 
     def run(self) -> None:
-        for line, jump in self.stream:
-            self.line(line, jump)
+        for index, (line, jump) in enumerate(self.stream):
+            following = self.stream[index + 1] if index + 1 < len(self.stream) else None
+            self.line(line, jump, following)
         self.flush()
 
-    def line(self, line: Line, jump: bool) -> None:
+    def line(self, line: Line, jump: bool, following: tuple[Line, bool] | None) -> None:
         previous, self.previous = self.previous, line
         text = line.text
         gap = line.top - previous.bottom if previous and not jump else 0.0
@@ -316,7 +342,7 @@ class _Assembler:
                 self.kind, self.where = "title", f"page {line.page}"
             self.parts.append(text)
             return
-        if self._heading_like(line) and not bullet:
+        if self._heading_like(line, following) and not bullet:
             same = (self.kind == "heading" and previous is not None and not new_block
                     and abs(previous.size - line.size) < 0.5)
             if not same:
