@@ -84,6 +84,14 @@ REFUSED = [
      "{p}: named .txt but holds a web page (HTML) (rename it page.html to read it)"),
     ("notes.pdf", lambda tmp: b"Title\n\nHeading\n\nText.\n",
      "{p}: not a PDF (it does not start with %PDF-): the file is damaged or is not what its name says"),
+    # Formats known but not read: what to save the leaflet as instead.
+    ("old.doc", lambda tmp: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+     "{p}: an old-style Word document (.doc), which is not read: save it as .docx and try again"),
+    ("leaflet.odt", lambda tmp: _zip({"mimetype": "application/vnd.oasis.opendocument.text",
+                                      "content.xml": "<office:document-content/>"}),
+     "{p}: an OpenDocument text (.odt), which is not read: save it as .docx and try again"),
+    ("leaflet.rtf", lambda tmp: b"{\\rtf1\\ansi Living with migraine}",
+     "{p}: Rich Text Format (RTF), which is not read: save it as .docx and try again"),
 ]
 
 

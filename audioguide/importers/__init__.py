@@ -28,18 +28,34 @@ DESCRIPTIONS = {PDF: "a PDF", DOCX: "a Word document", HTML: "a web page (HTML)"
 SUFFIXES = {".pdf": PDF, ".docx": DOCX, ".html": HTML, ".htm": HTML, ".xhtml": HTML,
             ".txt": TEXT, ".text": TEXT, ".md": TEXT, ".markdown": TEXT}
 RENAME = {PDF: ".pdf", DOCX: ".docx", HTML: ".html"}
+#: Formats that are recognised but not read, and what to do instead.
+NOT_READ = {
+    "doc": "an old-style Word document (.doc), which is not read: save it as .docx and try again",
+    "odt": "an OpenDocument text (.odt), which is not read: save it as .docx and try again",
+    "rtf": "Rich Text Format (RTF), which is not read: save it as .docx and try again",
+}
 HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]",
                         re.IGNORECASE | re.DOTALL)
 
 
 def sniff(data: bytes) -> str:
-    """What ``data`` holds: PDF, DOCX, "zip" (another archive), HTML or text."""
+    """What ``data`` holds: PDF, DOCX, HTML, text, "zip" (another archive) or one of NOT_READ."""
     if data[:1024].lstrip().startswith(b"%PDF-"):
         return PDF
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # the compound file of Office 97-2003
+        return "doc"
+    if data.startswith(b"{\\rtf"):
+        return "rtf"
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                return DOCX if "word/document.xml" in archive.namelist() else "zip"
+                names = archive.namelist()
+                if "word/document.xml" in names:
+                    return DOCX
+                if "mimetype" in names and archive.read("mimetype").startswith(
+                        b"application/vnd.oasis.opendocument.text"):
+                    return "odt"
+                return "zip"
         except (zipfile.BadZipFile, ValueError):
             return "zip"
     head = data[:4096].lstrip(b"\xef\xbb\xbf")
@@ -51,6 +67,8 @@ def sniff(data: bytes) -> str:
 def _kind(path: Path, data: bytes) -> str:
     named = SUFFIXES.get(path.suffix.lower())
     held = sniff(data)
+    if held in NOT_READ:
+        raise SourceError(f"{path}: {NOT_READ[held]}")
     if named == DOCX and held == "zip":
         return DOCX  # a damaged Word file: its importer says what is wrong with it
     if named == HTML and held == TEXT:
