@@ -277,3 +277,15 @@ def test_a_pdf_table_of_short_cells_is_read_across_and_bold_text_over_lines_is_n
     assert [block.texts for block in document.sections[1].blocks] == [
         ("Call 999 at once if you have chest pain or find it hard to breathe.",),
         ("e.g. when walking up stairs, or at rest.",)]
+
+
+def test_a_pdf_title_wrapped_over_two_lines_is_one_title_even_with_headings_of_its_size(tmp_path):
+    path = _draw_pdf(tmp_path / "hip.pdf", [
+        ("Helvetica-Bold", 18, 72, 760, "Caring for your"), ("Helvetica-Bold", 18, 72, 740, "new hip"),
+        ("Helvetica-Bold", 18, 72, 700, "After surgery"), ("Helvetica", 11, 72, 680, "Rest for a week."),
+        ("Helvetica-Bold", 18, 72, 640, "Exercise"), ("Helvetica", 11, 72, 620, "Walk every day."),
+    ])
+    document = load_document(path)
+    assert document.title == "Caring for your new hip"
+    assert [section.title for section in document.sections] == ["After surgery", "Exercise"]
+    assert transcript(document) == ["Rest for a week.", "Walk every day."]

@@ -212,16 +212,24 @@ def _language(pdf) -> str:
         return ""
 
 
+def _body_size(lines: list[Line]) -> float:
+    """The size most of the running text is set in: lines not wholly bold, longer lines
+    counting for more (a title and headings are bold or short; paragraphs are neither)."""
+    plain = [line for line in lines if not line.bold] or lines
+    sizes = Counter()
+    for line in plain:
+        text = line.text
+        sizes[line.size] += len(text) * len(text.split())
+    return sizes.most_common(1)[0][0]
+
+
 def _drop_small_margin_text(pages: list[list[Line]], heights: list[float], builder) -> None:
     """Small print in the margins that repetition cannot show to be a running header or
     footer: above the title on the first page, and anywhere in a one-page leaflet's
     margins. Left out, each with a warning, so an editor can check it."""
-    sizes = Counter()
-    for line in (line for lines in pages for line in lines):
-        sizes[line.size] += len(line.text)
-    if not sizes or not pages[0]:
+    if not pages[0]:
         return
-    body = sizes.most_common(1)[0][0]
+    body = _body_size([line for lines in pages for line in lines])
     title = max(pages[0], key=lambda line: line.size)
     for number, (lines, height) in enumerate(zip(pages, heights)):
         for line in list(lines):
@@ -267,10 +275,7 @@ class _Assembler:
 
     def __init__(self, builder: DocumentBuilder, stream: list[tuple[Line, bool]]):
         self.builder, self.stream = builder, stream
-        sizes = Counter()
-        for line, _ in stream:
-            sizes[line.size] += len(line.text)
-        self.body = sizes.most_common(1)[0][0]
+        self.body = _body_size([line for line, _ in stream])
         first_page = [line for line, _ in stream if line.page == stream[0][0].page]
         self.title_size = max(line.size for line in first_page)
         gaps = [line.top - previous.bottom
@@ -335,11 +340,13 @@ class _Assembler:
         gap = line.top - previous.bottom if previous and not jump else 0.0
         new_block = gap > self.line_gap + 0.4 * self.body
         bullet = BULLET.match(text)
-        if (not self.builder.title and line.page == self.stream[0][0].page
+        if self.kind == "title" and line.size == self.title_size and not (new_block or jump):
+            self.parts.append(text)  # a title wrapped over lines
+            return
+        if (not self.builder.title and self.kind != "title" and line.page == self.stream[0][0].page
                 and line.size == self.title_size and line.size > self.body):
-            if self.kind != "title" or new_block or jump:
-                self.flush()
-                self.kind, self.where = "title", f"page {line.page}"
+            self.flush()
+            self.kind, self.where = "title", f"page {line.page}"
             self.parts.append(text)
             return
         if self._heading_like(line, following) and not bullet:
