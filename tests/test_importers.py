@@ -289,3 +289,21 @@ def test_a_pdf_title_wrapped_over_two_lines_is_one_title_even_with_headings_of_i
     assert document.title == "Caring for your new hip"
     assert [section.title for section in document.sections] == ["After surgery", "Exercise"]
     assert transcript(document) == ["Rest for a week.", "Walk every day."]
+
+
+def test_word_numbered_and_bulleted_lists_are_told_apart_by_their_numbering(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Eye drops", 0)
+    document.add_heading("How to use them", 1)
+    for step in ["Wash your hands.", "Tilt your head back."]:
+        document.add_paragraph(step, style="List Number")
+    document.add_heading("What you need", 1)
+    for thing in ["The drops.", "A mirror."]:
+        document.add_paragraph(thing, style="List Bullet")
+    document.save(str(tmp_path / "drops.docx"))
+    read = load_document(tmp_path / "drops.docx")
+    assert [(block.kind, block.ordered, block.texts) for section in read.sections
+            for block in section.blocks] == [("list", True, ("Wash your hands.", "Tilt your head back.")),
+                                             ("list", False, ("The drops.", "A mirror."))]

@@ -76,8 +76,8 @@ def read_docx(data: bytes, path: Path) -> Document:
                              "body text (check it is meant as a heading)")
             builder.heading(text, where)
             last_heading = text
-        elif style.startswith("List") or block._p.pPr is not None and block._p.pPr.numPr is not None:
-            builder.list_item(text, ordered="Number" in style)
+        elif style.startswith("List") or _numbering(block) is not None:
+            builder.list_item(text, ordered=_ordered(block, document, style))
         else:
             if _looks_like_heading(block, text):
                 builder.warn(where, f"'{text[:60]}' looks like a heading but has the '{style}' "
@@ -85,6 +85,44 @@ def read_docx(data: bytes, path: Path) -> Document:
             builder.paragraph(text)
     builder.title = builder.title or tidy(properties.title or "")
     return builder.document()
+
+
+def _numbering(paragraph):
+    """The paragraph's Word numbering (w:numPr), its own or its style's; None if it has none."""
+    for properties in (paragraph._p.pPr, _style_properties(paragraph)):
+        if properties is not None and properties.find(f"{W}numPr") is not None:
+            return properties.find(f"{W}numPr")
+    return None
+
+
+def _style_properties(paragraph):
+    try:
+        return paragraph.style.element.find(f"{W}pPr") if paragraph.style is not None else None
+    except (KeyError, ValueError):
+        return None
+
+
+def _ordered(paragraph, document, style: str) -> bool:
+    """A numbered list item: its numbering's format at its level is not "bullet"
+    (or, with no numbering to look up, its style's name says "Number")."""
+    number = _numbering(paragraph)
+    try:
+        numbering = document.part.numbering_part.element
+    except (KeyError, NotImplementedError):
+        numbering = None
+    if number is None or numbering is None:
+        return "Number" in style
+    num_id = number.find(f"{W}numId")
+    level = number.find(f"{W}ilvl")
+    num_id = num_id.get(f"{W}val") if num_id is not None else None
+    level = level.get(f"{W}val") if level is not None else "0"
+    formats = numbering.xpath(
+        f"w:num[@w:numId='{num_id}']/w:abstractNumId/@w:val") if num_id is not None else []
+    if not formats:
+        return "Number" in style
+    found = numbering.xpath(f"w:abstractNum[@w:abstractNumId='{formats[0]}']/w:lvl[@w:ilvl='{level}']"
+                            "/w:numFmt/@w:val")
+    return bool(found) and found[0] not in ("bullet", "none")
 
 
 def _looks_like_heading(paragraph, text: str) -> bool:

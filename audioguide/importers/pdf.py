@@ -190,6 +190,7 @@ def _page_words(pdf, path: Path, builder: DocumentBuilder):
                 builder.warn(f"page {number}", f"{len(figures)} picture(s) with no text description "
                              "read aloud: describe in the text what a listener needs from them")
             pages.append((number, upright, float(page.height), float(page.width), bool(page.images)))
+            page.close()  # pdfplumber keeps every page's objects otherwise
     except Exception as error:
         raise SourceError(f"{path}: damaged PDF that cannot be read ({_reason(error)})") from None
     return pages
