@@ -8,6 +8,8 @@ what the file holds (its first bytes), not only by its name:
   another one is refused in one line saying what it really holds, since a
   wrong name usually means the wrong file was picked;
 - a file with any other name (or none) is read as whatever it holds.
+- old-style Word (.doc), OpenDocument (.odt) and RTF files are recognised
+  and refused, saying to save them as .docx.
 
 Every file read, whatever its format, is first held to the size limit.
 """

@@ -1,12 +1,15 @@
 """A PDF leaflet as a Document, read from its text layer with pdfplumber.
 
-- The body size is the font size most of the text is set in. The title is
-  the largest text on the first page; a line set larger than the body, or a
-  short line set wholly in bold at the body size, is a heading.
+- The body size is the font size most of the running text is set in (plain,
+  long lines). The title is the largest text on the first page (lines of it
+  in a row are one title); a line set larger than the body, or a short line
+  wholly in bold at the body size that does not run on into more bold text,
+  is a heading.
 - Running headers and footers are dropped: text in the top or bottom 15 % of
-  the page that comes back at the same place on at least half of the pages
+  the page that comes back in the same margin on at least half of the pages
   (two at least), with page numbers counted as equal, and any "3", "Page 3",
-  "3 of 8" or "3/8" there.
+  "3 of 8" or "3/8" there. Small print in a margin that repetition cannot
+  judge (above the title, or on a one-page leaflet) is dropped with a warning.
 - Lines are joined into paragraphs while the gap between them is the usual
   line gap; a paragraph goes on across a page or column break unless it ended
   a sentence. A word broken at a line end is joined by
@@ -15,7 +18,11 @@
 - A line that starts with a bullet (any common glyph, or "1." / "a)") opens a
   list item; lines indented under it continue the item.
 - Where a stretch of a page has a gutter down the middle (no line crosses
-  it, text on both sides), the left column is read before the right one.
+  it, wrapped text on both sides), the left column is read before the right
+  one; short cells either side (a table of opening hours) are read across.
+- Rotated text is left out with a warning (it has no place in the reading
+  order), and so is a page that is only an image; a PDF with no text at all
+  is refused as a scan.
 """
 
 from __future__ import annotations
