@@ -1,0 +1,130 @@
+"""The EPUBs pass the real validators: EPUBCheck (0 errors, 0 warnings) and DAISY Ace (0 violations).
+
+Both are checked on the built-in guide and on a small Markdown guide built
+here. ``scripts/test`` installs the validators (Debian's epubcheck with a
+Java runtime; ``@daisy/ace-cli`` from npm into ``.tools/``); where one cannot
+be installed its tests are skipped, saying which and why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from audioguide.build import build_guide
+from audioguide.guides import load_guide
+
+ROOT = Path(__file__).resolve().parent.parent
+EPUBCHECK_JARS = [Path(os.environ.get("EPUBCHECK_JAR", "/nonexistent")),
+                  Path("/usr/share/java/epubcheck.jar")]
+ACE_COMMANDS = [ROOT / ".tools" / "node_modules" / ".bin" / "ace-cli",
+                Path(shutil.which("ace") or "/nonexistent")]
+CHROMIUM = Path(os.environ.get("PUPPETEER_EXECUTABLE_PATH", "/usr/bin/chromium"))
+
+LEAFLET = """# Looking after your hands
+
+Writer's cramp is a dystonia of the hand. It is not caused by overuse.
+
+## Treatment
+
+Treatments that can help:
+
+- Botulinum toxin injections, every 3 months.
+- Exercises with a hand therapist. Ask your GP to refer you.
+- A thicker pen, which needs a lighter grip.
+
+## Getting help
+
+Call the helpline on 0345 458 3000. It is open from 9am to 5pm.
+"""
+
+
+def _epubcheck() -> list[str]:
+    java = shutil.which("java")
+    jar = next((path for path in EPUBCHECK_JARS if path.is_file()), None)
+    if not java or not jar:
+        pytest.skip("EPUBCheck is not installed (scripts/test installs Debian's epubcheck and "
+                    "default-jre-headless where apt-get is available)")
+    return [java, "-jar", str(jar)]
+
+
+def _ace() -> list[str]:
+    ace = next((path for path in ACE_COMMANDS if path.is_file()), None)
+    if ace is None or not shutil.which("node"):
+        pytest.skip("DAISY Ace is not installed (scripts/test installs @daisy/ace-cli into .tools/ "
+                    "where npm is available)")
+    if not CHROMIUM.is_file():
+        pytest.skip(f"DAISY Ace needs Chromium at {CHROMIUM} (scripts/test installs Debian's chromium)")
+    return [str(ace)]
+
+
+@pytest.fixture(scope="module")
+def markdown_epub(tmp_path_factory, segment_cache) -> Path:
+    folder = tmp_path_factory.mktemp("markdown-guide")
+    source = folder / "hands.md"
+    source.write_text(LEAFLET, encoding="utf-8")
+    result = build_guide(load_guide(source), folder / "build", cache=segment_cache)
+    return folder / "build" / result.manifest.formats["epub"].download.path
+
+
+@pytest.fixture(scope="module")
+def epubs(built_guide, markdown_epub) -> dict[str, Path]:
+    return {"built-in": built_guide / "downloads" / "dystonia.epub", "markdown": markdown_epub}
+
+
+def _run_all(commands: dict[str, list[str]], env: dict[str, str] | None = None,
+             timeout: float = 600) -> dict[str, subprocess.CompletedProcess]:
+    """Run the commands at once (each validator starts slowly) and wait for all of them."""
+    started = {name: subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                      env={**os.environ, **(env or {})})
+               for name, command in commands.items()}
+    results = {}
+    for name, process in started.items():
+        output, _ = process.communicate(timeout=timeout)
+        results[name] = subprocess.CompletedProcess(process.args, process.returncode, output)
+    return results
+
+
+def test_epubcheck_finds_no_error_and_no_warning(epubs):
+    command = _epubcheck()
+    results = _run_all({name: [*command, str(path)] for name, path in epubs.items()})
+    for name, result in results.items():
+        print(f"--- EPUBCheck, {name} guide ---\n{result.stdout}")
+        counts = re.search(r"Messages: (\d+) fatals? / (\d+) errors? / (\d+) warnings?", result.stdout)
+        clean = "No errors or warnings detected" in result.stdout
+        assert result.returncode == 0 and (clean or counts and counts.groups()[:3] == ("0", "0", "0")), (
+            f"{name} guide's EPUB:\n{result.stdout}")
+
+
+def _outcomes(node) -> list[tuple[str, str]]:
+    """(rule, outcome) of every assertion in an Ace report, however deep."""
+    found = []
+    if isinstance(node, dict):
+        if "earl:test" in node and "earl:result" in node:
+            found.append((node["earl:test"].get("dct:title", "?"), node["earl:result"].get("earl:outcome")))
+        for value in node.values():
+            found += _outcomes(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _outcomes(value)
+    return found
+
+
+def test_ace_reports_no_violation(epubs, tmp_path):
+    command = _ace()
+    environment = {"PUPPETEER_EXECUTABLE_PATH": str(CHROMIUM), "PUPPETEER_SKIP_DOWNLOAD": "1"}
+    results = _run_all({name: [*command, "--force", "--outdir", str(tmp_path / name), str(path)]
+                        for name, path in epubs.items()}, environment)
+    for name, result in results.items():
+        print(f"--- Ace, {name} guide ---\n{result.stdout}")
+        assert result.returncode == 0, result.stdout
+        report = json.loads((tmp_path / name / "report.json").read_text(encoding="utf-8"))
+        failures = [(rule, outcome) for rule, outcome in _outcomes(report["assertions"]) if outcome != "pass"]
+        assert report["earl:result"]["earl:outcome"] == "pass" and not failures, (name, failures)
+        assert _outcomes(report["assertions"]), "Ace checked nothing"
