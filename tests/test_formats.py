@@ -261,3 +261,18 @@ def test_formats_are_chosen_on_the_command_line_and_in_guide_toml(tmp_path):
                                        "-o", str(tmp_path / "out")])
     assert result.exit_code == 2 and "--formats: unknown format 'docx'" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_format_is_written_again_when_what_it_holds_changes(built_guide):
+    from audioguide.formats import fingerprint
+
+    manifest = load_manifest(built_guide)
+    chapter = manifest.chapters[0]
+    edited = replace(chapter, segments=(replace(chapter.segments[0], written="Changed."), *chapter.segments[1:]))
+    reencoded = replace(chapter, audio=replace(chapter.audio, sha256="0" * 64))
+    for name in ("epub", "daisy", "m4b"):
+        before = fingerprint(name, manifest)
+        assert fingerprint(name, manifest) == before
+        for changed in (edited, reencoded):
+            assert fingerprint(name, replace(manifest, chapters=(changed, *manifest.chapters[1:]))) != before
+        assert fingerprint(name, replace(manifest, title="Another title")) != before
