@@ -27,6 +27,7 @@ from audioguide.formats import FormatsError, parse_formats
 from audioguide.formats.epub import write_epub
 from audioguide.guides import GuideError, load_guide
 from audioguide.manifest import load_manifest
+from audioguide.mastering import AudioSettings, measure_encoded
 
 SMIL = "{http://www.w3.org/ns/SMIL}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -206,6 +207,8 @@ def test_m4b_chapters_match_the_mp3_chapter_marks(every_format, ffprobe):
     tags = {k.lower(): v for k, v in probe["format"]["tags"].items()}
     assert tags["title"] == manifest.title and tags["artist"] == manifest.author
     assert not [s for s in probe["streams"] if s["codec_type"] == "video"]  # no cover
+    loudness, peak = measure_encoded(m4b, AudioSettings())  # mastered like the MP3s
+    assert abs(loudness - AudioSettings().loudness_lufs) <= 1.0 and peak <= AudioSettings().true_peak_dbtp
 
 
 # The build ----------------------------------------------------------------------------
