@@ -46,22 +46,24 @@ Call the helpline on 0345 458 3000. It is open from 9am to 5pm.
 """
 
 
-def _epubcheck() -> list[str]:
+def _epubcheck() -> list[str] | str:
+    """The command that runs EPUBCheck, or why there is none."""
     java = shutil.which("java")
     jar = next((path for path in EPUBCHECK_JARS if path.is_file()), None)
     if not java or not jar:
-        pytest.skip("EPUBCheck is not installed (scripts/test installs Debian's epubcheck and "
-                    "default-jre-headless where apt-get is available)")
+        return ("EPUBCheck is not installed (scripts/test installs Debian's epubcheck and "
+                "default-jre-headless where apt-get is available)")
     return [java, "-jar", str(jar)]
 
 
-def _ace() -> list[str]:
+def _ace() -> list[str] | str:
+    """The command that runs DAISY Ace, or why there is none."""
     ace = next((path for path in ACE_COMMANDS if path.is_file()), None)
     if ace is None or not shutil.which("node"):
-        pytest.skip("DAISY Ace is not installed (scripts/test installs @daisy/ace-cli into .tools/ "
-                    "where npm is available)")
+        return ("DAISY Ace is not installed (scripts/test installs @daisy/ace-cli into .tools/ "
+                "where npm is available)")
     if not CHROMIUM.is_file():
-        pytest.skip(f"DAISY Ace needs Chromium at {CHROMIUM} (scripts/test installs Debian's chromium)")
+        return f"DAISY Ace needs Chromium at {CHROMIUM} (scripts/test installs Debian's chromium)"
     return [str(ace)]
 
 
@@ -92,10 +94,31 @@ def _run_all(commands: dict[str, list[str]], env: dict[str, str] | None = None,
     return results
 
 
-def test_epubcheck_finds_no_error_and_no_warning(epubs):
-    command = _epubcheck()
-    results = _run_all({name: [*command, str(path)] for name, path in epubs.items()})
-    for name, result in results.items():
+@pytest.fixture(scope="module")
+def validations(epubs, tmp_path_factory):
+    """Both validators on both EPUBs, all at once (each spends most of its time starting up):
+    (command or reason it is missing, by validator), results by (validator, guide), Ace's reports."""
+    reports = tmp_path_factory.mktemp("ace-reports")
+    tools = {"epubcheck": _epubcheck(), "ace": _ace()}
+    commands = {}
+    for name, path in epubs.items():
+        if isinstance(tools["epubcheck"], list):
+            commands[("epubcheck", name)] = [*tools["epubcheck"], str(path)]
+        if isinstance(tools["ace"], list):
+            commands[("ace", name)] = [*tools["ace"], "--force", "--outdir", str(reports / name), str(path)]
+    environment = {"PUPPETEER_EXECUTABLE_PATH": str(CHROMIUM), "PUPPETEER_SKIP_DOWNLOAD": "1"}
+    return tools, _run_all(commands, environment), reports
+
+
+def _results(validations, tool: str) -> dict[str, subprocess.CompletedProcess]:
+    tools, results, _ = validations
+    if isinstance(tools[tool], str):
+        pytest.skip(tools[tool])
+    return {name: result for (which, name), result in results.items() if which == tool}
+
+
+def test_epubcheck_finds_no_error_and_no_warning(validations):
+    for name, result in _results(validations, "epubcheck").items():
         print(f"--- EPUBCheck, {name} guide ---\n{result.stdout}")
         counts = re.search(r"Messages: (\d+) fatals? / (\d+) errors? / (\d+) warnings?", result.stdout)
         clean = "No errors or warnings detected" in result.stdout
@@ -117,15 +140,12 @@ def _outcomes(node) -> list[tuple[str, str]]:
     return found
 
 
-def test_ace_reports_no_violation(epubs, tmp_path):
-    command = _ace()
-    environment = {"PUPPETEER_EXECUTABLE_PATH": str(CHROMIUM), "PUPPETEER_SKIP_DOWNLOAD": "1"}
-    results = _run_all({name: [*command, "--force", "--outdir", str(tmp_path / name), str(path)]
-                        for name, path in epubs.items()}, environment)
-    for name, result in results.items():
+def test_ace_reports_no_violation(validations, epubs):
+    reports = validations[2]
+    for name, result in _results(validations, "ace").items():
         print(f"--- Ace, {name} guide ---\n{result.stdout}")
         assert result.returncode == 0, result.stdout
-        report = json.loads((tmp_path / name / "report.json").read_text(encoding="utf-8"))
+        report = json.loads((reports / name / "report.json").read_text(encoding="utf-8"))
         violations = _outcomes(report["assertions"])  # Ace lists only what failed, under each document
         assert report["earl:result"]["earl:outcome"] == "pass" and not violations, (name, violations)
         checked = {document["earl:testSubject"]["url"] for document in report["assertions"]}
