@@ -18,8 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from audioguide.build import build_guide
-from audioguide.guides import load_guide
+from click.testing import CliRunner
+
+from audioguide.cli import main
+from audioguide.manifest import load_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 EPUBCHECK_JARS = [Path(os.environ.get("EPUBCHECK_JAR", "/nonexistent")),
@@ -69,11 +71,18 @@ def _ace() -> list[str] | str:
 
 @pytest.fixture(scope="module")
 def markdown_epub(tmp_path_factory, segment_cache) -> Path:
+    """A Markdown leaflet built as a user builds it, asking for the EPUB and the DAISY book."""
     folder = tmp_path_factory.mktemp("markdown-guide")
     source = folder / "hands.md"
     source.write_text(LEAFLET, encoding="utf-8")
-    result = build_guide(load_guide(source), folder / "build", cache=segment_cache)
-    return folder / "build" / result.manifest.formats["epub"].download.path
+    result = CliRunner().invoke(main, ["build", str(source), "-o", str(folder / "build"), "--cache-dir",
+                                       str(segment_cache.directory), "--formats", "epub,daisy", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout.splitlines()[-1])["formats"] == ["mp3", "epub", "daisy"]
+    manifest = load_manifest(folder / "build")
+    assert manifest.language == "en" and [c.title for c in manifest.chapters] == [
+        "Introduction", "Treatment", "Getting help"]
+    return folder / "build" / manifest.formats["epub"].download.path
 
 
 @pytest.fixture(scope="module")
