@@ -90,7 +90,7 @@ def content(manifest: Manifest) -> str:
     for chapter in manifest.chapters:
         body += chapter_body(chapter, lambda index, c=chapter: text_id(c, index))
     head = [f'<meta name="dc:title" content="{attr(manifest.title)}"/>',
-            f'<meta name="dc:format" content="Daisy 2.02"/>']
+            '<meta name="dc:format" content="Daisy 2.02"/>']
     return _html(manifest, manifest.title, head, body)
 
 
