@@ -22,16 +22,19 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .content import Document
 from .errors import UserError
+from .formats import publish_formats
 from .guides import Guide
 from .importers import load_document
 from .manifest import (
     MANIFEST_NAME, ChapterEntry, FileRef, Manifest, ManifestError, TimedSegment, load_manifest,
 )
-from .mastering import AudioSettings, ChapterTags, ffmpeg_executable, join_chapters, master_chapter, prepare
+from .mastering import (
+    AudioSettings, ChapterTags, ffmpeg_executable, join_chapters, master_chapter, mastered_pcm, prepare,
+)
 from .narration import ChapterScript, Script, breath_groups, narrate
 from .publish import (
     chapters_json, chapters_vtt, file_ref, m3u_playlist, readme_text, transcript_text, webvtt,
@@ -190,6 +193,8 @@ def build_guide(
         if previous and not to_master and not rebuilt_downloads:
             # Nothing changed: keep the publication date (the feed's), and the file.
             manifest = replace(manifest, built_at=previous.built_at or manifest.built_at)
+        manifest = publish_formats(manifest, build_dir, guide.formats, previous,
+                                   _mastered_audio(guide, script, keys, cache, audio, workers))
         if manifest != previous:
             write_atomic(build_dir / MANIFEST_NAME, manifest.to_json())
         _remove_stale_files(build_dir, manifest)
@@ -254,6 +259,20 @@ def _synthesize_and_master(
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
+
+
+def _mastered_audio(guide: Guide, script: Script, keys: list[list[list[str]]], cache: SegmentCache,
+                    audio: AudioSettings, workers: int | None) -> Callable[[int], Iterator[bytes]]:
+    """Chapter index -> its mastered PCM, from the cached sentences (said again if the
+    cache lost any since the chapter was mastered), for the M4B's AAC encode."""
+    def pcm(index: int) -> Iterator[bytes]:
+        chapter = script.chapters[index]
+        lost = {key: part for segment, segment_keys in zip(chapter.segments, keys[index])
+                for part, key in zip(breath_groups(segment.spoken), segment_keys) if not cache.has(key)}
+        synthesize_all(((part, cache.path(key)) for key, part in lost.items()), guide.voice, workers=workers)
+        return mastered_pcm(chapter, [[cache.path(k) for k in segment_keys] for segment_keys in keys[index]],
+                            audio)
+    return pcm
 
 
 def _id3_language(guide: Guide) -> str:
@@ -446,7 +465,7 @@ def _remove_stale_files(build_dir: Path, manifest: Manifest) -> None:
     and the temporary files of a build that was killed before it could rename
     them (this build holds the lock, so no other build is writing any)."""
     listed = set(manifest.files())
-    for folder in (".", "audio", "captions", "text", "downloads"):
+    for folder in (".", "audio", "captions", "text", "downloads", "daisy"):
         for path in (build_dir / folder).glob("*"):
             relative = path.relative_to(build_dir).as_posix()
             if not path.is_file() or path.name == LOCK_NAME or relative == MANIFEST_NAME:

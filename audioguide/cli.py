@@ -97,11 +97,14 @@ def main():
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Worker processes (default: one per core).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+@click.option("--formats", metavar="LIST", help="Comma-separated, from mp3,epub,daisy,m4b "
+              "(default from guide.toml, else mp3,epub; MP3 is always made).")
 @friendly_errors
 def build(source, engine, voice, rate, volume, lexicon_path, max_source_bytes, output, cache_dir, jobs,
-          quiet, as_json):
+          quiet, as_json, formats):
     """Build the audio chapters, captions and manifest of a guide."""
     guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes)
+    guide = with_overrides(guide, formats=formats)
     result = run_build(guide, output, cache_dir, jobs, quiet)  # warnings go out as they come
     manifest = result.manifest
     summary = {
@@ -113,6 +116,7 @@ def build(source, engine, voice, rate, volume, lexicon_path, max_source_bytes, o
         "mastered": len(result.mastered),
         "reencoded": len(result.reencoded),
         "downloads_rebuilt": result.rebuilt_downloads,
+        "formats": ["mp3", *manifest.formats],
         "seconds": round(result.seconds, 2),
         "stages": {name: round(seconds, 2) for name, seconds in result.stages},
         "build_dir": str(result.build_dir),

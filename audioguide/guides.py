@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .content import DEFAULT_MAX_BYTES, SourceError, slugify
 from .errors import UserError
+from .formats import DEFAULT_FORMATS, FormatsError, parse_formats
 from .lexicon import Lexicon, LexiconError, load_lexicon
 from .speech import SpeechError, VoiceSettings
 from .tomlfile import TomlFile
@@ -22,7 +23,7 @@ CONFIG_NAME = "guide.toml"
 
 #: Keys allowed in guide.toml, with the type each must have.
 GUIDE_KEYS = {"source": str, "slug": str, "language": str, "author": str, "lexicon": str,
-              "max_source_bytes": int}
+              "max_source_bytes": int, "formats": list}
 VOICE_KEYS = {"engine": str, "voice": str, "rate": int, "volume": (int, float)}
 
 
@@ -41,6 +42,7 @@ class Guide:
     lexicon_path: Path | None = None
     #: Larger leaflets are refused before they are read (a 5,000-word leaflet is ~30 kB).
     max_source_bytes: int = DEFAULT_MAX_BYTES
+    formats: tuple[str, ...] = DEFAULT_FORMATS  # "mp3", "epub", "daisy", "m4b"
 
 
 def builtin_guide_dir() -> Path:
@@ -56,7 +58,7 @@ def _checked(file: TomlFile, section: str, allowed: dict) -> dict:
         if key not in allowed:
             raise GuideError(f"{where}: unknown key (known: {', '.join(allowed)})")
         if not isinstance(value, allowed[key]) or isinstance(value, bool):
-            kind = {str: "a string", int: "a whole number"}.get(allowed[key], "a number")
+            kind = {str: "a string", int: "a whole number", list: "a list"}.get(allowed[key], "a number")
             raise GuideError(f"{where}: must be {kind}")
     return table
 
@@ -90,6 +92,15 @@ def load_guide(path: Path | None = None) -> Guide:
         settings = VoiceSettings(**voice)
     except SpeechError as error:
         raise GuideError(f"{config_path}: [voice] {error}") from None
+    formats = DEFAULT_FORMATS
+    if "formats" in guide:
+        where = file.where(("guide", "formats"))
+        if not all(isinstance(name, str) for name in guide["formats"]):
+            raise GuideError(f"{where}: must be a list of strings, like [\"mp3\", \"epub\"]")
+        try:
+            formats = parse_formats(guide["formats"], where)
+        except FormatsError as error:
+            raise GuideError(str(error)) from None
     lexicon_path = path / guide["lexicon"] if "lexicon" in guide else None
     lexicon = load_lexicon(lexicon_path) if lexicon_path else Lexicon()
     return Guide(
@@ -101,11 +112,13 @@ def load_guide(path: Path | None = None) -> Guide:
         lexicon=lexicon,
         lexicon_path=lexicon_path,
         max_source_bytes=guide.get("max_source_bytes", DEFAULT_MAX_BYTES),
+        formats=formats,
     )
 
 
 def with_overrides(
-    guide: Guide, *, lexicon_path: Path | None = None, max_source_bytes: int | None = None, **voice
+    guide: Guide, *, lexicon_path: Path | None = None, max_source_bytes: int | None = None,
+    formats: str | None = None, **voice
 ) -> Guide:
     """The guide with command-line choices (voice, rate, volume, engine, lexicon) applied.
 
@@ -119,6 +132,8 @@ def with_overrides(
         guide = replace(guide, voice=replace(guide.voice, **chosen))
     if max_source_bytes:
         guide = replace(guide, max_source_bytes=max_source_bytes)
+    if formats:
+        guide = replace(guide, formats=parse_formats(formats))
     if lexicon_path:
         guide = replace(guide, lexicon=guide.lexicon.merged(load_lexicon(lexicon_path)),
                         lexicon_path=lexicon_path)

@@ -32,6 +32,16 @@ class FileRef:
 
 
 @dataclass(frozen=True)
+class FormatEntry:
+    """A talking-book format of the whole guide (EPUB, DAISY, M4B): the file a
+    listener downloads and any other files it published (the DAISY folder)."""
+
+    download: FileRef
+    files: tuple[FileRef, ...] = ()
+    fingerprint: str = ""  # hash of everything the format holds (for reuse)
+
+
+@dataclass(frozen=True)
 class TimedSegment:
     """One spoken segment and where it sits inside its chapter's audio."""
 
@@ -78,6 +88,7 @@ class Manifest:
     built_at: str = ""  # ISO 8601, UTC: the feed's publication date
     downloads_fingerprint: str = ""
     schema_version: int = SCHEMA_VERSION
+    formats: dict[str, FormatEntry] = field(default_factory=dict)  # "epub", "daisy", "m4b"
 
     @property
     def duration_ms(self) -> int:
@@ -89,6 +100,8 @@ class Manifest:
         for chapter in self.chapters:
             refs += [chapter.audio, chapter.captions, chapter.transcript]
         refs += list(self.downloads.values())
+        for entry in self.formats.values():
+            refs += [entry.download, *entry.files]
         return {ref.path: ref for ref in refs}
 
     def chapter(self, number: int) -> ChapterEntry | None:
@@ -137,6 +150,10 @@ class Manifest:
                 author=data.get("author", "audioguide"),
                 built_at=data.get("built_at", ""),
                 downloads_fingerprint=data.get("downloads_fingerprint", ""),
+                formats={name: FormatEntry(FileRef(**f["download"]),
+                                           tuple(FileRef(**r) for r in f.get("files", ())),
+                                           f.get("fingerprint", ""))
+                         for name, f in data.get("formats", {}).items()},
             )
         except (KeyError, TypeError, AttributeError, ValueError) as error:
             # a missing key, or a list or number where an object belongs

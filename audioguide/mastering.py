@@ -694,6 +694,19 @@ def _start(command: list[str], name: str, **streams) -> subprocess.Popen:
         raise MasteringError(f"{name}: ffmpeg could not start ({error})") from None
 
 
+def _pcm_chunks(layout: _Layout, gain: _Gain, block: int) -> Iterator[bytes]:
+    """The chapter, gained and limited, as 16-bit mono PCM, piece by piece."""
+    silence = b""
+    for offset, piece in layout.replay():
+        if isinstance(piece, int):
+            if len(silence) < 2 * piece:
+                silence = bytes(2 * piece)
+            yield silence[: 2 * piece]
+            continue
+        gains = _block_gains_at(gain.shape, block, offset, len(piece)) * np.float32(gain.linear)
+        yield _to_int16(piece * gains).tobytes()
+
+
 def _encode(layout: _Layout, gain: _Gain, target: Path, settings: AudioSettings, name: str) -> None:
     """Stream the chapter, gained and limited, into one ffmpeg that writes the CBR MP3."""
     rate = settings.sample_rate
@@ -705,17 +718,10 @@ def _encode(layout: _Layout, gain: _Gain, target: Path, settings: AudioSettings,
     ]
     with tempfile.TemporaryFile() as errors:
         process = _start(command, name, stdin=subprocess.PIPE, stderr=errors)
-        silence = b""
         finished = False
         try:
-            for offset, piece in layout.replay():
-                if isinstance(piece, int):
-                    if len(silence) < 2 * piece:
-                        silence = bytes(2 * piece)
-                    process.stdin.write(silence[: 2 * piece])
-                    continue
-                gains = _block_gains_at(gain.shape, block, offset, len(piece)) * np.float32(gain.linear)
-                process.stdin.write(_to_int16(piece * gains).tobytes())
+            for chunk in _pcm_chunks(layout, gain, block):
+                process.stdin.write(chunk)
             finished = True
         except BrokenPipeError:
             finished = True  # ffmpeg stopped early; its exit code and message say why
@@ -807,17 +813,10 @@ def _chapters_in_order(path: Path) -> None:
         handle.write(b"".join([f for f in frames if f[:4] != b"CHAP"] + chapters))
 
 
-def master_chapter(
-    chapter: ChapterScript,
-    wav_paths: list[list[Path]],
-    target: Path,
-    tags: ChapterTags,
-    settings: AudioSettings = AudioSettings(),
-) -> MasteredChapter:
-    """Write ``target`` (via a temporary name) and return the chapter's timings."""
-    name = str(target)
-    rate = settings.sample_rate
-    meter = BlockMeter(rate)
+def _laid_out(chapter: ChapterScript, wav_paths: list[list[Path]],
+              settings: AudioSettings) -> tuple[_Layout, np.ndarray, np.ndarray]:
+    """The chapter laid out, with each block's peak (dBFS) and K-weighted energy."""
+    meter = BlockMeter(settings.sample_rate)
     layout = _Layout(settings)
     for piece, samples in layout.walk(chapter, wav_paths, Pauses().breath):
         if samples is None:
@@ -828,8 +827,34 @@ def master_chapter(
     with np.errstate(divide="ignore"):
         peak_db = np.log10(peaks, out=peaks)  # in place: a chapter's blocks are many
     peak_db *= 20
-    del peaks
+    return layout, peak_db, energy
 
+
+def mastered_pcm(chapter: ChapterScript, wav_paths: list[list[Path]],
+                 settings: AudioSettings = AudioSettings()) -> Iterator[bytes]:
+    """The chapter mastered again from its sentence WAVs, as 16-bit mono PCM at
+    ``settings.sample_rate``: the same layout, gain and limiter as its first MP3
+    encode, for an encoder other than MP3 (the M4B's AAC), which must not start
+    from the lossy MP3."""
+    layout, peak_db, energy = _laid_out(chapter, wav_paths, settings)
+    _, gain = choose_gain(peak_db, energy, settings.sample_rate,
+                          settings.loudness_lufs + CODEC_ALLOWANCE_LU,
+                          settings.true_peak_dbtp - TRUE_PEAK_MARGIN_DB)
+    del peak_db, energy
+    yield from _pcm_chunks(layout, gain, block_size(settings.sample_rate)[0])
+
+
+def master_chapter(
+    chapter: ChapterScript,
+    wav_paths: list[list[Path]],
+    target: Path,
+    tags: ChapterTags,
+    settings: AudioSettings = AudioSettings(),
+) -> MasteredChapter:
+    """Write ``target`` (via a temporary name) and return the chapter's timings."""
+    name = str(target)
+    rate = settings.sample_rate
+    layout, peak_db, energy = _laid_out(chapter, wav_paths, settings)
     aim = settings.loudness_lufs + CODEC_ALLOWANCE_LU
     ceiling = settings.true_peak_dbtp - TRUE_PEAK_MARGIN_DB
     with atomic_path(target) as temporary:

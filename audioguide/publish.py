@@ -28,6 +28,10 @@ MIME_TYPES = {
     ".m3u": "audio/x-mpegurl; charset=utf-8",
     ".zip": "application/zip",
     ".xml": "application/rss+xml; charset=utf-8",
+    ".epub": "application/epub+zip",
+    ".m4b": "audio/mp4",
+    ".smil": "application/smil+xml",
+    ".html": "text/html; charset=utf-8",
 }
 
 

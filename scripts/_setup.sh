@@ -47,3 +47,33 @@ apt_install() {
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
+
+# install_validators: the EPUB validators the format tests run, where they can be installed.
+#   - EPUBCheck: Debian's epubcheck with a Java runtime, when apt-get is there;
+#   - DAISY Ace: @daisy/ace-cli from npm into .tools/ (never a browser download:
+#     it runs with PUPPETEER_EXECUTABLE_PATH pointing at the system Chromium).
+# A validator that cannot be installed is reported here, and its tests skip saying so.
+install_validators() {
+    local sudo=""
+    if command -v apt-get >/dev/null 2>&1; then
+        [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo"
+        if ! dpkg -s epubcheck default-jre-headless >/dev/null 2>&1; then
+            $sudo apt-get update -qq &&
+            DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=900 install -y -qq \
+                --no-install-recommends epubcheck default-jre-headless >/dev/null ||
+                echo "EPUBCheck could not be installed: its tests will be skipped" >&2
+        fi
+    else
+        echo "no apt-get: EPUBCheck is not installed and its tests will be skipped" >&2
+    fi
+    if command -v npm >/dev/null 2>&1; then
+        if [ ! -x .tools/node_modules/.bin/ace-cli ]; then
+            mkdir -p .tools
+            PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix .tools --no-audit --no-fund --silent \
+                @daisy/ace-cli@1 >/dev/null ||
+                echo "DAISY Ace could not be installed: its tests will be skipped" >&2
+        fi
+    else
+        echo "no npm: DAISY Ace is not installed and its tests will be skipped" >&2
+    fi
+}

@@ -230,6 +230,21 @@ print(time.perf_counter() - started)
 
 # Builds ---------------------------------------------------------------------------
 
+def bench_m4b(builtin: Path, cache: Path) -> dict:
+    """What asking for the M4B costs on the built-in guide: a warm rebuild that only has to
+    master the chapters again from the cached sentences and encode them to AAC, less a
+    warm rebuild with nothing to do."""
+    build = [sys.executable, "-m", "audioguide", "build", "-o", str(builtin), "--cache-dir", str(cache),
+             "--quiet"]
+    nothing_s, nothing_cpu = timed_run(build)
+    with_s, with_cpu = timed_run(build + ["--formats", "mp3,epub,m4b"])
+    manifest = json.loads((builtin / "manifest.json").read_text(encoding="utf-8"))
+    audio_ms = sum(chapter["duration_ms"] for chapter in manifest["chapters"])
+    return {"audio_min": round(audio_ms / 60000, 1), "m4b_bytes": manifest["formats"]["m4b"]["download"]["bytes"],
+            "m4b_s": round(with_s - nothing_s, 2), "m4b_cpu_s": round(with_cpu - nothing_cpu, 2),
+            "warm_rebuild_s": round(nothing_s, 2), "warm_rebuild_with_m4b_s": round(with_s, 2)}
+
+
 def median(values) -> float:
     return statistics.median(list(values))
 
@@ -533,6 +548,8 @@ def main() -> None:
         results["server"] = bench_server(work / served / "cold-0", args.clients, args.load_seconds)
         results["server"]["leaflet"] = served
         results["server"]["builtin_page"] = weigh_page(builtin)
+        print("[m4b] building the built-in guide's M4B", file=sys.stderr)
+        results["m4b"] = bench_m4b(builtin, work / "builtin-cache")
     results["bench_seconds"] = round(time.perf_counter() - started)
 
     args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -553,6 +570,9 @@ def main() -> None:
     print(f"Load ({load['clients']} clients, {load['seconds']} s, range requests): "
           f"{load['requests_per_s']} requests/s, p50 {load['p50_ms']} ms, p99 {load['p99_ms']} ms, "
           f"errors {load['errors']}")
+    m4b = results["m4b"]
+    print(f"M4B of the built-in guide ({m4b['audio_min']} min of audio, {m4b['m4b_bytes']} bytes): "
+          f"{m4b['m4b_s']} s ({m4b['m4b_cpu_s']} s of CPU) on top of a warm rebuild of {m4b['warm_rebuild_s']} s")
     print(f"Written to {args.output}")
 
 

@@ -469,7 +469,7 @@ def test_without_javascript_native_audio_and_links_remain(new_page, chapter_two,
     assert not page.locator("#controls").is_visible()
     assert page.locator("a.chapter-link").count() == len(manifest.chapters)
     downloads = page.locator("a.dl[download]")
-    assert downloads.count() == 3 + len(manifest.downloads)  # this chapter's files, then the guide's
+    assert downloads.count() == 3 + len(manifest.downloads) + len(manifest.formats)  # chapter, guide, formats
     assert page.locator("span.seg").count() == len(manifest.chapters[1].segments)
     page.click("#chapter-link-3")
     assert page.locator("h1").text_content() == manifest.chapters[2].title

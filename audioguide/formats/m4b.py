@@ -1,0 +1,97 @@
+"""M4B: the whole guide as one AAC audiobook with a chapter list, for audiobook apps.
+
+The audio comes from mastering (PCM, never the lossy MP3), chapter after
+chapter into one ffmpeg that encodes AAC. Each chapter takes as long as its
+MP3 does (its PCM is followed by the few ms of silence the MP3 encoder adds),
+so the chapter marks are the full-guide MP3's marks. Title and author are
+tagged; there is no cover.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from ..manifest import Manifest
+from ..mastering import MasteringError, ffmpeg_executable
+from ..mp3 import MP3Error, audio_span
+from ..publish import atomic_path
+
+BITRATE_KBPS = 64
+
+
+def _meta(text: str) -> str:
+    """A value for ffmpeg's metadata file: =, ;, #, \\ and newlines escaped."""
+    for char in "\\=;#":
+        text = text.replace(char, "\\" + char)
+    return " ".join(text.split())
+
+
+def ffmetadata(manifest: Manifest, marks: list[tuple[int, int, str]]) -> str:
+    """ffmpeg's metadata file: title, author, and one chapter per (start ms, end ms, title)."""
+    lines = [";FFMETADATA1", f"title={_meta(manifest.title)}", f"album={_meta(manifest.title)}",
+             f"artist={_meta(manifest.author)}", f"album_artist={_meta(manifest.author)}",
+             "genre=Audiobook", f"language={_meta(manifest.language)}"]
+    for start, end, title in marks:
+        lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={start}", f"END={end}", f"title={_meta(title)}"]
+    return "\n".join(lines) + "\n"
+
+
+def chapter_samples(build_dir: Path, manifest: Manifest) -> list[tuple[int, int]]:
+    """(samples, sample rate) of each chapter's MP3, counted from its frames."""
+    spans = []
+    for chapter in manifest.chapters:
+        path = build_dir / chapter.audio.path
+        try:
+            span = audio_span(path.read_bytes())
+        except MP3Error as error:
+            raise MasteringError(f"{path}: {error}") from None
+        spans.append((span.samples, span.sample_rate))
+    return spans
+
+
+def write_m4b(manifest: Manifest, build_dir: Path, target: Path,
+              pcm: Callable[[int], Iterable[bytes]]) -> None:
+    """Encode ``target`` from ``pcm(index)``, each chapter's mastered 16-bit mono PCM
+    at its MP3's sample rate."""
+    spans = chapter_samples(build_dir, manifest)
+    rate = spans[0][1]
+    marks, position = [], 0
+    for chapter, (samples, _) in zip(manifest.chapters, spans):
+        marks.append((round(position * 1000 / rate), round((position + samples) * 1000 / rate), chapter.title))
+        position += samples
+    with tempfile.TemporaryDirectory() as scratch, atomic_path(target) as temporary:
+        metadata = Path(scratch) / "chapters.txt"
+        metadata.write_text(ffmetadata(manifest, marks), encoding="utf-8")
+        errors_path = Path(scratch) / "errors.txt"
+        command = [
+            ffmpeg_executable(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+            "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
+            "-f", "ffmetadata", "-i", str(metadata),
+            "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1",
+            "-c:a", "aac", "-aac_coder", "fast", "-b:a", f"{BITRATE_KBPS}k", "-fflags", "+bitexact",
+            "-movflags", "+faststart", "-f", "ipod", str(temporary),
+        ]
+        with open(errors_path, "wb") as errors:
+            process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=errors)
+            try:
+                for index, (samples, _) in enumerate(spans):
+                    written = 0
+                    for chunk in pcm(index):
+                        chunk = chunk[: max(0, 2 * samples - written)]
+                        process.stdin.write(chunk)
+                        written += len(chunk)
+                    process.stdin.write(bytes(max(0, 2 * samples - written)))
+            except BrokenPipeError:
+                pass  # ffmpeg stopped: its exit code and message say why
+            finally:
+                try:
+                    process.stdin.close()
+                except BrokenPipeError:
+                    pass
+                code = process.wait()
+        if code != 0:
+            lines = errors_path.read_text(errors="replace").strip().splitlines()
+            raise MasteringError(f"{target}: ffmpeg failed: {lines[-1] if lines else code}")

@@ -1,0 +1,281 @@
+"""Talking-book formats of the built-in guide: EPUB 3 Media Overlays, DAISY 2.02 and M4B.
+
+Each is read back by something other than the code that wrote it: the
+EPUB's SMIL and XHTML by an XML parser, the DAISY book by the daisy-dtb
+reader library, the M4B by ffprobe. The built-in guide is built once for
+the session (MP3 and EPUB, the defaults); this module copies that build and
+asks it for every format, which masters no chapter again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import typing
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from audioguide.build import build_guide
+from audioguide.cli import main
+from audioguide.formats import FormatsError, parse_formats
+from audioguide.formats.epub import write_epub
+from audioguide.guides import GuideError, load_guide
+from audioguide.manifest import load_manifest
+from audioguide.mastering import AudioSettings, measure_encoded
+
+SMIL = "{http://www.w3.org/ns/SMIL}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+ALL = ("mp3", "epub", "daisy", "m4b")
+
+
+@pytest.fixture(scope="module")
+def every_format(built_guide, segment_cache, tmp_path_factory):
+    """A copy of the session's build, built again with every format."""
+    copy = tmp_path_factory.mktemp("formats") / "dystonia"
+    shutil.copytree(built_guide, copy)
+    result = build_guide(replace(load_guide(), formats=ALL), copy, cache=segment_cache)
+    return result
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _clock_ms(value: str) -> int:
+    hours, minutes, seconds = value.split(":")
+    return round((int(hours) * 3600 + int(minutes) * 60 + float(seconds)) * 1000)
+
+
+# EPUB -------------------------------------------------------------------------------
+
+def test_epub_is_made_by_default_and_recorded(built_guide):
+    manifest = load_manifest(built_guide)
+    assert set(manifest.formats) == {"epub"}
+    ref = manifest.formats["epub"].download
+    assert ref.path == "downloads/dystonia.epub" and ref.mime == "application/epub+zip"
+    assert (built_guide / ref.path).stat().st_size == ref.bytes
+    assert _sha256(built_guide / ref.path) == ref.sha256
+
+
+def test_epub_container_mimetype_first_and_stored_audio_unchanged(built_guide):
+    manifest = load_manifest(built_guide)
+    with zipfile.ZipFile(built_guide / manifest.formats["epub"].download.path) as book:
+        first = book.infolist()[0]
+        assert (first.filename, first.compress_type, first.extra) == ("mimetype", zipfile.ZIP_STORED, b"")
+        assert book.read("mimetype") == b"application/epub+zip"
+        for chapter in manifest.chapters:
+            inside = book.read(f"EPUB/audio/{Path(chapter.audio.path).name}")
+            assert hashlib.sha256(inside).hexdigest() == chapter.audio.sha256  # the same MP3, not re-encoded
+
+
+def test_every_smil_clip_matches_the_manifest_to_the_millisecond(built_guide):
+    manifest = load_manifest(built_guide)
+    with zipfile.ZipFile(built_guide / manifest.formats["epub"].download.path) as book:
+        names = set(book.namelist())
+        for chapter in manifest.chapters:
+            smil = ElementTree.fromstring(book.read(f"EPUB/smil/{chapter.file_stem}.smil"))
+            pars = smil.findall(f".//{SMIL}par")
+            assert len(pars) == len(chapter.segments)
+            texts: dict[str, dict[str, str]] = {}
+            for index, (par, segment) in enumerate(zip(pars, chapter.segments)):
+                text, audio = par.find(f"{SMIL}text"), par.find(f"{SMIL}audio")
+                document, fragment = text.get("src").split("#")
+                document = "EPUB/" + document.removeprefix("../")
+                assert document in names
+                if document not in texts:
+                    root = ElementTree.fromstring(book.read(document))
+                    texts[document] = {e.get("id"): "".join(e.itertext()) for e in root.iter() if e.get("id")}
+                assert fragment in texts[document]  # the reference resolves to an element
+                assert texts[document][fragment] == " ".join(segment.written.split())
+                assert "EPUB/" + audio.get("src").removeprefix("../") == f"EPUB/audio/{Path(chapter.audio.path).name}"
+                next_start = (chapter.segments[index + 1].start_ms if index + 1 < len(chapter.segments)
+                              else chapter.duration_ms)
+                assert _clock_ms(audio.get("clipBegin")) == segment.start_ms
+                assert _clock_ms(audio.get("clipEnd")) == next_start  # the pause after it belongs to it
+                assert _clock_ms(audio.get("clipEnd")) >= segment.end_ms
+
+
+def test_package_carries_durations_and_accessibility_metadata(built_guide):
+    manifest = load_manifest(built_guide)
+    with zipfile.ZipFile(built_guide / manifest.formats["epub"].download.path) as book:
+        opf = ElementTree.fromstring(book.read("EPUB/package.opf"))
+        nav = book.read("EPUB/nav.xhtml").decode()
+    meta = [(m.get("property"), m.get("refines"), m.text) for m in opf.iter("{http://www.idpf.org/2007/opf}meta")]
+    values = {}
+    for prop, refines, text in meta:
+        values.setdefault((prop, refines), []).append(text)
+    per_chapter = [_clock_ms(values[("media:duration", f"#mo-{c.file_stem}")][0]) for c in manifest.chapters]
+    assert per_chapter == [c.duration_ms - c.segments[0].start_ms for c in manifest.chapters]
+    assert _clock_ms(values[("media:duration", None)][0]) == sum(per_chapter)
+    assert values[("media:active-class", None)] == ["-epub-media-overlay-active"]
+    assert set(values[("schema:accessMode", None)]) == {"textual", "auditory"}
+    assert "synchronizedAudioText" in values[("schema:accessibilityFeature", None)]
+    assert values[("schema:accessibilityHazard", None)] == ["none"]
+    assert values[("schema:accessibilitySummary", None)][0]
+    assert "textual,auditory" in values[("schema:accessModeSufficient", None)]
+    assert opf.find(".//{http://purl.org/dc/elements/1.1/}language").text == manifest.language
+    assert 'role="doc-toc"' in nav and nav.index("Overview") < nav.index("Complications")
+
+
+def test_epub_lists_are_lists(built_guide):
+    manifest = load_manifest(built_guide)
+    chapter = next(c for c in manifest.chapters if any(s.kind == "list_item" for s in c.segments))
+    with zipfile.ZipFile(built_guide / manifest.formats["epub"].download.path) as book:
+        root = ElementTree.fromstring(book.read(f"EPUB/text/{chapter.file_stem}.xhtml"))
+    items = root.findall(f".//{XHTML}ul/{XHTML}li")
+    list_items = {(s.paragraph, s.item) for s in chapter.segments if s.kind == "list_item"}
+    assert len(items) == len(list_items)
+
+
+def test_same_content_gives_the_same_epub_bytes(built_guide, tmp_path):
+    manifest = load_manifest(built_guide)
+    write_epub(manifest, built_guide, tmp_path / "again.epub")
+    assert (tmp_path / "again.epub").read_bytes() == (built_guide / manifest.formats["epub"].download.path).read_bytes()
+
+
+# DAISY 2.02 ---------------------------------------------------------------------------
+
+def _daisy_reader():
+    if not hasattr(typing, "override"):  # daisy-dtb imports typing.override (Python 3.12+), a no-op decorator
+        typing.override = lambda function: function
+    try:
+        from loguru import logger
+        import daisy_dtb
+    except ImportError as error:
+        pytest.skip(f"the DAISY reader library is not installed ({error}); scripts/test installs daisy-dtb")
+    logger.remove()
+    return daisy_dtb
+
+
+@pytest.mark.parametrize("packaging", ["folder", "zip"])
+def test_daisy_book_reads_back_with_chapters_and_clips(every_format, packaging):
+    daisy_dtb = _daisy_reader()
+    build_dir, manifest = every_format.build_dir, every_format.manifest
+    entry = manifest.formats["daisy"]
+    source = (daisy_dtb.FolderDtbSource(str(build_dir / "daisy") + "/") if packaging == "folder"
+              else daisy_dtb.ZipDtbSource(str(build_dir / entry.download.path)))
+    book = daisy_dtb.DaisyBook(source)
+    assert book.title == manifest.title
+    assert book.get_metadata("dc:format").content == "Daisy 2.02"
+    assert book.get_metadata("ncc:multimediaType").content == "audioFullText"
+    assert [e.text for e in book.toc_entries] == [c.title for c in manifest.chapters]
+    for toc, chapter in zip(book.toc_entries, manifest.chapters):
+        sections = toc.smil.sections
+        assert [s.text.content for s in sections] == [" ".join(s.written.split()) for s in chapter.segments]
+        clips = [clip for section in sections for clip in section.clips]
+        assert {clip.src for clip in clips} == {Path(chapter.audio.path).name}
+        assert [round(clip.begin * 1000) for clip in clips] == [s.start_ms for s in chapter.segments]
+        assert round(clips[-1].end * 1000) == chapter.duration_ms
+        assert hashlib.sha256(clips[0].get_sound()).hexdigest() == chapter.audio.sha256
+
+
+def test_daisy_files_are_recorded(every_format):
+    build_dir, entry = every_format.build_dir, every_format.manifest.formats["daisy"]
+    paths = [ref.path for ref in entry.files]
+    assert paths[0] == "daisy/ncc.html" and "daisy/content.html" in paths
+    for ref in (entry.download, *entry.files):
+        assert _sha256(build_dir / ref.path) == ref.sha256
+    with zipfile.ZipFile(build_dir / entry.download.path) as archive:
+        assert sorted(archive.namelist()) == sorted(f"dystonia-daisy/{Path(p).name}" for p in paths)
+
+
+# M4B ----------------------------------------------------------------------------------
+
+def test_m4b_chapters_match_the_mp3_chapter_marks(every_format, ffprobe):
+    build_dir, manifest = every_format.build_dir, every_format.manifest
+    m4b = build_dir / manifest.formats["m4b"].download.path
+    probe = json.loads(subprocess.run(
+        [ffprobe, "-v", "error", "-show_chapters", "-show_format", "-show_streams", "-of", "json", str(m4b)],
+        capture_output=True, text=True, check=True).stdout)
+    marks = json.loads((build_dir / manifest.downloads["chapters_json"].path).read_text())["chapters"]
+    chapters = probe["chapters"]
+    assert [c["tags"]["title"] for c in chapters] == [c.title for c in manifest.chapters]
+    for chapter, mark in zip(chapters, marks):
+        assert abs(float(chapter["start_time"]) - mark["startTime"]) <= 0.050
+    full = subprocess.run([ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
+                           str(build_dir / manifest.downloads["full_guide"].path)],
+                          capture_output=True, text=True, check=True).stdout
+    assert abs(float(chapters[-1]["end_time"]) - float(full)) <= 0.050
+    audio = [s for s in probe["streams"] if s["codec_type"] == "audio"]
+    assert [s["codec_name"] for s in audio] == ["aac"]
+    tags = {k.lower(): v for k, v in probe["format"]["tags"].items()}
+    assert tags["title"] == manifest.title and tags["artist"] == manifest.author
+    assert not [s for s in probe["streams"] if s["codec_type"] == "video"]  # no cover
+    loudness, peak = measure_encoded(m4b, AudioSettings())  # mastered like the MP3s
+    assert abs(loudness - AudioSettings().loudness_lufs) <= 1.0 and peak <= AudioSettings().true_peak_dbtp
+
+
+# The build ----------------------------------------------------------------------------
+
+def test_unchanged_rebuild_keeps_every_format(every_format, segment_cache):
+    build_dir = every_format.build_dir
+    before = {ref.path: (build_dir / ref.path).stat().st_mtime_ns for ref in every_format.manifest.files().values()}
+    again = build_guide(replace(load_guide(), formats=ALL), build_dir, cache=segment_cache)
+    assert again.manifest == every_format.manifest
+    assert {p: (build_dir / p).stat().st_mtime_ns for p in before} == before
+
+
+def test_formats_no_longer_asked_for_are_removed(every_format, segment_cache, tmp_path):
+    copy = tmp_path / "dystonia"
+    shutil.copytree(every_format.build_dir, copy)
+    result = build_guide(load_guide(), copy, cache=segment_cache)
+    assert set(result.manifest.formats) == {"epub"}
+    assert not (copy / "downloads" / "dystonia.m4b").exists()
+    assert not list((copy / "daisy").iterdir())
+
+
+def test_player_offers_and_export_copies_the_formats(every_format, tmp_path):
+    from audioguide.web import create_app
+    from audioguide.web.export import export_site
+
+    manifest = every_format.manifest
+    page = create_app(every_format.build_dir).test_client().get("/guides/dystonia/").get_data(as_text=True)
+    for name in ("EPUB 3 book", "DAISY 2.02 talking book", "Audiobook with chapters (M4B)"):
+        assert name in page
+    export_site(every_format.build_dir, tmp_path / "site")
+    media = tmp_path / "site" / "guides" / "dystonia" / "media"
+    for entry in manifest.formats.values():
+        for ref in (entry.download, *entry.files):
+            assert _sha256(media / ref.path) == ref.sha256
+    assert (media / "daisy" / "ncc.html").is_file()
+
+
+def test_formats_are_chosen_on_the_command_line_and_in_guide_toml(tmp_path):
+    assert parse_formats("m4b, EPUB") == ("mp3", "epub", "m4b")
+    with pytest.raises(FormatsError, match="unknown format 'pdf'"):
+        parse_formats("mp3,pdf")
+    folder = tmp_path / "guide"
+    folder.mkdir()
+    (folder / "leaflet.md").write_text("# Title\n\nText.\n", encoding="utf-8")
+    (folder / "guide.toml").write_text('[guide]\nsource = "leaflet.md"\nformats = ["daisy"]\n', encoding="utf-8")
+    assert load_guide(folder).formats == ("mp3", "daisy")
+    (folder / "guide.toml").write_text('[guide]\nsource = "leaflet.md"\nformats = ["wav"]\n', encoding="utf-8")
+    with pytest.raises(GuideError, match=r"guide\.toml:3.*unknown format 'wav'"):
+        load_guide(folder)
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(main, ["build", str(folder / "leaflet.md"), "--formats", "mp3,docx",
+                                       "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "--formats: unknown format 'docx'" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_format_is_written_again_when_what_it_holds_changes(built_guide):
+    from audioguide.formats import fingerprint
+
+    manifest = load_manifest(built_guide)
+    chapter = manifest.chapters[0]
+    edited = replace(chapter, segments=(replace(chapter.segments[0], written="Changed."), *chapter.segments[1:]))
+    reencoded = replace(chapter, audio=replace(chapter.audio, sha256="0" * 64))
+    for name in ("epub", "daisy", "m4b"):
+        before = fingerprint(name, manifest)
+        assert fingerprint(name, manifest) == before
+        for changed in (edited, reencoded):
+            assert fingerprint(name, replace(manifest, chapters=(changed, *manifest.chapters[1:]))) != before
+        assert fingerprint(name, replace(manifest, title="Another title")) != before
