@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from ..errors import UserError
 from . import create_app
+from .compression import precompress
 from .security import PAGE_POLICY, REFERRER_POLICY
 from .site import STATIC_FILES
 
@@ -138,6 +139,7 @@ def export_site(build_dir: Path, site_dir: Path, base_url: str = DEFAULT_BASE_UR
         if live.current() is not site:
             raise ExportError(f"{site.build_dir}: the guide was rebuilt during the export; "
                               "export it again")
+        written += precompress(written)  # gzip copies of the text files, for servers that send them ready
         write(MARKER, f"{manifest.slug}\n".encode())
         if site_dir.exists():
             retired = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
