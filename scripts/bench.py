@@ -358,10 +358,13 @@ def page_weight(port: int, slug: str) -> dict:
     parser.feed(html.decode("utf-8"))
     sizes = {"html": len(html), "css": 0, "js": 0, "other": 0}
     third_party = []
-    for url in parser.urls:
-        if url.startswith("data:") or not url:
+    queue, seen = [urljoin(f"http://127.0.0.1:{port}{page}", url) for url in parser.urls], set()
+    while queue:  # what the page names, then every module those modules import
+        url = queue.pop(0)
+        if url.startswith("data:") or not url or url in seen:
             continue
-        parts = urlsplit(urljoin(f"http://127.0.0.1:{port}{page}", url))
+        seen.add(url)
+        parts = urlsplit(url)
         if parts.hostname != "127.0.0.1":
             third_party.append(url)
             continue
@@ -371,14 +374,14 @@ def page_weight(port: int, slug: str) -> dict:
         kind = headers.get("Content-Type", "").split(";")[0]
         key = "css" if kind == "text/css" else "js" if "javascript" in kind else "other"
         sizes[key] += len(body)
+        if key == "js":  # static imports load with the page; import() on demand does not
+            queue += [urljoin(url, spec) for spec in
+                      re.findall(r"""(?:\bimport|\bfrom)\s*["']([^"']+)["']""", body.decode("utf-8", "replace"))]
         if key == "css":
             css = body.decode("utf-8", "replace")
             third_party += [u for u in re.findall(r"url\(\s*['\"]?([^'\")]+)", css)
                             if urlsplit(u).hostname not in (None, "127.0.0.1")]
-    third_party += [u for u in re.findall(r"""(?:src|href|action)=["']([^"']+)""", html.decode("utf-8"))
-                    if urlsplit(u).hostname not in (None, "127.0.0.1") and u not in third_party
-                    and not u.startswith(("mailto:", "tel:"))]
-    loaded = [u for u in third_party if u in parser.urls]
+    loaded = [u for u in third_party if u in seen]
     return {"html_bytes": sizes["html"], "css_bytes": sizes["css"], "js_bytes": sizes["js"],
             "total_bytes": sizes["html"] + sizes["css"] + sizes["js"], "gzip_bytes": gzip_bytes,
             "within_limits": sizes["html"] + sizes["css"] + sizes["js"] <= PAGE_LIMIT and gzip_bytes <= PAGE_GZIP_LIMIT,

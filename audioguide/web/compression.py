@@ -40,7 +40,7 @@ def gzipped(data: bytes) -> bytes:
 
 
 class _Cache:
-    """Compressed bodies of responses with a strong ETag (assets, media): they never change."""
+    """Compressed bodies of responses with a strong ETag (assets, media), by path and tag: they never change."""
 
     def __init__(self, size: int = 64):
         self._items: OrderedDict[str, bytes] = OrderedDict()
@@ -85,7 +85,7 @@ def compress(response: Response) -> Response:
     tag, weak = response.get_etag()
     if tag:
         tag = tag + _TAG_SUFFIX
-        body = _cache.get(tag, data) if not weak else gzipped(data)
+        body = _cache.get(request.path + tag, data) if not weak else gzipped(data)  # a tag is per URL
         response.set_etag(tag, weak=weak)
         if request.if_none_match.contains_weak(tag):
             response.status_code = 304

@@ -96,7 +96,7 @@ def test_unsafe_paths(path):
 
 def test_static_dir_is_found_in_the_source_tree():
     static = find_static_dir()
-    assert (static / "player.js").is_file() and (static / "player.css").is_file()
+    assert (static / "player" / "main.js").is_file() and (static / "player.css").is_file()
 
 
 def test_templates_and_static_stay_free_of_inline_code():
