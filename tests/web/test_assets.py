@@ -68,3 +68,20 @@ def test_settings_are_written_once_in_the_server_table(client, manifest):
     for path in STATIC.rglob("*.js"):
         text = path.read_text(encoding="utf-8")
         assert "Low-glare" not in text and "1500, 2000" not in text and "[0, 250" not in text, path.name
+
+
+#: The largest chapter page as sent today (60.3 kB, 21.2 kB gzipped), as a ceiling that keeps it from growing; the aim is
+#: 40 kB and 15 kB gzipped (scripts/bench prints both against it).
+PAGE_CEILING, PAGE_GZIP_CEILING = 62_000, 22_000
+
+
+def test_page_weight_does_not_grow(client, manifest):
+    """HTML, CSS, look.js and every module main.js imports, as sent, plain and gzipped."""
+    largest = max(manifest.chapters, key=lambda c: len(c.segments))
+    page = client.get(f"/guides/{manifest.slug}/{largest.file_stem}/")
+    urls = [*re.findall(r'(?:href|src)="(/static/[^"]+)"', page.get_data(as_text=True)), *module_urls(client, manifest)]
+    urls = list(dict.fromkeys(url.replace("&amp;", "&") for url in urls))
+    plain = len(page.data) + sum(len(client.get(url).data) for url in urls)
+    packed = sum(len(client.get(url, headers={"Accept-Encoding": "gzip"}).data)
+                 for url in [f"/guides/{manifest.slug}/{largest.file_stem}/", *urls])
+    assert plain <= PAGE_CEILING and packed <= PAGE_GZIP_CEILING, (plain, packed)
