@@ -359,36 +359,47 @@ def fetch(port: int, path: str, headers: dict | None = None) -> tuple[int, dict,
         connection.close()
 
 
+#: The guide page with its CSS and JS, as sent, and as sent gzipped.
+PAGE_LIMIT, PAGE_GZIP_LIMIT = 40_000, 15_000
+
+
 def page_weight(port: int, slug: str) -> dict:
     """Bytes of the guide page and everything it loads by itself, and any other host it names."""
     page = f"/guides/{slug}/"
     status, headers, html = fetch(port, page)
     assert status == 200, status
+    gzip_bytes = len(fetch(port, page, {"Accept-Encoding": "gzip"})[2])
     parser = _Assets()
     parser.feed(html.decode("utf-8"))
     sizes = {"html": len(html), "css": 0, "js": 0, "other": 0}
     third_party = []
-    for url in parser.urls:
-        if url.startswith("data:") or not url:
+    queue, seen = [urljoin(f"http://127.0.0.1:{port}{page}", url) for url in parser.urls], set()
+    while queue:  # what the page names, then every module those modules import
+        url = queue.pop(0)
+        if url.startswith("data:") or not url or url in seen:
             continue
-        parts = urlsplit(urljoin(f"http://127.0.0.1:{port}{page}", url))
+        seen.add(url)
+        parts = urlsplit(url)
         if parts.hostname != "127.0.0.1":
             third_party.append(url)
             continue
         status, headers, body = fetch(port, parts.path + (f"?{parts.query}" if parts.query else ""))
+        gzip_bytes += len(fetch(port, parts.path + (f"?{parts.query}" if parts.query else ""),
+                                {"Accept-Encoding": "gzip"})[2])
         kind = headers.get("Content-Type", "").split(";")[0]
         key = "css" if kind == "text/css" else "js" if "javascript" in kind else "other"
         sizes[key] += len(body)
+        if key == "js":  # static imports load with the page; import() on demand does not
+            queue += [urljoin(url, spec) for spec in
+                      re.findall(r"""(?:\bimport|\bfrom)\s*["']([^"']+)["']""", body.decode("utf-8", "replace"))]
         if key == "css":
             css = body.decode("utf-8", "replace")
             third_party += [u for u in re.findall(r"url\(\s*['\"]?([^'\")]+)", css)
                             if urlsplit(u).hostname not in (None, "127.0.0.1")]
-    third_party += [u for u in re.findall(r"""(?:src|href|action)=["']([^"']+)""", html.decode("utf-8"))
-                    if urlsplit(u).hostname not in (None, "127.0.0.1") and u not in third_party
-                    and not u.startswith(("mailto:", "tel:"))]
-    loaded = [u for u in third_party if u in parser.urls]
+    loaded = [u for u in third_party if u in seen]
     return {"html_bytes": sizes["html"], "css_bytes": sizes["css"], "js_bytes": sizes["js"],
-            "total_bytes": sizes["html"] + sizes["css"] + sizes["js"],
+            "total_bytes": sizes["html"] + sizes["css"] + sizes["js"], "gzip_bytes": gzip_bytes,
+            "within_limits": sizes["html"] + sizes["css"] + sizes["js"] <= PAGE_LIMIT and gzip_bytes <= PAGE_GZIP_LIMIT,
             "third_party_requests": len(loaded), "third_party_links": sorted(set(third_party) - set(loaded))}
 
 
@@ -521,7 +532,15 @@ def main() -> None:
     parser.add_argument("--output", type=Path,
                         help="Where to write the results (default bench/results.json; "
                              "with --quick, bench/quick.json, so the full run's numbers stay).")
+    parser.add_argument("--page-only", type=Path, metavar="BUILD_DIR",
+                        help="Only weigh the guide page of this build (seconds, nothing written).")
     args = parser.parse_args()
+    if args.page_only:
+        page = weigh_page(args.page_only)
+        print(f"Page weight: {page['total_bytes'] / 1000:.1f} kB (HTML {page['html_bytes']}, CSS {page['css_bytes']}, "
+              f"JS {page['js_bytes']}), gzip {page['gzip_bytes'] / 1000:.1f} kB (limits {PAGE_LIMIT // 1000} kB and "
+              f"{PAGE_GZIP_LIMIT // 1000} kB: {'within' if page['within_limits'] else 'OVER'})")
+        return
     if args.quick:
         args.repeats, args.load_seconds = 1, 5.0
     args.output = args.output or ROOT / "bench" / ("quick.json" if args.quick else "results.json")
@@ -567,6 +586,9 @@ def main() -> None:
         print(f"Guide page, {label}: {page['total_bytes']} bytes (HTML {page['html_bytes']}, "
               f"CSS {page['css_bytes']}, JS {page['js_bytes']}), "
               f"third-party requests: {page['third_party_requests']}")
+        print(f"Page weight, {label}: {page['total_bytes'] / 1000:.1f} kB, gzip {page['gzip_bytes'] / 1000:.1f} kB "
+              f"(limits {PAGE_LIMIT // 1000} kB and {PAGE_GZIP_LIMIT // 1000} kB: "
+              f"{'within' if page['within_limits'] else 'OVER'})")
     print(f"Load ({load['clients']} clients, {load['seconds']} s, range requests): "
           f"{load['requests_per_s']} requests/s, p50 {load['p50_ms']} ms, p99 {load['p99_ms']} ms, "
           f"errors {load['errors']}")

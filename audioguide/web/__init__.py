@@ -40,7 +40,7 @@ def create_app(build_dir: str | Path, *, config: Mapping[str, Any] | None = None
         Path(build_dir), static_dir=app.config["AUDIOGUIDE_STATIC_DIR"]
     )
 
-    from . import assets, errors, feed, media, offline, pages, security
+    from . import assets, compression, errors, feed, media, offline, pages, security
 
     app.register_blueprint(security.bp)
     app.register_blueprint(errors.bp)
@@ -49,4 +49,5 @@ def create_app(build_dir: str | Path, *, config: Mapping[str, Any] | None = None
     app.register_blueprint(pages.bp)
     app.register_blueprint(feed.bp)
     app.register_blueprint(offline.bp)
+    app.register_blueprint(compression.bp)
     return app

@@ -22,8 +22,8 @@ from urllib.parse import urlsplit
 
 from ..errors import UserError
 from . import create_app
+from .compression import precompress
 from .security import PAGE_POLICY, REFERRER_POLICY
-from .site import STATIC_FILES
 
 MARKER = ".audioguide-export"
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
@@ -131,13 +131,15 @@ def export_site(build_dir: Path, site_dir: Path, base_url: str = DEFAULT_BASE_UR
         write(f"{guide}/manifest.webmanifest", page(f"/{guide}/manifest.webmanifest"))
         write("404.html", client.get("/no-such-page", base_url=root).get_data())
         write("sw.js", page("/sw.js"))
-        for name in STATIC_FILES:
-            write(f"static/{name}", site.static.data[name])
+        for name, data in site.static.data.items():
+            if name != "sw.js":  # served from the root, above
+                write(f"static/{name}", data)
         for relative in site.opened:
             copy(relative, f"{guide}/media/{relative}")
         if live.current() is not site:
             raise ExportError(f"{site.build_dir}: the guide was rebuilt during the export; "
                               "export it again")
+        written += precompress(written)  # gzip copies of the text files, for servers that send them ready
         write(MARKER, f"{manifest.slug}\n".encode())
         if site_dir.exists():
             retired = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from audioguide.manifest import ChapterEntry, FileRef, TimedSegment
 
-from . import formatting
+from . import formatting, settings
 from .media import media_version
+from .staticfiles import module_names
 from .site import current_site, guide_manifest
 
 bp = Blueprint("pages", __name__)
@@ -33,6 +34,12 @@ DOWNLOAD_TYPES = {
     "audio/x-mpegurl": "Playlist (M3U)",
     "audio/mpegurl": "Playlist (M3U)",
 }
+
+
+#: A chapter's own downloads: (which file of the chapter, what it is).
+CHAPTER_DOWNLOADS = (("audio", "MP3 audio"), ("captions", "Captions (WebVTT)"), ("transcript", "Transcript (text)"))
+#: Longest search the transcript search reads; the rest is ignored.
+QUERY_LIMIT = 100
 
 
 @dataclass
@@ -87,6 +94,31 @@ def download_label(key: str, ref: FileRef) -> str:
     return label or key.replace("_", " ").replace("-", " ").capitalize()
 
 
+def chapter_downloads(chapter: ChapterEntry) -> list[tuple[FileRef, str]]:
+    """The chapter's own files to download, each with what it is."""
+    return [(getattr(chapter, attribute), label) for attribute, label in CHAPTER_DOWNLOADS
+            if getattr(chapter, attribute, None) is not None]
+
+
+def _words(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def search(entry: ChapterEntry, query: str) -> list[TimedSegment]:
+    """The chapter's sentences that contain ``query`` (case and spacing ignored)."""
+    sought = _words(query[:QUERY_LIMIT])
+    return [segment for segment in entry.segments if sought and sought in _words(segment.written)]
+
+
+def start_at() -> float | None:
+    """``?t=`` from a search result without JavaScript: where the native player starts."""
+    try:
+        value = float(request.args.get("t", ""))
+    except ValueError:
+        return None
+    return value if 0 <= value < 86400 else None
+
+
 def guide_downloads() -> list[tuple[str, FileRef]]:
     """The manifest's extra downloads, the best known kinds first."""
     order = list(DOWNLOAD_KEYS)
@@ -103,6 +135,10 @@ def helpers():
         "asset_url": asset_url,
         "download_label": download_label,
         "guide_downloads": guide_downloads,
+        "chapter_downloads": chapter_downloads,
+        "settings_json": settings.for_script(),
+        "settings_groups": settings.fieldsets(),
+        "modules": module_names(current_site().static.versions),
     }
 
 
@@ -132,6 +168,7 @@ def _render(entry: ChapterEntry):
     position = chapters.index(entry)
     previous = chapters[position - 1] if position > 0 else None
     following = chapters[position + 1] if position + 1 < len(chapters) else None
+    query = request.args.get("q", "")[:QUERY_LIMIT].strip()
     return render_template(
         "player.html",
         chapter=entry,
@@ -139,4 +176,7 @@ def _render(entry: ChapterEntry):
         previous=previous,
         following=following,
         blocks=transcript_blocks(entry.segments),
+        query=query,
+        hits=search(entry, query) if query else [],
+        start=start_at(),
     )

@@ -22,7 +22,7 @@ from flask import abort, current_app, g
 import audioguide
 from audioguide.manifest import MANIFEST_NAME, ChapterEntry, FileRef, Manifest, ManifestError, load_manifest
 
-STATIC_FILES = ("player.css", "player.js", "offline.js")
+from .staticfiles import load_assets
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +31,9 @@ def find_static_dir() -> Path:
     """Locate ``static/``: inside the installed package first, then the source tree."""
     package = Path(audioguide.__path__[0])  # works with or without __init__.py
     for candidate in (package / "static", package.parent / "static"):
-        if (candidate / "player.js").is_file():
+        if (candidate / "player.css").is_file():
             return candidate
-    raise FileNotFoundError(f"no static/ folder with player.js near {package}")
+    raise FileNotFoundError(f"no static/ folder with player.css near {package}")
 
 
 def is_safe_relative(path: str) -> bool:
@@ -53,22 +53,6 @@ def cache_control(requested: str | None, current: str) -> str:
     bytes behind it never change. A bare or stale one revalidates, so a
     rebuilt guide is never served from a stale cache."""
     return "public, max-age=31536000, immutable" if requested == current else "no-cache"
-
-
-def minified_assets(static_dir: Path) -> dict[str, bytes]:
-    """The player's CSS and JS as sent: comments and indentation taken out.
-
-    The files in ``static/`` stay readable and need no build step; listeners,
-    many on slow phone connections, get about a third fewer bytes.
-    """
-    import rcssmin
-    import rjsmin
-
-    assets = {}
-    for name in (*STATIC_FILES, "sw.js"):
-        text = (static_dir / name).read_text(encoding="utf-8")
-        assets[name] = (rcssmin.cssmin(text) if name.endswith(".css") else rjsmin.jsmin(text)).encode()
-    return assets
 
 
 class OpenFile:
@@ -119,8 +103,7 @@ class StaticAssets:
     @classmethod
     def load(cls, static_dir: str | Path | None = None) -> "StaticAssets":
         directory = Path(static_dir) if static_dir else find_static_dir()
-        data = minified_assets(directory)
-        return cls(directory, data, {name: version_of(hashlib.sha256(content).hexdigest()) for name, content in data.items()})
+        return cls(directory, *load_assets(directory))  # see staticfiles.py
 
 
 @dataclass(frozen=True)

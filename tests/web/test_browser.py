@@ -1,5 +1,6 @@
-"""The player in a real headless Chromium: accessibility, targets, focus,
-keyboard operation, transcript seeking, reflow, preferences, no-JS."""
+"""The player in a real headless Chromium: contrast, focus, keyboard operation,
+transcript seeking, preferences, no-JS. Layout, targets and axe at every
+text size and theme: test_reflow.py."""
 
 from __future__ import annotations
 
@@ -26,15 +27,6 @@ def tab_to(page, element_id: str, limit: int = 80):
 
 
 # --- accessibility ------------------------------------------------------------
-
-
-@pytest.mark.parametrize("scheme", ["dark", "light"])
-@pytest.mark.parametrize("which", ["guide", "chapter"])
-def test_axe_finds_no_violations(new_page, axe, chapter_two, manifest, scheme, which):
-    page = new_page(f"/guides/{manifest.slug}/" if which == "guide" else chapter_two, scheme=scheme)
-    results = axe.run(page, options=AXE_OPTIONS)
-    assert results.violations_count == 0, results.generate_report()
-    assert page.errors == []
 
 
 @pytest.mark.parametrize("theme", ["auto", "dark", "light", "contrast"])
@@ -68,26 +60,6 @@ def test_no_content_security_policy_violations(new_page):
 
 
 # --- targets and focus ----------------------------------------------------------
-
-
-CONTROLS = "a[href], button, input, select, textarea, summary, [role=slider], [tabindex]:not([tabindex='-1'])"
-
-
-def test_every_visible_control_is_at_least_64px(new_page, chapter_two):
-    page = new_page(chapter_two)
-    page.click("#btn-settings")  # the settings controls are checked too
-    small = page.evaluate(
-        """(selector) => [...document.querySelectorAll(selector)].map(el => {
-            const target = el.closest('label') || el;  /* a label is part of its input's target */
-            const r = target.getBoundingClientRect();
-            const style = getComputedStyle(el);
-            if (!r.width || !r.height || style.visibility === 'hidden') return null;
-            if (el.closest('dialog') && !el.closest('dialog').open) return null;
-            return (r.width < 64 || r.height < 64) ? `${el.outerHTML.slice(0, 80)} ${r.width}x${r.height}` : null;
-        }).filter(Boolean)""",
-        CONTROLS,
-    )
-    assert small == []
 
 
 def test_skip_link_comes_first_and_is_big(new_page):
@@ -357,7 +329,7 @@ def test_seek_and_speed_keys(new_page, manifest):
     assert abs(current_time(page) - max(expected - 20, 0)) < 0.1
     page.keyboard.press("ArrowRight")
     page.keyboard.press("]")
-    assert page.locator("#speed-value").text_content() == "1.25×"
+    assert page.locator("#speed-value").text_content() == "1.1×"
 
 
 @pytest.mark.parametrize("auto_scroll", [True, False])
@@ -382,13 +354,12 @@ def test_transcript_follows_playback_unless_switched_off(new_page, manifest, aut
 
 def test_speed_and_volume_buttons(new_page):
     page = new_page()
-    for _ in range(4):
+    for _ in range(5):
         page.click("#btn-faster")
-    assert page.locator("#speed-value").text_content() == "2×"
-    assert page.evaluate("document.getElementById('audio').playbackRate") == 2
-    assert page.get_attribute("#btn-faster", "aria-disabled") == "true"
+    assert page.locator("#speed-value").text_content() == "1.5×"
+    assert page.evaluate("document.getElementById('audio').playbackRate") == 1.5
     page.keyboard.press("[")
-    assert page.locator("#speed-value").text_content() == "1.75×"
+    assert page.locator("#speed-value").text_content() == "1.4×"
     page.click("#btn-quieter")
     assert page.locator("#volume-value").text_content() == "90%"
     assert abs(page.evaluate("document.getElementById('audio').volume") - 0.9) < 1e-6
@@ -427,25 +398,13 @@ def test_position_speed_and_theme_are_remembered(new_page, manifest):
     page.keyboard.press("k")
     page.reload()
     page.wait_for_function("() => document.getElementById('audio').currentTime >= 7")
-    assert page.locator("#speed-value").text_content() == "1.25×"
+    assert page.locator("#speed-value").text_content() == "1.1×"
     assert page.get_attribute("html", "data-theme") == "contrast"
     assert page.get_attribute("html", "data-text-size") == "150"
     page.wait_for_function("() => window.__said.some(s => s.startsWith('Resuming at 7 seconds'))")
 
 
 # --- layout ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("text_size", [100, 200])
-@pytest.mark.parametrize("width", [320, 1280])
-def test_no_horizontal_scroll(new_page, chapter_two, width, text_size):
-    page = new_page(chapter_two, width=width, height=640, prefs={"textSize": text_size})
-    assert page.get_attribute("html", "data-text-size") == str(text_size)
-    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
-    page.click("#btn-settings")
-    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
-    dialog = page.locator("#settings-dialog").bounding_box()
-    assert dialog["x"] >= 0 and dialog["x"] + dialog["width"] <= width
 
 
 def test_dark_theme_is_low_glare_when_the_system_prefers_dark(new_page):

@@ -133,8 +133,9 @@ def test_tremor_filter_counts_the_first_press_and_ignores_a_second(new_page):
     # Any action, not only the same one: a click, then a key 100 ms later.
     before, after = quick_pair(page, lambda: page.click("#btn-faster"), lambda: page.keyboard.press("["),
                                lambda: page.evaluate(SPEED))
-    assert after == before + 0.25
-    # After the window, a press counts again.
+    assert after == round(before + 0.1, 1)
+    # After the window, a press counts again (Space as the shortcut: focus off the Faster button).
+    page.locator("h1").click()
     state = playing()
     page.wait_for_timeout(600)
     space()
@@ -156,7 +157,7 @@ def test_a_held_enter_on_a_button_acts_once(new_page):
     for _ in range(4):
         page.keyboard.down("Enter")  # the later ones are auto-repeats
     page.keyboard.up("Enter")
-    assert page.locator("#speed-value").text_content() == "1.25×"
+    assert page.locator("#speed-value").text_content() == "1.1×"
 
 
 # --- hold to activate -------------------------------------------------------------
@@ -189,7 +190,7 @@ def test_hold_to_activate_ignores_short_presses_and_shows_progress(new_page):
     page.mouse.down()
     page.wait_for_timeout(400)
     page.mouse.up()
-    assert speed() == before + 0.25
+    assert speed() == round(before + 0.1, 1)
     assert page.evaluate("document.activeElement.id") == "btn-faster"
     for key in ("Space", "Enter"):
         before, after = short_press(page, lambda: page.keyboard.down(key), lambda: page.keyboard.up(key), speed)
@@ -198,7 +199,7 @@ def test_hold_to_activate_ignores_short_presses_and_shows_progress(new_page):
         page.wait_for_timeout(400)
         page.keyboard.up(key)
         page.wait_for_timeout(50)
-        assert speed() == before + 0.25, key
+        assert speed() == round(before + 0.1, 1), key
 
 
 def test_hold_fill_stays_visible_with_reduced_motion_and_forced_colours(new_page):

@@ -10,7 +10,6 @@ import pytest
 
 from audioguide.manifest import FileRef, TimedSegment
 from audioguide.web import find_static_dir
-from audioguide.web.offline import BACKGROUND
 from audioguide.web.formatting import clock, human_size, short_duration, spoken_duration, whole_seconds
 from audioguide.web.pages import download_label, transcript_blocks
 from audioguide.web.site import is_safe_relative
@@ -97,22 +96,7 @@ def test_unsafe_paths(path):
 
 def test_static_dir_is_found_in_the_source_tree():
     static = find_static_dir()
-    assert (static / "player.js").is_file() and (static / "player.css").is_file()
-
-
-def test_dark_palette_is_the_same_for_dark_and_follow_my_system():
-    css = (find_static_dir() / "player.css").read_text(encoding="utf-8")
-
-    def palette(selector):
-        block = css[css.index(selector):]
-        block = block[block.index("{") + 1 : block.index("}")]
-        return dict(re.findall(r"(--[\w-]+):\s*([^;]+);", block))
-
-    explicit = palette(':root[data-theme="dark"]')
-    automatic = palette(':root:not([data-theme]), :root[data-theme="auto"]')
-    assert explicit and explicit == automatic
-    # An installed guide opens on the dark theme's own background: no flash of another grey.
-    assert BACKGROUND == explicit["--bg"]
+    assert (static / "player" / "main.js").is_file() and (static / "player.css").is_file()
 
 
 def test_templates_and_static_stay_free_of_inline_code():
