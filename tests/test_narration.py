@@ -142,7 +142,7 @@ def test_rules_hold_on_a_second_leaflet_in_markdown():
         "Introduction", "When to get help", "Taking painkillers", "Good habits"]
     spoken = spoken_by_written(script)
     assert spoken["Call your GP or Dr. Patel (your practice nurse) if a headache lasts more than 3 days."] == (
-        "Call your GP or Doctor Patel, called your practice nurse, if a headache lasts more than three days.")
+        "Call your G P or Doctor Patel, your practice nurse, if a headache lasts more than three days.")
     assert spoken["Follow these steps:"] == "Follow these steps: There are six of them."
     assert spoken["Take 500 mg of paracetamol with water."] == (
         "Number one. Take five hundred milligrams of paracetamol with water.")
