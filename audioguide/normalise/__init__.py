@@ -29,6 +29,7 @@ from .locale import EN_GB, EN_US, KNOWN_TAGS, Locale, canonical_tag, is_known_ta
 RULES = (
     _web.addresses,
     _phones.phones,
+    _numbers.separate_figures,
     _asides.asides,
     _abbreviations.abbreviations,
     _money.money,

@@ -37,8 +37,8 @@ def fractions(text: str, locale: Locale) -> str:
         whole, (numerator, denominator) = match.group(1), VULGAR[match.group(2)]
         said = fraction_words(numerator, denominator, locale)
         if whole:
-            return f"{cardinal(int(whole), locale)} and {_a(said, numerator)}"
-        return said
+            return f" {cardinal(int(whole.replace(',', '')), locale)} and {_a(said, numerator)} "
+        return f" {said} "
 
     def slashed(match: re.Match) -> str:
         whole, numerator, denominator = match.group(1), int(match.group(2)), int(match.group(3))
@@ -47,10 +47,10 @@ def fractions(text: str, locale: Locale) -> str:
         said = fraction_words(numerator, denominator, locale)
         return f"{cardinal(int(whole), locale)} and {_a(said, numerator)}" if whole else said
 
-    text = re.sub(r"(?:(?<![\w.,])(\d+)\s?)?([" + "".join(VULGAR) + "])", vulgar, text)
+    text = re.sub(r"(?:(?<![\w.,])([1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*|0(?!\d))\s?)?([" + "".join(VULGAR) + "])", vulgar, text)
     if SCORE_WORDS.search(text):  # "rate your pain 7/10" -> "7 out of 10"
         text = re.sub(rf"(?<![\w.,/])({NUMBER})\s?/\s?(10|100|5)(?![\w/]|[.,]\d)", r"\1 out of \2", text)
-    text = re.sub(r"(?:(?<![\w.,/])(\d+)\s)?(?<![\w.,/])(\d{1,2})/(\d{1,2})(?![\w/]|[.,]\d)", slashed, text)
+    text = re.sub(r"(?:(?<![\w.,/])([1-9]\d*|0(?!\d))\s)?(?<![\w.,/])(\d{1,2})/(\d{1,2})(?![\w/]|[.,]\d)", slashed, text)
     text = re.sub(rf"(?<![\w.,/])({NUMBER})\s?/\s?({NUMBER})(?![\w/]|[.,]\d)", r"\1 over \2", text)
     return re.sub(rf"(?<![\w.,:])(\d+)\s?:\s?({NUMBER})(?![\w:]|[.,]\d)", _ratio(locale), text)
 

@@ -141,8 +141,32 @@ def plain_numbers(text: str, locale: Locale) -> str:
     def say(match: re.Match) -> str:
         token = match.group(0)
         spoken = digits(token, locale) if re.fullmatch(r"\d{7,}", token) else number(token, locale)
-        before = " " if match.start() and text[match.start() - 1].isalpha() else ""
-        after = " " if match.end() < len(text) and text[match.end()].isalpha() else ""
+        source = match.string
+        before = " " if match.start() and source[match.start() - 1].isalpha() else ""
+        after = " " if match.end() < len(source) and source[match.end()].isalpha() else ""
         return f"{before}{spoken}{after}"
 
+    text = re.sub(r"(?<=\d)[-–](?=\d)", ", ", separate_figures(text))  # "12-34-56": a code, not a range
     return re.sub(NUMBER, say, text)
+
+
+VULGAR_CHARACTERS = "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞⅐⅑⅒"
+#: The end of a written figure, the space after it, and the start of the next figure.
+_FIGURE_THEN_FIGURE = re.compile(
+    rf"(?:\d[s%]?|\d°[CFcf]?|[{VULGAR_CHARACTERS}])([ \t]+)(?=[£$€]?\d|[{VULGAR_CHARACTERS}])")
+
+
+def separate_figures(text: str, locale: Locale = EN_US) -> str:
+    """Two figures side by side get a pause, or "1950 999" would sound like one
+    number ("nineteen fifty nine nine nine"), "90 1" like ninety-one and "1950 £1"
+    like nineteen fifty-one pounds. A whole number before a fraction ("1 1/2",
+    "1 ½") is one amount and stays together."""
+
+    def apart(match: re.Match) -> str:
+        before = re.search(r"\S*$", match.string[:match.start(1)]).group(0)
+        after = match.string[match.end():]
+        if re.fullmatch(r"[1-9]\d{0,2}|0", before) and re.match(rf"\d{{1,2}}/\d{{1,2}}(?![\d/])|[{VULGAR_CHARACTERS}]", after):
+            return match.group(0)
+        return match.group(0)[:match.start(1) - match.start()] + ", "
+
+    return _FIGURE_THEN_FIGURE.sub(apart, text)

@@ -23,15 +23,15 @@ from __future__ import annotations
 import re
 
 from .locale import Locale
-from .numbers import DIGIT_WORDS, digits
+from .numbers import DIGIT_WORDS, VULGAR_CHARACTERS, digits
 
 EMERGENCY = ("999", "911", "111", "112", "000")
 #: A group of a phone number: digits, optionally in brackets.
 _GROUP = r"\(?\+?\d+\)?"
 #: A written phone number: 2 to 5 groups split by a space, dash or dot, 9 to 15 digits in all.
-PHONE = re.compile(rf"(?<![\w.,/:£$€])(?:\+\d{{1,3}}[ .-]?)?(?:\(0\)[ ]?)?{_GROUP}(?:[ .-]{_GROUP}){{1,4}}(?![\w/]|[.,]\d)")
+PHONE = re.compile(rf"(?<![\w.,/:£$€])(?:\+\d{{1,3}}[ .-]?)?(?:\(0\)[ ]?)?{_GROUP}(?:[ .-]{_GROUP}){{1,4}}(?![\w/:]|[.,-]\d)")
 #: A number that is a phone number even without separators: starts with 0, 10 or 11 digits.
-BARE_PHONE = re.compile(r"(?<![\w.,/£$€])(\+?0\d{9,10}|\+\d{10,13}|1?[2-9]\d{9})(?![\w/]|[.,]\d)")
+BARE_PHONE = re.compile(r"(?<![\w.,/£$€:])(\+?0\d{9,10}|\+\d{10,13}|1?[2-9]\d{9})(?![\w/:]|[.,]\d)")
 EMERGENCY_NUMBER = re.compile(
     r"(?<![\w.,/£$€-])(999|911|111|112|000)(?![\w/%°]|[.,]\d|\s?(?:mg|ml|g|kg|people|patients|cases)\b)")
 
@@ -83,6 +83,8 @@ def say_phone(written: str, locale: Locale) -> str:
 def _is_phone(candidate: str) -> bool:
     """Only what is shaped like a phone number: a "+" or bracket, a UK number
     starting with 0, or the US shapes 3-3-4 and 1-3-3-4."""
+    if re.search(r"\d{4}-\d\d-\d\d|\d[./]\d\d?[./]\d", candidate):
+        return False  # a date
     groups = re.findall(r"\d+", candidate)
     if not 9 <= sum(len(group) for group in groups) <= 15:
         return False
@@ -95,11 +97,36 @@ def _is_phone(candidate: str) -> bool:
 
 
 def phones(text: str, locale: Locale) -> str:
-    def say(match: re.Match) -> str:
-        candidate = match.group(0)
-        return say_phone(candidate, locale) if _is_phone(candidate) else candidate
-
-    text = PHONE.sub(say, text)
-    text = BARE_PHONE.sub(lambda m: say_phone(m.group(0), locale), text)
+    parts, position = [], 0
+    match = PHONE.search(text)
+    while match:
+        candidate = _longest_phone(match.group(0))
+        if candidate:
+            end = match.start() + len(candidate)
+            parts += [text[position:match.start()], _apart(match, say_phone(candidate, locale), end)]
+            position = end
+            match = PHONE.search(text, end)
+        else:  # "0 1-800-...": try again from the next group
+            match = PHONE.search(text, match.start() + len(re.match(r"\D*\d+", match.group(0)).group(0)))
+    text = "".join(parts) + text[position:]
+    text = BARE_PHONE.sub(lambda m: _apart(m, say_phone(m.group(0), locale)), text)
     # "000" is "zero zero zero" everywhere: that is how the service is named.
-    return EMERGENCY_NUMBER.sub(lambda m: " ".join(DIGIT_WORDS[int(d)] for d in m.group(1)), text)
+    return EMERGENCY_NUMBER.sub(lambda m: _apart(m, " ".join(DIGIT_WORDS[int(d)] for d in m.group(1))), text)
+
+
+def _longest_phone(candidate: str) -> str:
+    """The longest run of the candidate's first groups that is a phone number, or ""."""
+    ends = [m.end() for m in re.finditer(r"\d\)?", candidate) if m.end() == len(candidate)
+            or not candidate[m.end()].isdigit()]
+    for end in reversed(ends):  # a group left over must stand apart, not be joined by "-" or "."
+        if (end == len(candidate) or candidate[end] == " ") and _is_phone(candidate[:end]):
+            return candidate[:end]
+    return ""
+
+
+def _apart(match: re.Match, spoken: str, end: int | None = None) -> str:
+    """A phone number next to another figure is set apart by pauses ("1950, nine nine nine")."""
+    end = match.end() if end is None else end
+    before = ", " if re.search(rf"(?:\d[s%]?|°[CFcf]?|[{VULGAR_CHARACTERS}])\s+$", match.string[:match.start()]) else ""
+    after = "," if re.match(rf"\s+(?:[£$€]?\d|[{VULGAR_CHARACTERS}])", match.string[end:]) else ""
+    return f"{before}{spoken}{after}"

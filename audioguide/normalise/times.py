@@ -5,7 +5,8 @@ thirty", "9:00" -> "nine o'clock", "17:00" -> "seventeen hundred", "7:05" ->
 "seven oh five". Dates: "3 March 2024" -> "the third of March, twenty
 twenty-four" (en-GB) and "March 3, 2024" -> "March third, twenty
 twenty-four"; numeric dates follow the locale's order (03/04/2024 is the
-third of April in en-GB, March fourth in en-US). Ranges: "Mon–Fri, 9am–5pm"
+third of April in en-GB, March fourth in en-US; 13/01/1950 can only be
+the thirteenth of January, and is said so, day first, in both). Ranges: "Mon–Fri, 9am–5pm"
 -> "Monday to Friday, nine a m to five p m"; "4-6 hours" -> "four to six hours".
 """
 
@@ -47,10 +48,14 @@ def say_time(written: str, locale: Locale) -> str:
     if minutes > 59 or hours > 24 or (meridiem and not 0 < hours <= 12):
         return written
     hour_words = cardinal(hours, locale)
+    if hours == 0:  # "00:30" -> "zero zero thirty": every zero said
+        hour_words = " ".join("zero" for _ in match.group(1))
     if minutes == 0:
         if meridiem:
             spoken = hour_words
-        elif hours > 12 or match.group(1).startswith("0") and hours == 0:
+        elif hours == 0:
+            spoken = f"{hour_words} zero zero"
+        elif hours > 12:
             spoken = f"{hour_words} hundred"
         else:
             spoken = f"{hour_words} o'clock"
@@ -109,10 +114,13 @@ def dates(text: str, locale: Locale) -> str:
 
     def numeric(match: re.Match) -> str:
         first, second, year_text = int(match.group(1)), int(match.group(2)), match.group(3)
-        day, month = (first, second) if locale.day_first else (second, first)
+        day_first = locale.day_first
+        if not (1 <= (second if day_first else first) <= 12 and 1 <= (first if day_first else second) <= 31):
+            day_first = not day_first  # 13/01/1950 can only be the 13th of January, in any locale
+        day, month = (first, second) if day_first else (second, first)
         if not (1 <= month <= 12 and 1 <= day <= 31):
             return match.group(0)
-        return say_date(day, month, year_text, locale, day_first=locale.day_first)
+        return say_date(day, month, year_text, locale, day_first=day_first)
 
     def iso(match: re.Match) -> str:
         year_text, month, day = match.group(1), int(match.group(2)), int(match.group(3))
@@ -136,7 +144,7 @@ def dates(text: str, locale: Locale) -> str:
 
     text = re.sub(r"(?<![\w/.])(\d{4})-(\d{2})-(\d{2})(?![\w/-])", iso, text)
     text = re.sub(r"(?<![\w/.,])(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})(?![\w/]|\.\d)", numeric, text)
-    text = re.sub(rf"(?<![\w.,])(\d{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?({MONTH})(?:,?\s(\d{{4}}))?(?![\w])", day_month, text)
+    text = re.sub(rf"(?<![\w.,:/-])(\d{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?({MONTH})(?:,?\s(\d{{4}}))?(?![\w])", day_month, text)
     text = re.sub(rf"\b({MONTH})\s(\d{{1,2}})(?:st|nd|rd|th)?(?:,\s?(\d{{4}}))?(?![\w:.]|\.\d)", month_day, text)
     # A month and a year alone: "March 2024" -> "March twenty twenty-four".
     return re.sub(rf"\b({MONTH})\s(\d{{4}})\b", lambda m: f"{month_name(m.group(1))} {say_year(m.group(2), locale)}", text)

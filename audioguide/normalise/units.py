@@ -5,7 +5,7 @@
 measurement used as an adjective is singular), "10 mg/kg" -> "10 milligrams
 per kilogram", "5 mg/5 ml" -> "5 milligrams per 5 millilitres", "3
 times/day" -> "3 times a day", "120/80 mmHg" -> "120 over 80 millimetres of
-mercury", "24/7" -> "24 7". Figures are left for the number rules.
+mercury", "24/7" -> "twenty-four seven". Figures are left for the number rules.
 """
 
 from __future__ import annotations
@@ -98,8 +98,8 @@ def units(text: str, locale: Locale) -> str:
 
 
 def readings(text: str, locale: Locale) -> str:
-    """ "120/80 mmHg" -> "120 over 80 mmHg"; "24/7" -> "24 7"; other "A/B" figures: "A over B"."""
-    text = re.sub(r"(?<![\w/.])24\s?/\s?7(?![\w/]|\.\d)", "24 7", text)
+    """ "120/80 mmHg" -> "120 over 80 mmHg"; "24/7" -> "twenty-four seven"; other "A/B" figures: "A over B"."""
+    text = re.sub(r"(?<![\w/.])24\s?/\s?7(?![\w/]|\.\d)", "twenty-four seven", text)
     return re.sub(rf"(?<![\w/.,])(\d{{2,3}})\s?/\s?(\d{{2,3}})(?=\s?(?:mmHg|mm\sHg)\b|\s(?:or|and)\s(?:above|below|higher|lower|more|less))",
                   r"\1 over \2", text)
 
