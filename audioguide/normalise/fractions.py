@@ -1,6 +1,7 @@
 """Fractions, ratios and percentages.
 
-"½" -> "one half", "1½" -> "one and a half", "3/4" -> "three quarters",
+"½" -> "one half", "1½" -> "one and a half" (a whole number before a
+fraction is read with it only under 100: "500 2/3" would sound like 502 thirds), "3/4" -> "three quarters",
 "2/3" -> "two thirds", "1:1000" -> "one to one thousand", "50%" -> "fifty
 percent", "1 in 5" is already words and stays. A slash between figures that
 is not one of these (nor a date, a reading or "24/7") is said "over", which
@@ -47,10 +48,10 @@ def fractions(text: str, locale: Locale) -> str:
         said = fraction_words(numerator, denominator, locale)
         return f"{cardinal(int(whole), locale)} and {_a(said, numerator)}" if whole else said
 
-    text = re.sub(r"(?:(?<![\w.,])([1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*|0(?!\d))\s?)?([" + "".join(VULGAR) + "])", vulgar, text)
+    text = re.sub(r"(?:(?<![\w.,])([1-9]\d?|0)(?!\d)\s?)?([" + "".join(VULGAR) + "])", vulgar, text)
     if SCORE_WORDS.search(text):  # "rate your pain 7/10" -> "7 out of 10"
         text = re.sub(rf"(?<![\w.,/])({NUMBER})\s?/\s?(10|100|5)(?![\w/]|[.,]\d)", r"\1 out of \2", text)
-    text = re.sub(r"(?:(?<![\w.,/])([1-9]\d*|0(?!\d))\s)?(?<![\w.,/])(\d{1,2})/(\d{1,2})(?![\w/]|[.,]\d)", slashed, text)
+    text = re.sub(r"(?:(?<![\w.,/])([1-9]\d?|0)\s)?(?<![\w.,/])(\d{1,2})/(\d{1,2})(?![\w/]|[.,]\d)", slashed, text)
     text = re.sub(rf"(?<![\w.,/])({NUMBER})\s?/\s?({NUMBER})(?![\w/]|[.,]\d)", r"\1 over \2", text)
     return re.sub(rf"(?<![\w.,:])(\d+)\s?:\s?({NUMBER})(?![\w:]|[.,]\d)", _ratio(locale), text)
 

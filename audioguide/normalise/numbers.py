@@ -165,7 +165,7 @@ def separate_figures(text: str, locale: Locale = EN_US) -> str:
     def apart(match: re.Match) -> str:
         before = re.search(r"\S*$", match.string[:match.start(1)]).group(0)
         after = match.string[match.end():]
-        if re.fullmatch(r"[1-9]\d{0,2}|0", before) and re.match(rf"\d{{1,2}}/\d{{1,2}}(?![\d/])|[{VULGAR_CHARACTERS}]", after):
+        if re.fullmatch(r"[1-9]\d?|0", before) and re.match(rf"\d{{1,2}}/\d{{1,2}}(?![\d/])|[{VULGAR_CHARACTERS}]", after):
             return match.group(0)
         return match.group(0)[:match.start(1) - match.start()] + ", "
 

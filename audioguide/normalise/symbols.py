@@ -44,7 +44,7 @@ def symbols(text: str, locale=None) -> str:
 
 def leftovers(text: str, locale=None) -> str:
     """Brackets, markup and signs an engine would spell out ("less than script") become pauses."""
-    text = re.sub(r"[\"“”„«»]", "", text)
+    text = re.sub(r"[\"“”„«»]", " ", text)
     text = re.sub(r"(?<=\d)\s?/\s?(?=\d)", " ", text)
     text = re.sub(r"(?<=\w):(?=\w)", " ", text)
     text = re.sub(r"[\[\](){}<>\\|`*_#~^/=@]+", " ", text)

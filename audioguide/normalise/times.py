@@ -70,10 +70,10 @@ def say_time(written: str, locale: Locale) -> str:
 
 def times(text: str, locale: Locale) -> str:
     """Clock times, and ranges of them ("9am–5pm", "9am to 5.30pm")."""
-    text = re.sub(rf"(?<![\w.:£$€])({TIME}){DASH}({TIME})(?![\w:])",
+    text = re.sub(rf"(?<![\w.:£$€])({TIME}){DASH}({TIME})(?!\w|:\d)",
                   lambda m: f"{say_time(m.group(1), locale)} to {say_time(m.group(2), locale)}", text)
     # "9-5pm": the first time takes the second's a m or p m only in speech, never in figures.
-    text = re.sub(rf"(?<![\w.:£$€])(\d{{1,2}}(?:[:.]\d{{2}})?){DASH}({TIME})(?![\w:])",
+    text = re.sub(rf"(?<![\w.:£$€])(\d{{1,2}}(?:[:.]\d{{2}})?){DASH}({TIME})(?!\w|:\d)",
                   lambda m: f"{say_time(m.group(1), locale) if ':' in m.group(1) else cardinal(int(m.group(1).split('.')[0]), locale) + _minutes(m.group(1), locale)} to {say_time(m.group(2), locale)}",
                   text)
     def single(match: re.Match) -> str:
@@ -82,7 +82,7 @@ def times(text: str, locale: Locale) -> str:
             return match.group(0)  # "dilute 1:10": a ratio, said later
         return say_time(match.group(1), locale)
 
-    return re.sub(rf"(?<![\w.:£$€])({TIME})(?![\w:])", single, text)
+    return re.sub(rf"(?<![\w.:£$€])({TIME})(?!\w|:\d)", single, text)
 
 
 #: Words before "1:10" that make it a ratio, not a time.
