@@ -63,6 +63,9 @@ def guide_options(command, source=SOURCE):
         click.option("--volume", type=click.FloatRange(0.01, 1.0), help="Engine volume, 0.01 to 1."),
         click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path),
                      help="An extra pronunciation lexicon (TOML) that overrides the guide's."),
+        click.option("--language", type=click.Choice(["en", "en-GB", "en-US"], case_sensitive=False),
+                     help="How figures are read: en-GB or en-US date order, currency and spelling; "
+                          "'en' lets the leaflet decide (£, 999, 0800 mean en-GB). Default from guide.toml."),
         click.option("--max-source-bytes", type=click.IntRange(1), metavar="BYTES",
                      help=f"Refuse leaflets larger than this (default {DEFAULT_MAX_BYTES:,}; "
                           "or max_source_bytes in guide.toml)."),
@@ -72,10 +75,10 @@ def guide_options(command, source=SOURCE):
     return command
 
 
-def _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes=None):
+def _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes=None, language=None):
     guide = load_guide(source)
     return with_overrides(guide, lexicon_path=lexicon_path, max_source_bytes=max_source_bytes,
-                          engine=engine, voice=voice, rate=rate, volume=volume)
+                          language=language, engine=engine, voice=voice, rate=rate, volume=volume)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -98,10 +101,10 @@ def main():
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @friendly_errors
-def build(source, engine, voice, rate, volume, lexicon_path, max_source_bytes, output, cache_dir, jobs,
-          quiet, as_json):
+def build(source, engine, voice, rate, volume, lexicon_path, language, max_source_bytes, output, cache_dir,
+          jobs, quiet, as_json):
     """Build the audio chapters, captions and manifest of a guide."""
-    guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes)
+    guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes, language)
     result = run_build(guide, output, cache_dir, jobs, quiet)  # warnings go out as they come
     manifest = result.manifest
     summary = {
@@ -271,11 +274,11 @@ def export(build_dir, output, base_url):
 @main.command()
 @guide_options
 @friendly_errors
-def script(source, engine, voice, rate, volume, lexicon_path, max_source_bytes):
+def script(source, engine, voice, rate, volume, lexicon_path, language, max_source_bytes):
     """Print the narration script: written and spoken forms and pauses, for review."""
     from .build import script_for
 
-    guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes)
+    guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes, language)
     narration = script_for(guide)
     click.echo(f"# {narration.title}")
     for chapter in narration.chapters:
@@ -295,7 +298,7 @@ def lexicon_group():
 @lexicon_group.command("check")
 @guide_options
 @friendly_errors
-def lexicon_check(source, engine, voice, rate, volume, lexicon_path, max_source_bytes):
+def lexicon_check(source, engine, voice, rate, volume, lexicon_path, language, max_source_bytes):
     """Show the phonemes espeak-ng makes of each lexicon entry, spoken and written.
 
     Also lists the guide's words that look medical, are not in the lexicon
@@ -304,7 +307,7 @@ def lexicon_check(source, engine, voice, rate, volume, lexicon_path, max_source_
     from .build import script_for
     from .speech.phonemes import PHONEME_ALPHABET, espeak_voice_for, review_lexicon
 
-    guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes)
+    guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes, language)
     settings = guide.voice
     words = [segment.written for segment in script_for(guide).segments]
     review = review_lexicon(guide.lexicon, settings.engine, espeak_voice_for(settings), words)
@@ -371,7 +374,7 @@ def cache_info(cache_dir):
 @functools.partial(guide_options, source=click.argument("sources", nargs=-1, type=click.Path(path_type=Path)))
 @_cache_option
 @friendly_errors
-def cache_prune(sources, engine, voice, rate, volume, lexicon_path, max_source_bytes, cache_dir):
+def cache_prune(sources, engine, voice, rate, volume, lexicon_path, language, max_source_bytes, cache_dir):
     """Delete cached sentences that none of SOURCES (default: the built-in guide) needs now.
 
     Give the same voice options as the builds whose sentences should be kept.
@@ -381,7 +384,7 @@ def cache_prune(sources, engine, voice, rate, volume, lexicon_path, max_source_b
     store = SegmentCache(cache_dir)
     keep: set[str] = set()
     for source in sources or (None,):
-        guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes)
+        guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes, language)
         keep |= needed_cache_keys(guide, store)
     files, freed, kept = store.prune(keep)
     click.echo(f"Removed {files} sentences ({_size(freed)}); the cache now holds "

@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 
 from .errors import UserError
 from .markup import (
-    blank_rules, drop_footnote_markers, front_matter, has_words, html_block, markdown_table, strip_tags,
+    blank_rules, drop_footnote_markers, front_matter, has_words, html_block, markdown_table,
 )
 
 #: Leaflets larger than this are refused: a 5,000-word leaflet is ~30 kB.
@@ -227,10 +227,11 @@ def _list_items(lines: list[str]) -> list[str]:
 def parse_text(text: str, source: str = "<text>") -> Document:
     """Parse hard-wrapped plain text: first line the title, short unpunctuated lines headings.
 
-    Lines that only draw a rule ("***", "---") separate blocks; HTML tags and
-    footnote markers are dropped; a line with nothing to say is skipped.
+    Lines that only draw a rule ("***", "---") separate blocks; footnote
+    markers are dropped; a line with nothing to say is skipped. Anything that
+    looks like HTML is the leaflet's own text here (the spoken form drops it).
     """
-    text = drop_footnote_markers(strip_tags(blank_rules(text)))
+    text = drop_footnote_markers(blank_rules(text))
     runs = [(number, lines) for number, lines in _blocks_of_lines(text) if has_words(" ".join(lines))]
     if not runs:
         raise SourceError(f"{source}: file is empty")
@@ -301,8 +302,9 @@ def _inline_text(token) -> str:
     for child in token.children or []:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
+        elif child.type in ("softbreak", "hardbreak") or (
+                child.type == "html_inline" and re.match(r"<br\b", child.content, re.I)):
+            parts.append(" ")  # other inline HTML tags say nothing; the text between them stays
         elif child.type == "image":
             parts.append(child.content)
     return tidy(FOOTNOTE_LEFTOVER.sub("", "".join(parts)))

@@ -62,6 +62,9 @@ _DASHES = str.maketrans({"\u2011": "-", "\u2010": "-", "\u2212": "-", "\u00a0": 
                          "\u2009": " ", "\u2044": "/", "\u2215": "/"})
 
 
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+
+
 def _ascii_digits(text: str) -> str:
     """Digits of any script as ASCII digits, so each is said (and checked) as a figure."""
     return "".join(str(unicodedata.digit(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text)
@@ -72,6 +75,7 @@ def normalise(text: str, locale: Locale | str = EN_US) -> str:
     if isinstance(locale, str):
         locale = locale_for(locale, text)
     text = _SUPPLEMENTARY_PRIVATE.sub("", _ascii_digits(text).translate(_DASHES))
+    text = _TAG.sub(" ", text)  # "<b>word</b>": an HTML tag is never said
     end = re.search(r"[.!?:]$", text.rstrip("\"'”’)] "))
     for rule in RULES:
         text = rule(text, locale)
