@@ -173,7 +173,7 @@ def test_an_aside_is_said_by_what_it_is(written, spoken):
     ("Wait 4-6 hours.", "Wait four to six hours."),
     ("The 1st and 22nd dose.", "The first and twenty-second dose."),
     ("Since 2019 and in 1998.", "Since twenty nineteen and in nineteen ninety-eight."),
-    ("At 8:30 am, 10:00 pm and 9:00.", "At eight thirty a m, ten p m and nine o'clock."),
+    ("At 8:30 am, 10:00 pm and 9:00.", "At eight thirty AM, ten PM and nine o'clock."),
     ("At 7:05.", "At seven oh five."),
 ])
 def test_abbreviations_symbols_numbers_and_times_read_correctly(written, spoken):
@@ -196,7 +196,7 @@ def test_rules_hold_on_a_second_leaflet_in_markdown():
     assert spoken["Do not take more than 4 g in 24 hours (8 tablets)."] == (
         "Number three. Do not take more than four grams in twenty-four hours, eight tablets.")
     assert spoken["Take the 1st dose at 8:30 am and the last before 10:00 pm."] == (
-        "And finally, number six. Take the first dose at eight thirty a m and the last before ten p m.")
+        "And finally, number six. Take the first dose at eight thirty AM and the last before ten PM.")
     habits = script.chapters[-1].segments
     long_one = next(s for s in habits if s.written.startswith("Since 2019"))
     assert len(breath_groups(long_one.spoken)) >= 2

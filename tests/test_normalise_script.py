@@ -77,14 +77,14 @@ def test_the_doses_leaflet_reads_every_dose_phone_time_and_aside():
         "The liquid holds one hundred and twenty milligrams per five millilitres.")
     assert said["For advice, call NHS 111 or the helpline on 0800 123 4567, Mon–Fri, 9am–5pm."] == (
         "For advice, call N H S one one one or the helpline on oh eight hundred, one two three, "
-        "four five six seven, Monday to Friday, nine a m to five p m.")
+        "four five six seven, Monday to Friday, nine AM to five PM.")
     assert said["Botulinum toxin (often called \"botox\") is not used for this."] == (
         "Botulinum toxin, often called botox, is not used for this.")
     assert said["Take warfarin (a blood thinner) only as your GP says."] == (
         "Take warfarin, a blood thinner, only as your G P says.")
     assert said["A magnetic resonance imaging (MRI) scan is not needed."] == (
         "A magnetic resonance imaging, or M R I, scan is not needed.")
-    assert "Call nine nine nine or go to A and E, short for accident and emergency, at once" in text
+    assert "Call nine nine nine or go to A-and-E, short for accident and emergency, at once" in text
     # The table is read row by row; front matter, tags, rules and footnote markers are not read.
     assert said["Age: 3-6 months."] == "Age: three to six months."
     assert said["Weight: 10 kg."] == "Weight: ten kilograms."
@@ -97,9 +97,9 @@ def test_language_comes_from_the_option_then_guide_toml_then_the_leaflet(tmp_pat
     leaflet = tmp_path / "leaflet.md"
     leaflet.write_text("# Dates\n\n## When\n\nCome on 03/04/2024 at 9am.\n", encoding="utf-8")
     said = lambda guide: script_for(guide).segments[-1].spoken  # noqa: E731
-    assert said(load_guide(leaflet)) == "Come on March fourth, twenty twenty-four at nine a m."
+    assert said(load_guide(leaflet)) == "Come on March fourth, twenty twenty-four at nine AM."
     assert said(with_overrides(load_guide(leaflet), language="en-GB")) == (
-        "Come on the third of April, twenty twenty-four at nine a m.")
+        "Come on the third of April, twenty twenty-four at nine AM.")
     # A pound sign is British: en-GB is inferred when nothing is declared.
     leaflet.write_text("# Dates\n\n## When\n\nCome on 03/04/2024; it costs £5.\n", encoding="utf-8")
     assert said(load_guide(leaflet)).startswith("Come on the third of April")

@@ -4,7 +4,8 @@ Abbreviations are read as their words ("e.g." -> "for example", "incl." ->
 "including", "No. 5" -> "number 5", "Dr Patel" -> "Doctor Patel"); their own
 full stop is dropped unless it ends the sentence, so the voice does not
 pause mid-sentence. Acronyms said letter by letter ("GP", "NHS", "MRI",
-"A&E") are written with spaces, which every engine spells; acronyms said
+"A&E") are written with spaces, which every engine spells (a lone "A" is
+joined to its neighbour, "A-and-E", or it would be read as the article); acronyms said
 as words ("NICE", "AIDS", "COVID") are written as words. Names mixing
 capitals and figures ("B12", "D3", "DYT1", "H1N1", "COVID-19") keep each
 letter and say each figure as a number: "B twelve", "D Y T one".
@@ -53,19 +54,21 @@ WORDS = {
     "NICE": "Nice", "AIDS": "Aids", "COVID": "Covid", "NSAID": "en-sayd", "NSAIDs": "en-sayds",
     "SIDS": "Sids", "SARS": "Sars", "MERS": "Murs", "PET": "Pet", "SPECT": "Spect", "LASIK": "Lasik",
     "UNICEF": "Unicef", "CAMHS": "Cams", "PALS": "Pals", "GERD": "Gerd", "SUDEP": "Soodep",
-    "MIND": "Mind", "COVID-19": "Covid nineteen", "CoV": "cov",
+    "MIND": "Mind", "COVID-19": "Covid nineteen", "CoV": "cov", "AM": "AM", "PM": "PM",
 }
 
 
 def abbreviations(text: str, locale: Locale) -> str:
     for pattern, words in ABBREVIATIONS:
-        if words is None:  # "a.m." -> "a m"
-            text = re.sub(pattern + r"(\s*)$", lambda m: f"{m.group(0)[0]} m.", text)
-            text = re.sub(pattern, lambda m: f"{m.group(0)[0]} m", text)
+        if words is None:  # "a.m." -> "AM"
+            text = re.sub(pattern + r"(\s*)$", lambda m: f"{m.group(0)[0].upper()}M.", text)
+            text = re.sub(pattern, lambda m: f"{m.group(0)[0].upper()}M", text)
             continue
         said = _keep_capital(words)
         text = re.sub(pattern + r"(?=\s*$)", lambda m: said(m) + ".", text) if pattern.endswith(r"\.") else text
         text = re.sub(pattern, said, text)
+    # "A&E", "R&D": said before "&" could become a plain "and".
+    text = re.sub(r"(?<![\w&])([A-Z]&[A-Z])(?![\w&])", lambda m: spell(m.group(1)), text)
     # Initialisms with stops: "U.S." -> "U S", "U.K." -> "U K".
     return re.sub(r"\b((?:[A-Z]\.){2,})(\s*$)?",
                   lambda m: " ".join(m.group(1).replace(".", "")) + ("." if m.group(2) is not None else ""),
@@ -80,11 +83,27 @@ def _keep_capital(words: str):
     return said
 
 
+def spaced(pieces: list[str]) -> str:
+    """Letters and words said one by one: "M R I". A lone "A" is read as the article
+    ("uh"), so it is joined to its neighbour: "A-D H D", "U S-A", "A-one"."""
+    out: list[str] = []
+    for index, piece in enumerate(pieces):
+        if out and out[-1] == "A" and index > 0:
+            out[-1] = f"A-{piece}"
+        elif piece == "A" and index == len(pieces) - 1 and out:
+            out[-1] = f"{out[-1]}-A"
+        else:
+            out.append(piece)
+    return " ".join(out)
+
+
 def spell(letters: str) -> str:
-    """ "MRI" -> "M R I"; "GPs" -> "G P's"; "A&E" -> "A and E"."""
+    """ "MRI" -> "M R I"; "GPs" -> "G P's"; "A&E" -> "A-and-E"."""
     if letters.endswith("s") and letters[:-1].isupper():
-        return " ".join(letters[:-1]) + "'s"
-    return " and ".join(" ".join(part) for part in letters.split("&"))
+        return spaced(list(letters[:-1])) + "'s"
+    if "&" in letters:
+        return "-and-".join(spaced(list(part)) for part in letters.split("&"))
+    return spaced(list(letters))
 
 
 def acronyms(text: str, locale: Locale) -> str:
@@ -110,14 +129,14 @@ def names(text: str, locale: Locale) -> str:
                 else " ".join(cardinal(int(d), locale) for d in piece)
         if piece in WORDS:
             return WORDS[piece]
-        return " ".join(piece)
+        return spaced(list(piece))
 
     def say(match: re.Match) -> str:
         token = match.group(0)
         if token in WORDS:
             return WORDS[token]
-        return " ".join(part(piece) for piece in re.findall(r"\d+|[A-Z][a-z]?(?=[A-Z\d]|$)|[A-Za-z]+", token)
-                        if piece)
+        pieces = re.findall(r"\d+|[A-Z][a-z]?(?=[A-Z\d]|$)|[A-Za-z]+", token)
+        return spaced([part(piece) for piece in pieces if piece])
 
     text = re.sub(r"\b(COVID|SARS|MERS|Covid)-(\d+)\b",
                   lambda m: f"{WORDS.get(m.group(1).upper(), m.group(1))} {cardinal(int(m.group(2)), locale)}", text)

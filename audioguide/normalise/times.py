@@ -1,13 +1,14 @@
 """Times, dates, days and ranges of them, in the leaflet's locale.
 
-Times: "9am" -> "nine a m", "9.30am" -> "nine thirty a m", "09:30" -> "nine
+Times: "9am" -> "nine AM", "9.30am" -> "nine thirty AM" (written "AM" and
+"PM" because an engine reads "a m" as the article "a"), "09:30" -> "nine
 thirty", "9:00" -> "nine o'clock", "17:00" -> "seventeen hundred", "7:05" ->
 "seven oh five". Dates: "3 March 2024" -> "the third of March, twenty
 twenty-four" (en-GB) and "March 3, 2024" -> "March third, twenty
 twenty-four"; numeric dates follow the locale's order (03/04/2024 is the
 third of April in en-GB, March fourth in en-US; 13/01/1950 can only be
 the thirteenth of January, and is said so, day first, in both). Ranges: "Mon–Fri, 9am–5pm"
--> "Monday to Friday, nine a m to five p m"; "4-6 hours" -> "four to six hours".
+-> "Monday to Friday, nine AM to five PM"; "4-6 hours" -> "four to six hours".
 """
 
 from __future__ import annotations
@@ -63,8 +64,8 @@ def say_time(written: str, locale: Locale) -> str:
         spoken = f"{hour_words} oh {cardinal(minutes, locale)}"
     else:
         spoken = f"{hour_words} {cardinal(minutes, locale)}"
-    if meridiem:
-        spoken += f" {meridiem[0].lower()} m"
+    if meridiem:  # "AM", "PM": engines read "a m" as the article "a" and "m"
+        spoken += f" {meridiem[0].upper()}M"
     return spoken
 
 
