@@ -1,12 +1,13 @@
 """Fractions, ratios and percentages.
 
 "½" -> "one half", "1½" -> "one and a half" (a whole number before a
-fraction is read with it only under 100: "500 2/3" would sound like 502 thirds), "3/4" -> "three quarters",
-"2/3" -> "two thirds", "1:1000" -> "one to one thousand", "50%" -> "fifty
-percent", "1 in 5" is already words and stays. A slash between figures that
-is not one of these (nor a date, a reading or "24/7") is said "over", which
-keeps every figure: "7/10" -> "seven over ten"... except a score "out of":
-"7/10" after "score", "pain" or "rated" -> "seven out of ten".
+fraction is read with it only under 100: "500 2/3" would sound like 502
+thirds), "3/4" -> "three quarters", "2/3" -> "two thirds", "7/10" -> "seven
+tenths" (a fraction under one with a denominator up to 10), but a score
+"out of": "rate your pain 7/10" -> "seven out of ten". "1:1000" -> "one to
+one thousand", "50%" -> "fifty percent"; "1 in 5" is already words and
+stays. Any other slash between figures (not a date, a reading or "24/7") is
+said "over", which keeps every figure: "12/15" -> "twelve over fifteen".
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 
 from .locale import Locale
-from .numbers import NUMBER, cardinal, number, ordinal
+from .numbers import NUMBER, cardinal, ordinal
 
 VULGAR = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5),
           "⅖": (2, 5), "⅗": (3, 5), "⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅛": (1, 8),
@@ -53,17 +54,10 @@ def fractions(text: str, locale: Locale) -> str:
         text = re.sub(rf"(?<![\w.,/])({NUMBER})\s?/\s?(10|100|5)(?![\w/]|[.,]\d)", r"\1 out of \2", text)
     text = re.sub(r"(?:(?<![\w.,/])([1-9]\d?|0)\s)?(?<![\w.,/])(\d{1,2})/(\d{1,2})(?![\w/]|[.,]\d)", slashed, text)
     text = re.sub(rf"(?<![\w.,/])({NUMBER})\s?/\s?({NUMBER})(?![\w/]|[.,]\d)", r"\1 over \2", text)
-    return re.sub(rf"(?<![\w.,:])(\d+)\s?:\s?({NUMBER})(?![\w:]|[.,]\d)", _ratio(locale), text)
+    return re.sub(rf"(?<![\w.,:])(\d+):({NUMBER})(?![\w:]|[.,]\d)", r"\1 to \2", text)
 
 
 SCORE_WORDS = re.compile(r"\b(?:score|scored|rate|rated|rating|pain|scale)\b", re.I)
-
-
-def _ratio(locale: Locale):
-    def say(match: re.Match) -> str:
-        return f"{match.group(1)} to {match.group(2)}"
-
-    return say
 
 
 def _a(said: str, numerator: int) -> str:

@@ -16,7 +16,7 @@ import re
 #: Words ending in a full stop that do not end a sentence.
 ABBREVIATIONS = {
     "e.g", "i.e", "dr", "mr", "mrs", "ms", "prof", "st", "vs", "no", "nos", "approx", "incl",
-    "fig", "cf", "al", "inc", "jr", "sr", "vol", "p", "pp", "ca", "mt", "tel", "ext", "max", "approx",
+    "fig", "cf", "al", "inc", "jr", "sr", "vol", "p", "pp", "ca", "mt", "tel", "ext", "max",
 }
 #: Words after which a single capital names a thing: "vitamin B", "hepatitis C".
 LETTER_NAMES = {"vitamin", "vitamins", "hepatitis", "type", "group", "grade", "class", "stage",

@@ -161,4 +161,4 @@ def days(text: str, locale: Locale) -> str:
 
 def ranges(text: str, locale: Locale) -> str:
     """Number ranges with a hyphen or an en dash: "4-6 hours" -> "4 to 6 hours" (figures said later)."""
-    return re.sub(rf"(?<![\w.,/:-])({NUMBER})\s?[-–—]\s?({NUMBER})(?![\d/:-]|[.,]\d)", r"\1 to \2", text)
+    return re.sub(rf"(?<![\w.,/:-])({NUMBER})\s?[-–—]\s?({NUMBER})(?![\d/-]|[.,:]\d)", r"\1 to \2", text)

@@ -46,7 +46,8 @@ PERIODS = {"day": "day", "d": "day", "week": "week", "wk": "week", "month": "mon
            "hour": "hour", "hr": "hour", "h": "hour", "min": "minute", "minute": "minute",
            "dose": "dose", "night": "night", "meal": "meal", "kg": "kilogram", "L": "lit{re}",
            "l": "lit{re}", "ml": "millilit{re}", "mL": "millilit{re}", "dL": "decilit{re}",
-           "dl": "decilit{re}", "m²": "square met{re}", "m2": "square met{re}"}
+           "dl": "decilit{re}", "m²": "square met{re}", "m2": "square met{re}", "mol": "mole",
+           "mmol": "millimole"}
 UNIT = "|".join(re.escape(unit) for unit in sorted(UNITS, key=len, reverse=True))
 PERIOD = "|".join(re.escape(word) for word in sorted(PERIODS, key=len, reverse=True))
 #: Counted things that take "a day" rather than "per day" after a slash: "3 times/day".
@@ -71,13 +72,16 @@ def _per(rest: str, locale: Locale) -> str:
 
 
 def units(text: str, locale: Locale) -> str:
-    per_part = rf"(?:/\s?(?:(?:{NUMBER})\s?(?:{UNIT})|(?:{PERIOD}))(?![\w/]))*"
+    per_part = rf"(?:/\s?(?:(?:{NUMBER})\s?(?:{UNIT})|(?:{PERIOD}))(?!\w))*"
 
     def say(match: re.Match) -> str:
         article, figure, unit, per, stop = (match.group("article") or "", match.group("figure"),
                                             match.group("unit"), match.group("per"), match.group("stop"))
         one, many = UNITS[unit]
         singular = figure == "1" or bool(article)
+        if re.match(rf"/\s?(?:{NUMBER})\s?{re.escape(unit)}(?!\w)", per):
+            # "200mg/400mg": two strengths, not a rate.
+            return f"{article}{figure} {spelled(many, locale)} or " + units(per.lstrip("/ "), locale) + (stop or "")
         spoken = f"{article}{figure} {spelled(one if singular else many, locale)}{_per(per, locale)}"
         return spoken + (stop or "")
 
@@ -109,5 +113,11 @@ def temperatures(text: str, locale: Locale) -> str:
         scale = "Celsius" if match.group(2).upper() == "C" else "Fahrenheit"
         return f"{match.group(1)} {'degree' if match.group(1) == '1' else 'degrees'} {scale}"
 
-    text = re.sub(rf"(-?{NUMBER})\s?°\s?([CcFf])\b", say, text)
-    return re.sub(rf"({NUMBER})\s?°(?![CcFf])", lambda m: f"{m.group(1)} degrees", text)
+    def bare(match: re.Match) -> str:  # "38C", "100.4F": a body temperature without its degree sign
+        value = float(match.group(1))
+        plausible = 30 <= value <= 45 if match.group(2) == "C" else 90 <= value <= 110
+        return say(match) if plausible else match.group(0)
+
+    text = re.sub(rf"(-?{NUMBER})\s?[°º]\s?([CcFf])\b", say, text)
+    text = re.sub(r"(?<![\w.,])(\d{2,3}(?:\.\d)?)\s?([CF])\b", bare, text)
+    return re.sub(rf"({NUMBER})\s?[°º](?![CcFf])", lambda m: f"{m.group(1)} degrees", text)

@@ -38,7 +38,7 @@ def say_part(part: str, locale: Locale) -> str:
 
 
 def say_address(address: str, locale: Locale) -> str:
-    address = re.sub(r"^https?://", "", address)
+    address = re.sub(r"^https?://", "", address).rstrip("/")  # a closing slash says nothing
     words = []
     for piece in re.findall(r"[A-Za-z]+|\d+|[^A-Za-z\d]", address):
         if piece in SYMBOLS:
