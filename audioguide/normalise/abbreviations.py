@@ -142,6 +142,10 @@ def names(text: str, locale: Locale) -> str:
 
     text = re.sub(r"\b(COVID|SARS|MERS|Covid)-(\d+)\b",
                   lambda m: f"{WORDS.get(m.group(1).upper(), m.group(1))} {cardinal(int(m.group(2)), locale)}", text)
+    # The letter A naming a thing ("vitamin A", "hepatitis A") is not the article "a".
+    text = re.sub(r"\b((?:[Vv]itamins?|[Hh]epatitis|[Tt]ype|[Gg]roup|[Gg]rade|[Cc]lass|[Pp]lan|[Oo]ption"
+                  r"|[Ss]tage|[Pp]art|[Ss]chedule|[Aa]ppendix|[Ff]lu|[Ii]nfluenza))\s+A\b(?![-'’&]|\.\w)",
+                  r"\1 A-", text)
     text = re.sub(r"\bSARS-CoV-(\d)\b", lambda m: f"Sars cov {cardinal(int(m.group(1)), locale)}", text)
     # A capital, then letters and figures mixed, with at least one figure: "B12", "HbA1c", "CYP2D6".
     return re.sub(r"(?<![\w.,-])(?=[A-Za-z]*\d)[A-Z][A-Za-z]{0,4}\d[A-Za-z\d]*\b(?![.,]\d)", say, text)
