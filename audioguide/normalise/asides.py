@@ -33,6 +33,9 @@ DESCRIPTION_OPENERS = {
     "more", "less", "fewer", "most", "both", "either", "neither", "no", "all", "after", "before",
     "during", "while", "until", "per", "plus", "approx", "approximately", "optional", "if",
 }
+#: A short aside with one of these says something; it is not a name ("(surgery is rare)").
+VERBS = {"is", "are", "was", "were", "be", "been", "can", "could", "may", "might", "will", "would",
+         "should", "must", "has", "have", "had", "do", "does", "did", "not", "isn't", "aren't", "don't"}
 NAMING = re.compile(r"^(?:(?:often|also|sometimes|commonly|usually|now|previously|formerly)\s+)?"
                     r"(?:called|known\s+as|named|termed|referred\s+to\s+as|aka)\b", re.I)
 EXAMPLE = re.compile(r"^(?:e\.\s?g\.|eg\b|for\s+example|for\s+instance|such\s+as)[,:]?\s*(.*)$", re.I | re.S)
@@ -75,6 +78,7 @@ def kind_of(before: str, inner: str) -> str:
     words = inner.split()
     if (len(words) <= NAME_WORDS and not re.search(r"\d", inner)
             and words[0].lower().strip(",.") not in DESCRIPTION_OPENERS
+            and not VERBS & {word.lower().strip(",.") for word in words}
             and not re.search(r"[,;:=%]", inner)):
         return "name"
     return "description"
@@ -103,6 +107,7 @@ def asides(text: str, locale=None) -> str:
             return " "
         return say_aside(text[:match.start()], inner)
 
+    text = re.sub(r"(?<=[A-Za-z])\((e?s)\)", r"\1", text)  # "tablet(s)" -> "tablets"
     for _ in range(3):  # nested brackets, from the inside out
         text = re.sub(r"\s*[(\[]([^()\[\]]*)[)\]]\s*", say, text)
     text = re.sub(r"\s*,\s*([.,;:!?])", r"\1", text)
