@@ -153,7 +153,8 @@ def plain_numbers(text: str, locale: Locale) -> str:
 VULGAR_CHARACTERS = "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞⅐⅑⅒"
 #: The end of a written figure, the space after it, and the start of the next figure.
 _FIGURE_THEN_FIGURE = re.compile(
-    rf"(?:\d[s%]?|\d°[CFcf]?|[{VULGAR_CHARACTERS}])([ \t]+)(?=[£$€]?\d|[{VULGAR_CHARACTERS}])")
+    rf"(?:\d[s%]?|\d°[CFcf]?|[{VULGAR_CHARACTERS}])([ \t]+|[ \t]*[()\[\]{{}}<>|\\\"“”*_#~^`]+[ \t]*)"
+    rf"(?=[£$€]?\d|[{VULGAR_CHARACTERS}])")
 
 
 def separate_figures(text: str, locale: Locale = EN_US) -> str:
@@ -167,6 +168,7 @@ def separate_figures(text: str, locale: Locale = EN_US) -> str:
         after = match.string[match.end():]
         if re.fullmatch(r"[1-9]\d?|0", before) and re.match(rf"\d{{1,2}}/\d{{1,2}}(?![\d/])|[{VULGAR_CHARACTERS}]", after):
             return match.group(0)
-        return match.group(0)[:match.start(1) - match.start()] + ", "
+        gap = match.group(1)
+        return match.group(0)[:match.start(1) - match.start()] + ("," + gap if gap.strip() else ", ")
 
     return _FIGURE_THEN_FIGURE.sub(apart, text)

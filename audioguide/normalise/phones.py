@@ -110,6 +110,8 @@ def phones(text: str, locale: Locale) -> str:
             match = PHONE.search(text, match.start() + len(re.match(r"\D*\d+", match.group(0)).group(0)))
     text = "".join(parts) + text[position:]
     text = BARE_PHONE.sub(lambda m: _apart(m, say_phone(m.group(0), locale)), text)
+    # "999/112": one service or the other.
+    text = re.sub(r"(?<![\w.,/])(999|911|111|112|000)\s?/\s?(?=(?:999|911|111|112|000)(?![\w/]))", r"\1 or ", text)
     # "000" is "zero zero zero" everywhere: that is how the service is named.
     return EMERGENCY_NUMBER.sub(lambda m: _apart(m, " ".join(DIGIT_WORDS[int(d)] for d in m.group(1))), text)
 
@@ -127,6 +129,7 @@ def _longest_phone(candidate: str) -> str:
 def _apart(match: re.Match, spoken: str, end: int | None = None) -> str:
     """A phone number next to another figure is set apart by pauses ("1950, nine nine nine")."""
     end = match.end() if end is None else end
-    before = ", " if re.search(rf"(?:\d[s%]?|°[CFcf]?|[{VULGAR_CHARACTERS}])\s+$", match.string[:match.start()]) else ""
-    after = "," if re.match(rf"\s+(?:[£$€]?\d|[{VULGAR_CHARACTERS}])", match.string[end:]) else ""
+    before = ", " if re.search(rf"(?:\d[s%]?|°[CFcf]?|[{VULGAR_CHARACTERS}])(?:\s|\s?/\s?)+$",
+                               match.string[:match.start()]) else ""
+    after = "," if re.match(rf"(?:\s|\s?/\s?)+(?:[£$€]?\d|[{VULGAR_CHARACTERS}])", match.string[end:]) else ""
     return f"{before}{spoken}{after}"
