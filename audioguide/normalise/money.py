@@ -42,7 +42,7 @@ def say_amount(symbol: str, amount: str, scale: str | None, locale: Locale) -> s
 
 def money(text: str, locale: Locale) -> str:
     def say(match: re.Match) -> str:
-        return say_amount(match.group(1), match.group(2), match.group(3), locale)
+        return f" {say_amount(match.group(1), match.group(2), match.group(3), locale)} "
 
     text = re.sub(rf"([£$€])\s?({NUMBER})(?:\s?({SCALES})\b)?", say, text)
     # Pence and cents written after the figure: "50p", "99c", "20¢".

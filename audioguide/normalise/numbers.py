@@ -131,7 +131,8 @@ def decades(text: str, locale: Locale) -> str:
 
 def negatives(text: str, locale: Locale) -> str:
     """ "-5" after a space or an opening bracket -> "minus five"."""
-    return re.sub(rf"(?:(?<=^)|(?<=[\s(]))[-−–]({NUMBER})(?![\d])", lambda m: f"minus {number(m.group(1), locale, years=False)}", text)
+    return re.sub(rf"(?:(?<=^)|(?<=[\s(]))[-−–]({NUMBER})(?![\d])",
+                  lambda m: f"minus {number(m.group(1), locale, years=False)} ", text)
 
 
 def plain_numbers(text: str, locale: Locale) -> str:
@@ -171,4 +172,6 @@ def separate_figures(text: str, locale: Locale = EN_US) -> str:
         gap = match.group(1)
         return match.group(0)[:match.start(1) - match.start()] + ("," + gap if gap.strip() else ", ")
 
-    return _FIGURE_THEN_FIGURE.sub(apart, text)
+    text = _FIGURE_THEN_FIGURE.sub(apart, text)
+    # "500 and 1" must not sound like "five hundred and one" (501).
+    return re.sub(r"(?<![\d.,])(\d*00)(\s+and\s+)(?=\d)", r"\1,\2", text)
