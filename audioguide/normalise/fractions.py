@@ -54,7 +54,7 @@ def fractions(text: str, locale: Locale) -> str:
         text = re.sub(rf"(?<![\w.,/])({NUMBER})\s?/\s?(10|100|5)(?![\w/]|[.,]\d)", r"\1 out of \2", text)
     text = re.sub(r"(?:(?<![\w.,/])([1-9]\d?|0)\s)?(?<![\w.,/])(\d{1,2})/(\d{1,2})(?![\w/]|[.,]\d)", slashed, text)
     text = re.sub(rf"(?<![\w.,/])({NUMBER})\s?/\s?({NUMBER})(?![\w/]|[.,]\d)", r"\1 over \2", text)
-    return re.sub(rf"(?<![\w.,:])(\d+):({NUMBER})(?![\w:]|[.,]\d)", r"\1 to \2", text)
+    return re.sub(rf"(?<![\w.,:])(\d+):({NUMBER})(?!\w|[.,:]\d)", r"\1 to \2", text)
 
 
 SCORE_WORDS = re.compile(r"\b(?:score|scored|rate|rated|rating|pain|scale)\b", re.I)

@@ -147,7 +147,7 @@ def plain_numbers(text: str, locale: Locale) -> str:
         after = " " if match.end() < len(source) and source[match.end()].isalpha() else ""
         return f"{before}{spoken}{after}"
 
-    text = re.sub(r"(?<=\d)[-–](?=\d)", ", ", separate_figures(text))  # "12-34-56": a code, not a range
+    text = re.sub(r"(?<=\d)[-–:](?=\d)", ", ", separate_figures(text))  # "12-34-56": a code, not a range
     return re.sub(NUMBER, say, text)
 
 
