@@ -122,6 +122,9 @@ def build_guide(
     build_dir = Path(build_dir)
     document = document_for(guide)
     script = script_for(guide, document)
+    # The language the narration settled on (guide.toml, else the leaflet's own
+    # declaration or conventions) is the one the manifest, tags and books carry.
+    guide = replace(guide, language=script.language)
     warnings = document.warnings + pronunciation_warnings(
         (s.written for s in script.segments), guide.lexicon, guide.voice, source=guide.source)
     for warning in warnings:

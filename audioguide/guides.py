@@ -15,6 +15,7 @@ from .content import DEFAULT_MAX_BYTES, SourceError, slugify
 from .errors import UserError
 from .formats import DEFAULT_FORMATS, FormatsError, parse_formats
 from .lexicon import Lexicon, LexiconError, load_lexicon
+from .normalise.locale import KNOWN_TAGS, canonical_tag, is_known_tag
 from .speech import SpeechError, VoiceSettings
 from .tomlfile import TomlFile
 
@@ -85,6 +86,9 @@ def load_guide(path: Path | None = None) -> Guide:
         raise GuideError(f"{file.path}:{file.line_of((key,))}: unknown table or key '{key}'")
     if guide.get("max_source_bytes", 1) < 1:
         raise GuideError(f"{file.where(('guide', 'max_source_bytes'))}: must be at least 1")
+    if "language" in guide and not is_known_tag(guide["language"]):
+        raise GuideError(f"{file.where(('guide', 'language'))}: must be one of {', '.join(KNOWN_TAGS)} "
+                         "('en' lets the leaflet's own conventions decide)")
     if "source" not in guide:
         raise GuideError(f"{config_path}:1: key 'guide.source' is missing (the leaflet's file name)")
     source = path / guide["source"]
@@ -106,7 +110,7 @@ def load_guide(path: Path | None = None) -> Guide:
     return Guide(
         source=source,
         slug=slugify(guide.get("slug", path.name)),
-        language=guide.get("language", "en"),
+        language=canonical_tag(guide.get("language", "en")),
         author=guide.get("author", "audioguide"),
         voice=settings,
         lexicon=lexicon,
@@ -118,9 +122,9 @@ def load_guide(path: Path | None = None) -> Guide:
 
 def with_overrides(
     guide: Guide, *, lexicon_path: Path | None = None, max_source_bytes: int | None = None,
-    formats: str | None = None, **voice
+    formats: str | None = None, language: str | None = None, **voice
 ) -> Guide:
-    """The guide with command-line choices (voice, rate, volume, engine, lexicon) applied.
+    """The guide with command-line choices (voice, rate, volume, engine, lexicon, language) applied.
 
     A new engine without a new voice gets that engine's default voice: the
     guide's voice id belongs to the guide's engine.
@@ -134,6 +138,8 @@ def with_overrides(
         guide = replace(guide, max_source_bytes=max_source_bytes)
     if formats:
         guide = replace(guide, formats=parse_formats(formats))
+    if language:
+        guide = replace(guide, language=canonical_tag(language))
     if lexicon_path:
         guide = replace(guide, lexicon=guide.lexicon.merged(load_lexicon(lexicon_path)),
                         lexicon_path=lexicon_path)
