@@ -298,9 +298,14 @@ def _inline_text(token) -> str:
     return tidy("".join(parts))
 
 
+#: Blocks inside blocks markdown-it follows (a list level takes two).
+MAX_NESTING = 200
+
+
 def parse_markdown(text: str, source: str = "<markdown>") -> Document:
     """Parse Markdown: the first '#' heading is the title, later headings open sections."""
-    tokens = MarkdownIt("commonmark").parse(text)
+    # markdown-it stops at 20 levels by default: a list nested 9 deep lost its items.
+    tokens = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).parse(text)
     title = ""
     title_line = 1
     sections: list[tuple[str, int, list[Block]]] = []

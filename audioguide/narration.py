@@ -160,15 +160,26 @@ BREATH_WORDS = 35
 NAME_WORDS = 4
 
 
+#: Longer figures (num2words says up to 10**36 less one) are read digit by digit.
+MAX_NUMBER_DIGITS = 30
+
+
 def number_words(token: str) -> str:
     """A figure as words: years as years, decimals digit by digit after "point"."""
     from num2words import num2words
+
+    def whole_number(digits: str) -> str:
+        if len(digits) > MAX_NUMBER_DIGITS:  # past num2words' range: each digit, in order
+            return " ".join(num2words(int(d)) for d in digits)
+        return num2words(int(digits))
 
     plain = token.replace(",", "")
     if "." in plain:
         whole, fraction = plain.split(".", 1)
         digits = " ".join(num2words(int(d)) for d in fraction)
-        return f"{num2words(int(whole))} point {digits}"
+        return f"{whole_number(whole)} point {digits}"
+    if len(plain) > MAX_NUMBER_DIGITS:
+        return whole_number(plain)
     value = int(plain)
     if "," not in token and len(plain) == 4 and 1100 <= value <= 2099 and value % 1000 >= 10:
         return num2words(value, to="year")
