@@ -32,12 +32,25 @@ ensure_venv() {
     .venv/bin/python -m pip install --quiet --editable "$1"
 }
 
+# deb_installed PACKAGE: the package is installed (not only known to dpkg: one removed
+# but not purged is "deinstall ok config-files"), and the programs it puts in
+# /usr/bin are there.
+deb_installed() {
+    local status program
+    status=$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) || return 1
+    [ "$status" = "install ok installed" ] || return 1
+    for program in $(dpkg-query -L "$1" 2>/dev/null | grep '^/usr/bin/'); do
+        [ -e "$program" ] || return 1
+    done
+    return 0
+}
+
 # apt_install PACKAGE...: install Debian packages that are missing, when apt-get is there.
 apt_install() {
     local missing=() package sudo=""
     command -v apt-get >/dev/null 2>&1 || return 1
     for package in "$@"; do
-        dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+        deb_installed "$package" || missing+=("$package")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
     if [ "$(id -u)" -ne 0 ]; then
