@@ -232,6 +232,14 @@ def test_a_cache_folder_that_is_a_file_is_one_line(tmp_path, leaflet):
     assert cache.read_text() == "not a folder"
 
 
+def test_a_cache_folder_that_cannot_be_written_is_one_line(tmp_path, leaflet):
+    cache = Path("/sys/audioguide-cache")  # sysfs: no one may make a folder there, not even root
+    assert not cache.exists()
+    line = one_line_error(cli("build", leaflet, "-o", tmp_path / "out", "--cache-dir", cache))
+    assert str(cache) in line and "cache" in line
+    assert_nothing_half_written(tmp_path / "out")
+
+
 # 11-12. Odd files where the build expects its own ----------------------------------------------
 
 
