@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from ..errors import UserError
-from ..files import is_temporary, write_atomic
+from ..files import is_temporary, read_regular, write_atomic
 from .base import VoiceSettings
 
 #: A finished entry's file name: its sha256 key.
@@ -79,8 +79,8 @@ class SegmentCache:
         try:
             if not path.is_file() or path.is_symlink():
                 return "missing"
-            expected = self._check_path(key).read_text(encoding="ascii").split()
-        except (OSError, UnicodeDecodeError):
+            expected = read_regular(self._check_path(key), 256, CacheError).decode("ascii").split()
+        except (OSError, UnicodeDecodeError, CacheError):
             return "missing"
         try:
             found = _digest(path)
