@@ -160,7 +160,8 @@ BREATH_WORDS = 35
 NAME_WORDS = 4
 
 
-#: Longer figures (num2words says up to 10**36 less one) are read digit by digit.
+#: Longer figures are read digit by digit: a listener cannot follow a number that long
+#: in words, and num2words refuses one past its largest named unit (OverflowError).
 MAX_NUMBER_DIGITS = 30
 
 
