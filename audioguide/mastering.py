@@ -61,7 +61,9 @@ CODEC_ALLOWANCE_LU = 0.4
 #: caught by measuring the encoded file, and costs an encode.
 TRUE_PEAK_MARGIN_DB = 1.2
 LOUDNESS_TOLERANCE_LU = 0.5
-#: A chapter further than this from the target is refused, never shipped.
+#: A chapter whose speech is so quiet that even the most gain leaves it this far
+#: under the target is refused, never shipped (one held back by its true-peak
+#: limit gives up loudness instead, on purpose).
 LOUDNESS_REFUSED_LU = 1.0
 #: How close the gain search gets to its aim (the per-block estimate is within
 #: a few hundredths of a LU of the real measure).
@@ -907,7 +909,8 @@ def master_chapter(
                 aim -= over + 0.2
             else:
                 break
-        if not np.isfinite(final) or abs(settings.loudness_lufs - final) > LOUDNESS_REFUSED_LU:
+        too_quiet = loudness + MAX_GAIN_DB < settings.loudness_lufs - LOUDNESS_REFUSED_LU
+        if not np.isfinite(final) or (too_quiet and settings.loudness_lufs - final > LOUDNESS_REFUSED_LU):
             heard = f"{final:.1f} LUFS" if np.isfinite(final) else "silence"
             raise MasteringError(f"{name}: chapter {chapter.number} ({chapter.title}) comes out at {heard}, "
                                  f"not {settings.loudness_lufs:g} LUFS: the speech is too quiet to "
