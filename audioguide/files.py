@@ -77,8 +77,9 @@ class FileRecord:
 
     def forget(self, names) -> None:
         with self._lock:
-            self.names -= set(names)
-            self._save()
+            if self.names & set(names):
+                self.names -= set(names)
+                self._save()
 
     def _save(self) -> None:
         data = json.dumps({"files": sorted(self.names)}, indent=0).encode()
