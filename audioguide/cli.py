@@ -219,7 +219,8 @@ ALL_INTERFACES = ("0.0.0.0", "::", "")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
               help="Requests served at once.")
 @click.option("--base-url", help="The public address (e.g. behind a proxy), for the podcast feed's "
-                                 "links; default: the address each request came to.")
+                                 "links; default: the address it listens on (with 0.0.0.0, "
+                                 "the feed then answers only this machine).")
 @friendly_errors
 def serve(build_dir, host, port, threads, base_url):
     """Serve a built guide's player with waitress.
@@ -243,6 +244,11 @@ def serve(build_dir, host, port, threads, base_url):
                    "anyone on your network can open the player", err=True)
     shown = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "[::1]"}.get(
         host, f"[{host}]" if ":" in host else host)  # an address a browser here can open
+    if not base_url and host not in ALL_INTERFACES:  # the feed's links: the address we listen on
+        app.config["AUDIOGUIDE_BASE_URL"] = f"http://{shown}:{server.effective_port}/"
+    elif not base_url:
+        click.echo("audioguide: warning: the podcast feed answers other machines only with "
+                   "--base-url (their Host header is not trusted)", err=True)
     manifest = app.extensions["audioguide"].current().manifest
     click.echo(f"Serving the {manifest.title} audio guide at "
                f"http://{shown}:{server.effective_port}/ (press Ctrl+C to stop)")

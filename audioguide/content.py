@@ -341,6 +341,10 @@ def _html_blocks(html: str, line: int) -> list[Block]:
     return blocks
 
 
+#: Blocks inside blocks markdown-it follows (a list level takes two).
+MAX_NESTING = 200
+
+
 def parse_markdown(text: str, source: str = "<markdown>") -> Document:
     """Parse Markdown: the first '#' heading is the title, later headings open sections.
 
@@ -350,7 +354,7 @@ def parse_markdown(text: str, source: str = "<markdown>") -> Document:
     footnote markers are dropped.
     """
     meta, text = front_matter(text)
-    tokens = MarkdownIt("commonmark").enable("table").parse(drop_footnote_markers(text))
+    tokens = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").parse(drop_footnote_markers(text))
     title = meta.get("title", "")
     title_line = 1
     skip_to = -1

@@ -7,6 +7,7 @@ guide is one such folder, shipped inside the package.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
@@ -64,6 +65,21 @@ def _checked(file: TomlFile, section: str, allowed: dict) -> dict:
     return table
 
 
+def _inside_guide(file: TomlFile, folder: Path, key: tuple[str, str], name: str) -> Path:
+    """``name`` in the guide folder: a guide.toml may name only files inside its own
+    folder (a shared guide must not read, and publish, a file from elsewhere),
+    and only regular files (a device or a pipe would be read for ever)."""
+    target = folder / name
+    try:
+        Path(os.path.realpath(target)).relative_to(os.path.realpath(folder))
+    except ValueError:
+        raise GuideError(f"{file.where(key)}: {name!r} is outside the guide folder; "
+                         "keep the guide's files inside it") from None
+    if target.exists() and not target.is_file():
+        raise GuideError(f"{file.where(key)}: {name!r} is not a regular file")
+    return target
+
+
 def load_guide(path: Path | None = None) -> Guide:
     """Load a guide from a folder with guide.toml, or wrap a bare leaflet file.
 
@@ -91,7 +107,7 @@ def load_guide(path: Path | None = None) -> Guide:
                          "('en' lets the leaflet's own conventions decide)")
     if "source" not in guide:
         raise GuideError(f"{config_path}:1: key 'guide.source' is missing (the leaflet's file name)")
-    source = path / guide["source"]
+    source = _inside_guide(file, path, ("guide", "source"), guide["source"])
     try:
         settings = VoiceSettings(**voice)
     except SpeechError as error:
@@ -105,7 +121,9 @@ def load_guide(path: Path | None = None) -> Guide:
             formats = parse_formats(guide["formats"], where)
         except FormatsError as error:
             raise GuideError(str(error)) from None
-    lexicon_path = path / guide["lexicon"] if "lexicon" in guide else None
+    lexicon_path = None
+    if "lexicon" in guide:
+        lexicon_path = _inside_guide(file, path, ("guide", "lexicon"), guide["lexicon"])
     lexicon = load_lexicon(lexicon_path) if lexicon_path else Lexicon()
     return Guide(
         source=source,
