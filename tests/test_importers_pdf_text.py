@@ -110,3 +110,34 @@ def test_a_pdf_padded_after_its_end_marker_is_read(tmp_path):
     path = _pdf(tmp_path / "padded.pdf", _flowing("Pain relief", "Doses", ["Take 1 g every six hours."]))
     path.write_bytes(path.read_bytes() + b"\0" * 4096 + b"\r\n" * 600)
     assert "Take 1 g every six hours." in _text(load_document(path))
+
+
+def test_a_heading_with_nothing_under_it_is_read_as_text_and_told(tmp_path):
+    lines = _flowing("Pain relief after surgery", "Your medicines",
+                     ["You may be given paracetamol after the operation."])
+    lines.append(("If you are worried, call NHS 111", 16, "Helvetica-Bold", 560))
+    document = load_document(_pdf(tmp_path / "last.pdf", lines))
+    assert [section.title for section in document.sections] == ["Your medicines"]
+    assert document.sections[0].blocks[-1].texts == ("If you are worried, call NHS 111.",)
+    assert any("'If you are worried, call NHS 111' has no text under it" in warning
+               for warning in document.warnings)
+
+
+def test_headings_with_nothing_under_them_keep_their_order():
+    from audioguide.importers.common import DocumentBuilder
+
+    builder = DocumentBuilder("leaflet", title="Leaflet")
+    builder.heading("Part one")
+    builder.heading("Before you come")
+    builder.heading("Food")
+    builder.paragraph("Do not eat for 6 hours.")
+    builder.heading("Part two")
+    builder.heading("After")
+    builder.paragraph("Rest for 2 days.")
+    builder.heading("Call 111 if worried")
+    document = builder.document()
+    assert [section.title for section in document.sections] == ["Food", "After"]
+    assert [block.texts[0] for block in document.sections[0].blocks] == [
+        "Part one.", "Before you come.", "Do not eat for 6 hours.", "Part two."]
+    assert [block.texts[0] for block in document.sections[1].blocks] == [
+        "Rest for 2 days.", "Call 111 if worried."]

@@ -171,9 +171,25 @@ class DocumentBuilder:
             raise SourceError(f"{self.source}: the leaflet has no title (no title or heading was found)")
         sections = [(title, where, blocks) for title, where, blocks in self.sections
                     if blocks or title != INTRODUCTION]
+        # A heading with nothing under it (above a sub-heading, or at the end) is still text
+        # of the leaflet: it is read as a paragraph of the section before, or (before any
+        # text) of the first section after, and told.
+        previous, waiting = None, []
         for title, where, blocks in sections:
-            if not blocks:  # a heading straight above a sub-heading, say: left out, and told
-                self.warn(where, f"heading '{title}' has no text under it and is left out")
+            if blocks:
+                blocks[:0] = [paragraph for paragraph, _, _ in waiting]
+                for _, empty, empty_where in waiting:
+                    self.warn(empty_where, f"heading '{empty}' has no text under it: it is read "
+                                           f"as text at the start of '{title}'")
+                previous, waiting = (title, blocks), []
+                continue
+            paragraph = Block("paragraph", (title if title.endswith(SENTENCE_END) else f"{title}.",))
+            if previous is None:
+                waiting.append((paragraph, title, where))
+            else:
+                previous[1].append(paragraph)
+                self.warn(where, f"heading '{title}' has no text under it: it is read as text "
+                                 f"at the end of '{previous[0]}'")
         sections = [section for section in sections if section[2]]
         if not sections or [title for title, _, _ in sections] == [INTRODUCTION]:
             raise SourceError(f"{self.source}: no sections: the leaflet has no headings above its text")
