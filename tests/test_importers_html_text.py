@@ -93,3 +93,13 @@ def test_pictures_lists_and_tables_nested_in_items_and_cells_are_read(tmp_path):
     assert "Picture: A diagram of the knee joint. Bend the knee slowly." in text
     assert "Day: Monday. Dose: Take 5 mg." in text
     assert "Day: Tuesday. Dose: Take 10 mg; at night." in text
+
+
+def test_a_callout_aside_in_the_article_is_read_and_related_links_are_not(tmp_path):
+    document = _page(tmp_path, f"""<html><body><main><h1>Stroke</h1><h2>Signs</h2>{PARAGRAPH}
+<aside class="callout"><p>Call 999 straight away if the face droops on one side.</p></aside>{PARAGRAPH}
+<aside class="related"><h2>Related leaflets</h2><ul><li><a href="/t">Tension headache</a></li></ul></aside>
+</main></body></html>""")
+    text = _text(document)
+    assert "Call 999 straight away if the face droops on one side." in text
+    assert "Tension headache" not in text and "Related" not in " ".join(s.title for s in document.sections)

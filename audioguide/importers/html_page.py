@@ -67,7 +67,15 @@ def _is_furniture(element) -> bool:
         return True
     if element.tag == "header":  # outside an article it is the site's banner, unless it holds a heading
         return not any(parent.tag in ("article", "main") for parent in element.iterancestors())
+    if element.tag == "aside" and any(parent.tag in ("article", "main") for parent in element.iterancestors()):
+        return _mostly_links(element)  # a callout in the leaflet's text; "related" links are not
     return element.tag in FURNITURE_TAGS or _is_banner(element)
+
+
+def _mostly_links(element) -> bool:
+    words = len(element.text_content().split())
+    linked = sum(len(link.text_content().split()) for link in element.iter("a"))
+    return linked * 2 >= words
 
 
 def _has_heading(element) -> bool:
