@@ -72,9 +72,9 @@ REFUSED = [
     ("truncated.docx", lambda tmp: _docx(tmp)[: len(_docx(tmp)) // 2],
      "{p}: damaged or truncated Word document (cannot be opened)"),
     ("archive.docx", lambda tmp: _zip({"notes.txt": "hello"}),
-     "{p}: not a Word document (a ZIP archive with no word/document.xml)"),
+     "{p}: not a Word document (a ZIP archive with no main document part)"),
     ("leaflet.zip", lambda tmp: _zip({"notes.txt": "hello"}),
-     "{p}: a ZIP archive that is not a Word document (no word/document.xml)"),
+     "{p}: a ZIP archive that is not a Word document (no main document part)"),
     ("furniture.html", lambda tmp: NOTHING_BUT_FURNITURE,
      "{p}: no main content found: the page holds only navigation, banners or scripts"),
     # A name that lies about what the file holds: refused, with the name that would be read.

@@ -21,6 +21,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from .docx_parts import word_part
 from ..content import DEFAULT_MAX_BYTES, Document, SourceError, decode_text, parse_text_source, read_bytes
 
 #: The kinds of leaflet, by what a file holds.
@@ -52,7 +53,7 @@ def sniff(data: bytes) -> str:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = archive.namelist()
-                if "word/document.xml" in names:
+                if word_part(archive) is not None:
                     return DOCX
                 if "mimetype" in names and archive.read("mimetype").startswith(
                         b"application/vnd.oasis.opendocument.text"):
@@ -82,7 +83,7 @@ def _kind(path: Path, data: bytes) -> str:
         hint = f" (rename it {path.stem}{RENAME[held]} to read it)" if held in RENAME else ""
         raise SourceError(f"{path}: named {path.suffix} but holds {DESCRIPTIONS[held]}{hint}")
     if held == "zip":
-        raise SourceError(f"{path}: a ZIP archive that is not a Word document (no word/document.xml)")
+        raise SourceError(f"{path}: a ZIP archive that is not a Word document (no main document part)")
     return held
 
 
@@ -91,19 +92,24 @@ def load_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     path = Path(path)
     data = read_bytes(path, max_bytes)
     kind = _kind(path, data)
+    if kind == TEXT:
+        return parse_text_source(path, decode_text(data, path))
     if kind == PDF:
-        from .pdf import read_pdf
-
-        return read_pdf(data, path)
-    if kind == DOCX:
-        from .docx import read_docx
-
-        return read_docx(data, path)
-    if kind == HTML:
-        from .html import read_html
-
-        return read_html(data, path)
-    return parse_text_source(path, decode_text(data, path))
+        from .pdf import read_pdf as read
+    elif kind == DOCX:
+        from .docx import read_docx as read
+    else:
+        from .html import read_html as read
+    try:
+        return read(data, path)
+    except SourceError:
+        raise
+    except Exception as error:
+        # A file no rule foresaw (a library failing deep inside it): one line naming it,
+        # never a traceback. Only here, at the boundary, so the readers' own code stays loud.
+        reason = str(error).strip().splitlines()[0][:100] if str(error).strip() else ""
+        raise SourceError(f"{path}: {DESCRIPTIONS[kind]} that cannot be read "
+                          f"({type(error).__name__}{': ' + reason if reason else ''})") from error
 
 
 __all__ = ["load_document", "sniff"]

@@ -16,15 +16,25 @@ BULLET_GLYPHS = "●•◦▪■□▫○◆◇►▸▶➢➤➔✓✔❖⁃‣
 BULLET = re.compile(rf"^\s*(?:[{re.escape(BULLET_GLYPHS.replace('*+-', ''))}]\s*(?=\S)"
                     rf"|[*+\-]\s+|\(?(\d{{1,3}}|[a-z])[.)]\s+)")
 SENTENCE_END = tuple(".!?:;")
+#: Dashes open a list item only where a block starts (see the PDF reader): inside
+#: running text a line may wrap just before one ("aged 2 / – 5 years").
+DASHES = "-–—"
 MAX_HEADING_WORDS = 12
 
-#: Words that follow a real hyphen at a line end ("follow-up", "long-term"),
-#: so "follow-" + "up" keeps its hyphen when the leaflet does not say otherwise.
-COMPOUND_ENDS = frozenset("""
-    up down in out on off over back by to term based related free friendly old year years day days
-    time times care being like known made sized size level wide specific dependent aged born one
-    two three four five six seven eight nine ten hand handed month months week weeks hour hours
+#: Parts before a line-end hyphen that are prefixes kept with their hyphen
+#: ("anti-/inflammatory", "x-/ray", "over-/the-counter"), whatever else the leaflet spells.
+KEPT_PREFIXES = frozenset("""
+    a e i x anti non pre post co self over under ex re de semi multi inter intra sub super
+    ultra mid part half all well ill low high short long cross counter out in on up
 """.split())
+#: Endings that are no word on their own: a word broken before one of them joins
+#: ("treat-/ment", "feel-/ing"), unless the part before is a prefix kept above.
+SUFFIXES = frozenset("""
+    ing ings ment ments tion tions sion sions ness ly ed er ers est ity ities ance ances ence
+    ences able ible ful less ous ive ives al ally ism ist ists ise ised ize ized ial ular
+""".split())
+#: Words after "pre-" at a line end that show a hyphen held over ("pre- and post-operative").
+CONJUNCTIONS = frozenset("and or to nor".split())
 WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 
 
@@ -55,28 +65,31 @@ def known_words(texts) -> set[str]:
 def join_broken_word(first: str, second: str, words: set[str]) -> str:
     """Join a word broken at a line end as "first-" + "second" (``first`` ends with the hyphen).
 
-    The rule, in order: a soft hyphen always joins; the joined word spelled
-    elsewhere in the leaflet joins; the hyphenated word spelled elsewhere keeps
-    its hyphen; a capital or digit after the hyphen ("non-\\nNHS", "COVID-\\n19")
-    keeps it; a common second half of a compound ("follow-\\nup", "long-\\nterm")
-    keeps it; anything else is a word broken to fit the line, and joins.
+    The hyphen is kept unless the leaflet shows it is only a line break. In order:
+    a soft hyphen joins; a hyphen held over ("pre-" + "and") keeps its space; a
+    number on either side ("COVID-" + "19"), a part that already holds a hyphen
+    ("over-the-" + "counter"), a short or known prefix ("anti-", "x-", "self-")
+    or a capital after the hyphen keeps it; the joined word spelled elsewhere in
+    the leaflet joins; an ending that is no word on its own ("treat-" + "ment")
+    joins; anything else keeps the hyphen, which never changes the words.
     """
     stem = first[:-1]
     if first.endswith("\u00ad"):
         return stem + second
+    if second.lower().rstrip(".,;:!?") in CONJUNCTIONS:
+        return f"{first} {second}"
     head = WORD.findall(stem)
     tail = WORD.findall(second)
-    if not head or not tail or not stem[-1:].isalpha():
+    if (not head or not tail or not stem[-1:].isalpha() or not second[:1].isalpha()
+            or "-" in stem or not second[0].islower()):
         return first + second
-    joined = (head[-1] + tail[0]).lower()
-    hyphened = f"{head[-1]}-{tail[0]}".lower()
-    if joined in words:
+    part = head[-1]
+    if len(part) <= 2 or part.lower() in KEPT_PREFIXES:
+        return first + second
+    joined = (part + tail[0]).lower()
+    if joined in words or tail[0].lower() in SUFFIXES:
         return stem + second
-    if hyphened in words or not second[0].islower():
-        return first + second
-    if tail[0].lower() in COMPOUND_ENDS:
-        return first + second
-    return stem + second
+    return first + second
 
 
 def join_lines(lines: list[str], words: set[str]) -> str:
@@ -86,7 +99,7 @@ def join_lines(lines: list[str], words: set[str]) -> str:
         line = line.strip()
         if not line:
             continue
-        if text.endswith(("-", "\u00ad")) and text[-2:-1].isalpha() and line[:1].isalpha():
+        if text.endswith(("-", "\u00ad")) and text[-2:-1].isalnum() and line[:1].isalnum():
             last_space = text.rfind(" ") + 1
             first_word = line.split(" ", 1)
             word = join_broken_word(text[last_space:], first_word[0], words)
@@ -158,9 +171,25 @@ class DocumentBuilder:
             raise SourceError(f"{self.source}: the leaflet has no title (no title or heading was found)")
         sections = [(title, where, blocks) for title, where, blocks in self.sections
                     if blocks or title != INTRODUCTION]
+        # A heading with nothing under it (above a sub-heading, or at the end) is still text
+        # of the leaflet: it is read as a paragraph of the section before, or (before any
+        # text) of the first section after, and told.
+        previous, waiting = None, []
         for title, where, blocks in sections:
-            if not blocks:  # a heading straight above a sub-heading, say: left out, and told
-                self.warn(where, f"heading '{title}' has no text under it and is left out")
+            if blocks:
+                blocks[:0] = [paragraph for paragraph, _, _ in waiting]
+                for _, empty, empty_where in waiting:
+                    self.warn(empty_where, f"heading '{empty}' has no text under it: it is read "
+                                           f"as text at the start of '{title}'")
+                previous, waiting = (title, blocks), []
+                continue
+            paragraph = Block("paragraph", (title if title.endswith(SENTENCE_END) else f"{title}.",))
+            if previous is None:
+                waiting.append((paragraph, title, where))
+            else:
+                previous[1].append(paragraph)
+                self.warn(where, f"heading '{title}' has no text under it: it is read as text "
+                                 f"at the end of '{previous[0]}'")
         sections = [section for section in sections if section[2]]
         if not sections or [title for title, _, _ in sections] == [INTRODUCTION]:
             raise SourceError(f"{self.source}: no sections: the leaflet has no headings above its text")

@@ -3,8 +3,11 @@
 The Title style names the guide (else the document's title property, else
 the first heading); Heading 1-9 open sections; paragraphs in a List style or
 with Word numbering are list items (ordered when the style says "Number").
-Headers and footers are not part of the body and are never read. A table is
-read row by row through ``content.table_blocks``, with a warning; a picture
+Headers and footers are not part of the body and are never read. Content
+controls (w:sdt) are read as the text they hold, and a text box's paragraphs
+after the paragraph it is anchored in. A table is read row by row through
+``content.table_blocks``, with a warning (a merged cell once per row, a
+table inside a cell as part of that cell's text); a picture
 with a description (alt text) is read as "Picture: ..."; one without is a
 warning; a short, wholly bold paragraph in a body style is a warning (it
 looks like a heading without the Heading style).
@@ -16,10 +19,12 @@ import io
 import zipfile
 from pathlib import Path
 
+from lxml import etree
+
 from ..content import Document, SourceError, table_blocks, tidy
 from .common import SENTENCE_END, DocumentBuilder, reads_like_body_text, require
+from .docx_parts import NS, TEXT_BOX, W, _content, _outside_text_box, _rows, _text, main_part
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DOC_PROPERTIES = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 
 
@@ -27,8 +32,8 @@ def _open(data: bytes, path: Path):
     docx = require("docx", path, "Word documents")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if "word/document.xml" not in archive.namelist():
-                raise SourceError(f"{path}: not a Word document (a ZIP archive with no word/document.xml)")
+            if main_part(archive) is None:
+                raise SourceError(f"{path}: not a Word document (a ZIP archive with no main document part)")
             if archive.testzip() is not None:
                 raise zipfile.BadZipFile
         return docx.Document(io.BytesIO(data))
@@ -51,11 +56,10 @@ def read_docx(data: bytes, path: Path) -> Document:
     builder = DocumentBuilder(str(path), language=tidy(properties.language or ""))
     tables = 0
     last_heading = ""
-    for number, block in enumerate(document.iter_inner_content(), start=1):
+    for number, block in enumerate(_content(document.element.body, document), start=1):
         if hasattr(block, "rows"):  # a table
             tables += 1
-            rows = [[tidy(cell.text) for cell in row.cells] for row in block.rows]
-            rows = [row for row in rows if any(row)]
+            rows = [row for row in _rows(block) if any(row)]
             if rows:
                 header, body = (rows[0], rows[1:]) if len(rows) > 1 else ([], rows)
                 builder.blocks(table_blocks(header, body))
@@ -63,7 +67,7 @@ def read_docx(data: bytes, path: Path) -> Document:
                 builder.warn(f"table {tables}{under}", "a table, read row by row as 'Heading: cell.' "
                              "sentences (check it reads well)")
             continue
-        style, text = _style(block), tidy(block.text)
+        style, text = _style(block), _text(block._p)
         where = f"paragraph {number}"
         _pictures(block, builder, where)
         if not text:
@@ -116,12 +120,15 @@ def _ordered(paragraph, document, style: str) -> bool:
     level = number.find(f"{W}ilvl")
     num_id = num_id.get(f"{W}val") if num_id is not None else None
     level = level.get(f"{W}val") if level is not None else "0"
-    formats = numbering.xpath(
-        f"w:num[@w:numId='{num_id}']/w:abstractNumId/@w:val") if num_id is not None else []
+    # The file's values go in as XPath variables, never into the expression itself.
+    formats = etree.ElementBase.xpath(
+        numbering, "w:num[@w:numId=$num]/w:abstractNumId/@w:val", namespaces=NS,
+        num=num_id) if num_id is not None else []
     if not formats:
         return "Number" in style
-    found = numbering.xpath(f"w:abstractNum[@w:abstractNumId='{formats[0]}']/w:lvl[@w:ilvl='{level}']"
-                            "/w:numFmt/@w:val")
+    found = etree.ElementBase.xpath(
+        numbering, "w:abstractNum[@w:abstractNumId=$abstract]/w:lvl[@w:ilvl=$level]/w:numFmt/@w:val",
+        namespaces=NS, abstract=formats[0], level=level)
     return bool(found) and found[0] not in ("bullet", "none")
 
 
@@ -132,8 +139,13 @@ def _looks_like_heading(paragraph, text: str) -> bool:
 
 
 def _pictures(paragraph, builder: DocumentBuilder, where: str) -> None:
-    """A picture's description read as "Picture: ..."; a picture with none, a warning."""
+    """A picture's description read as "Picture: ..."; a picture with none, a warning.
+    (A text box is a drawing too, but its text is read: it is no picture.)"""
     for properties in paragraph._p.iter(DOC_PROPERTIES):
+        if not _outside_text_box(properties, paragraph._p):  # read with its text box's paragraph
+            continue
+        if any(True for _ in properties.getparent().iter(TEXT_BOX)):
+            continue
         description = tidy(properties.get("descr") or "")
         if description:
             builder.paragraph(f"Picture: {description}"

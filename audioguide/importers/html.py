@@ -1,7 +1,9 @@
 """A saved web page as a Document: only the page's main content.
 
-trafilatura finds the main content and leaves out navigation, cookie
-banners, breadcrumbs, search forms, "related" asides, footers and scripts.
+The furniture no leaflet holds is taken away first (``html_page``); then
+trafilatura finds the main content and leaves out what else surrounds it.
+If it keeps no headings, or leaves out a number that the page's main
+content holds, the cleaned main content is read whole instead.
 What is kept: headings (the first <h1>, else the page's <title>, names the
 guide; later headings open sections), paragraphs, lists and tables (read
 row by row, with a warning).
@@ -22,43 +24,11 @@ from pathlib import Path
 
 from ..content import Document, SourceError, table_blocks, tidy
 from .common import DocumentBuilder, reads_like_body_text, require
+from .html_page import FURNITURE_TAGS, as_extracted, page_facts
 
-#: A page's furniture, never its content.
-FURNITURE_TAGS = ("nav", "header", "footer", "aside", "form", "script", "style", "noscript")
 FURNITURE = "|".join(f".//{tag}" for tag in FURNITURE_TAGS)
-#: Cookie banners, breadcrumbs and the landmarks a page's furniture is marked with;
-#: trafilatura leaves most of them out, but not a cookie banner made of plain <div>s.
-CLUTTER = ("//*[@role='navigation' or @role='search' or @role='banner' or @role='contentinfo' "
-           "or @role='complementary' or @role='dialog' or @aria-modal='true']"
-           " | //*[re:test(concat(' ', @id, ' ', @class), 'cookie|consent|gdpr|breadcrumb', 'i')]"
-           " | //header[not(ancestor::article or ancestor::main)]"  # an article's own header holds its <h1>
-           " | " + " | ".join(f"//{tag}" for tag in FURNITURE_TAGS if tag != "header"))
-#: " | Site name", " - Site name" after a page's <title>.
-SITE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+[^|\-–—:]+$")
-
-
-def _page_facts(data: bytes, path: Path):
-    """The page's language, its <title>, its abbreviations (written form -> expansion) and
-    the page itself without the furniture that no main content ever holds."""
-    import lxml.html
-
-    try:
-        root = lxml.html.document_fromstring(data)
-    except Exception:  # lxml's ParserError, or a page of nothing but white space
-        raise SourceError(f"{path}: no main content found: the page cannot be read as HTML") from None
-    language = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
-    title = tidy(" ".join(root.xpath("//title//text()")))
-    abbreviations: dict[str, str] = {}
-    for abbr in root.iter("abbr", "acronym"):
-        written, expansion = tidy(abbr.text_content()), tidy(abbr.get("title") or "")
-        if written and expansion and expansion.lower() != written.lower():
-            abbreviations.setdefault(written, expansion)
-    for element in root.xpath(CLUTTER, namespaces={"re": "http://exslt.org/regular-expressions"}):
-        if element.getparent() is not None:
-            element.getparent().remove(element)
-    for header in root.xpath("//header"):  # an article's own header: its title, kept as content
-        header.tag = "div"
-    return tidy(language), SITE_SUFFIX.sub("", title), abbreviations, root
+#: Elements whose children are read one by one, as the blocks they are.
+CONTAINERS = ("div", "section", "article", "main", "quote")
 
 
 class _Expander:
@@ -90,7 +60,8 @@ def _text(element, skip=("graphic", "list", "table")) -> str:
 def read_html(data: bytes, path: Path) -> Document:
     trafilatura = require("trafilatura", path, "web pages")
     require("lxml_html_clean", path, "web pages")
-    language, page_title, abbreviations, page = _page_facts(data, path)
+    builder = DocumentBuilder(str(path))
+    language, page_title, abbreviations, page = page_facts(data, path, builder.warn)
     extracted = trafilatura.bare_extraction(
         page, output_format="python", include_images=True, include_tables=True,
         include_formatting=False, include_links=False, include_comments=False,
@@ -104,7 +75,15 @@ def read_html(data: bytes, path: Path) -> Document:
     if body is None or not tidy(" ".join(body.itertext())):
         raise SourceError(f"{path}: no main content found: the page holds only navigation, "
                           "banners or scripts")
-    builder = DocumentBuilder(str(path), language=language)
+    content = page.find(".//main") if page.find(".//main") is not None else page.find(".//article")
+    content = content if content is not None else page.find("body")
+    if content is not None and (not any(True for _ in body.iter("head"))
+                                or _numbers(content.itertext()) - _numbers(body.itertext())):
+        # The extractor kept no headings (a page saved from Word, a pandoc page with its title
+        # in a header) or left out a number of the main content (a list in a table cell):
+        # its choice cannot be trusted, so the cleaned page's main content is read whole.
+        body = as_extracted(content)
+    builder.language = language
     _Reader(builder, _Expander(abbreviations)).read(body)
     builder.title = builder.title or page_title  # neither: the first heading names the guide
     return builder.document()
@@ -113,7 +92,7 @@ def read_html(data: bytes, path: Path) -> Document:
 class _Reader:
     def __init__(self, builder: DocumentBuilder, expand: _Expander):
         self.builder, self.expand = builder, expand
-        self.tables = self.images = 0
+        self.tables = 0
 
     def read(self, body) -> None:
         for element in body:
@@ -137,7 +116,9 @@ class _Reader:
             self.table(element)
         elif element.tag == "graphic":
             self.image(element)
-        else:  # p, quote, code, div...
+        elif element.tag in CONTAINERS:
+            self.container(element)
+        else:  # p, code...
             text = _text(element)
             if text:
                 builder.paragraph(self.expand(text))
@@ -145,22 +126,44 @@ class _Reader:
                 if child is not element:
                     self.element(child)
 
+    def container(self, element) -> None:
+        """A div or section: its loose text as paragraphs, its children as what they are."""
+        loose = [element.text or ""]
+        for child in element:
+            if child.tag in CONTAINERS or child.tag in ("head", "list", "table", "graphic", "p"):
+                self.paragraph(" ".join(loose))
+                loose = []
+                self.element(child)
+            else:
+                loose.append(_text(child) if isinstance(child.tag, str) else "")
+            loose.append(child.tail or "")
+        self.paragraph(" ".join(loose))
+
+    def paragraph(self, text: str) -> None:
+        text = tidy(text)
+        if text:
+            self.builder.paragraph(self.expand(text))
+
     def list(self, element) -> None:
         ordered = element.get("rend") == "ol"
         new_list = True
         for item in element.iter("item"):
-            text = _text(item)
+            pictures = [_picture(graphic) for graphic in item.iter("graphic") if _owner(graphic) is item]
+            tables = [_cell_text(table) for table in item.iter("table") if _owner(table) is item]
+            text = tidy(" ".join([*filter(None, pictures), _text(item), *tables]))
             if text:
                 self.builder.list_item(self.expand(text), ordered, new_list=new_list)
                 new_list = False
 
     def table(self, element) -> None:
         self.tables += 1
-        rows = [[_text(cell) for cell in row.iter("cell")] for row in element.iter("row")]
+        own_rows = [row for row in element.iter("row") if _owner(row, ("table",)) is element]
+        rows = [[_cell_text(cell) for cell in row.iter("cell") if _owner(cell, ("table",)) is element]
+                for row in own_rows]
         rows = [row for row in rows if any(row)]
         if not rows:
             return
-        first = next(element.iter("row"))
+        first = own_rows[0]
         has_header = any(cell.get("role") == "head" for cell in first.iter("cell"))
         header, body = (rows[0], rows[1:]) if has_header and len(rows) > 1 else ([], rows)
         body = [[self.expand(cell) for cell in row] for row in body]
@@ -170,11 +173,43 @@ class _Reader:
                           "sentences (check it reads well)")
 
     def image(self, element) -> None:
-        self.images += 1
-        alt = tidy(element.get("alt") or element.get("title") or "")
-        if alt:
-            self.builder.paragraph(f"Picture: {alt}" + ("" if alt.endswith((".", "!", "?")) else "."))
+        picture = _picture(element)
+        if picture:
+            self.builder.paragraph(picture)
         elif element.get("alt") is None:
             self.builder.warn(f"<img src=\"{element.get('src', '')}\">",
                               "an image without a text description (alt): describe it in the text "
                               "if it shows something the listener needs")
+
+
+def _numbers(texts) -> set[str]:
+    return set(re.findall(r"\d+(?:[.,]\d+)*", " ".join(texts)))
+
+
+def _picture(graphic) -> str:
+    alt = tidy(graphic.get("alt") or graphic.get("title") or "")
+    return f"Picture: {alt}" + ("" if alt.endswith((".", "!", "?")) else ".") if alt else ""
+
+
+def _owner(element, kinds=("item", "table")):
+    """The nearest list item or table around ``element``: the one that reads it."""
+    return next((parent for parent in element.iterancestors() if parent.tag in kinds), None)
+
+
+def _cell_text(element) -> str:
+    """All the text of a table cell (or of a table inside an item), lists, inner tables
+    and pictures' descriptions included, each item or cell a phrase of its own."""
+    parts = []
+    for node in element.iter():
+        if not isinstance(node.tag, str):
+            continue
+        if node is not element and node.tag in ("item", "cell", "row", "p", "head"):
+            parts.append(";")
+        if node.tag == "graphic" and _picture(node):
+            parts.append(_picture(node))
+        parts.append(node.text or "")
+        if node is not element:
+            parts.append(node.tail or "")
+    text = tidy(" ".join(parts))
+    text = re.sub(r"\s*;(\s*;)*", ";", text).strip("; ")
+    return re.sub(r"([.!?]);", r"\1", text)

@@ -7,16 +7,19 @@
   is a heading.
 - Running headers and footers are dropped: text in the top or bottom 15 % of
   the page that comes back in the same margin on at least half of the pages
-  (two at least), with page numbers counted as equal, and any "3", "Page 3",
-  "3 of 8" or "3/8" there. Small print in a margin that repetition cannot
+  (two at least), with page numbers counted as equal; and a "3", "Page 3",
+  "3 of 8" or "3/8" that is the outermost line of a margin and the page's own
+  number (or follows the pages' sequence). Any other number there is text. Small print in a margin that repetition cannot
   judge (above the title, or on a one-page leaflet) is dropped with a warning.
 - Lines are joined into paragraphs while the gap between them is the usual
   line gap; a paragraph goes on across a page or column break unless it ended
-  a sentence. A word broken at a line end is joined by
+  a sentence. A hyphen at a line end is kept or joined by
   ``common.join_broken_word``'s rule ("treat-/ment" -> "treatment", but
-  "follow-/up" stays "follow-up").
+  "anti-/inflammatory" stays "anti-inflammatory").
 - A line that starts with a bullet (any common glyph, or "1." / "a)") opens a
-  list item; lines indented under it continue the item.
+  list item; lines indented under it continue the item. A dash opens one only
+  where a block starts or at a list's indent; elsewhere the line goes on with
+  the text above, its dash kept ("aged 2 / – 5 years").
 - Where a stretch of a page has a gutter down the middle (no line crosses
   it, wrapped text on both sides), the left column is read before the right
   one; short cells either side (a table of opening hours) are read across.
@@ -31,10 +34,10 @@ import io
 from pathlib import Path
 
 from ..content import Document, SourceError, tidy
-from .common import BULLET, SENTENCE_END, DocumentBuilder, join_lines, known_words, \
+from .common import BULLET, DASHES, SENTENCE_END, DocumentBuilder, join_lines, known_words, \
     reads_like_body_text, require
-from .pdf_layout import (PAGE_NUMBER, Line, body_size, boilerplate_keys, drop_small_margin_text, in_margin,
-                         margin_key, physical_lines, reading_order)
+from .pdf_layout import (Line, body_size, boilerplate_keys, drop_small_margin_text, in_margin,
+                         margin_key, page_number_lines, physical_lines, reading_order)
 
 FIGURE_SIZE = 72.0  # an image at least an inch each way is a figure, not a rule or a dot
 
@@ -43,7 +46,8 @@ def _open(data: bytes, path: Path):
     pdfplumber = require("pdfplumber", path, "PDF leaflets")
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-    if b"%%EOF" not in data[-2048:]:
+    # Blank or NUL padding after the end marker (some servers and scanners add it) is allowed.
+    if b"%%EOF" not in data.rstrip(b"\x00\t\n\x0c\r ")[-2048:]:
         raise SourceError(f"{path}: damaged or truncated PDF (its end is missing)")
     try:
         return pdfplumber.open(io.BytesIO(data))
@@ -110,8 +114,9 @@ def read_pdf(data: bytes, path: Path) -> Document:
             builder.warn(f"page {number}", "no text layer (a scanned page?): it is left out")
     physical = [(physical_lines(words, number), height) for number, words, height, _, _ in pages]
     boilerplate = boilerplate_keys(physical)
-    kept = [[line for line in lines
-             if not (in_margin(line, height) and (margin_key(line, height) in boilerplate or PAGE_NUMBER.match(line.text)))]
+    numbers = page_number_lines(physical)
+    kept = [[line for line in lines if id(line) not in numbers
+             and not (in_margin(line, height) and margin_key(line, height) in boilerplate)]
             for lines, height in physical]
     drop_small_margin_text(kept, [height for _, height in physical], builder)
     stream: list[tuple[Line, bool]] = []
@@ -144,6 +149,7 @@ class _Assembler:
         self.parts: list[str] = []
         self.previous: Line | None = None
         self.item_x = 0.0
+        self.block_x = 0.0  # where the paragraph being collected starts
         self.ordered = False
         self.where = ""
 
@@ -194,6 +200,8 @@ class _Assembler:
         gap = line.top - previous.bottom if previous and not jump else 0.0
         new_block = gap > self.line_gap + 0.4 * self.body
         bullet = BULLET.match(text)
+        if bullet and text[:1] in DASHES and self._runs_on(line, new_block, jump):
+            bullet = None  # "aged 2 / – 5 years": a wrapped line, its dash kept
         if self.kind == "title" and line.size == self.title_size and not (new_block or jump):
             self.parts.append(text)  # a title wrapped over lines
             return
@@ -230,5 +238,17 @@ class _Assembler:
             self.parts.append(text)
             return
         self.flush()
-        self.kind, self.where = "paragraph", f"page {line.page}"
+        self.kind, self.where, self.block_x = "paragraph", f"page {line.page}", line.x0
         self.parts.append(text)
+
+    def _runs_on(self, line: Line, new_block: bool, jump: bool) -> bool:
+        """A line starting with a dash goes on with the paragraph or item above unless it
+        starts a block (a gap, a page or column jump, or the text above ended a sentence)
+        or sits at a list's indent (further in than the paragraph, or at the item's bullet)."""
+        if self.kind not in ("paragraph", "item") or not self.parts or new_block or jump:
+            return False
+        if self.parts[-1].rstrip().endswith(SENTENCE_END):
+            return False
+        if self.kind == "item":
+            return line.x0 >= self.item_x - 3
+        return line.x0 <= self.block_x + 3

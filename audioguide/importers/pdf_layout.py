@@ -81,6 +81,23 @@ def margin_key(line: Line, height: float) -> tuple[str, bool]:
     return re.sub(r"\d+", "#", line.text.lower()), line.bottom < height * MARGIN_BAND
 
 
+def page_number_lines(pages: list[tuple[list[Line], float]]) -> set[int]:
+    """The ids of the lines that number their page: the outermost line of the top or
+    bottom margin, shaped like a page number ("3", "Page 3", "3 of 8"), whose number is
+    the page's own or follows the same sequence on another page (a leaflet numbered
+    from 5 on). Any other number in a margin is text ("call the ward on / 111")."""
+    found: list[tuple[Line, int]] = []
+    for lines, height in pages:
+        top = [line for line in lines if line.bottom < height * MARGIN_BAND]
+        bottom = [line for line in lines if line.top > height * (1 - MARGIN_BAND) and line not in top]
+        for outer in (min(top, key=lambda line: line.top, default=None),
+                      max(bottom, key=lambda line: line.bottom, default=None)):
+            if outer is not None and PAGE_NUMBER.match(outer.text):
+                found.append((outer, int(re.search(r"\d+", outer.text).group())))
+    offsets = Counter(number - line.page for line, number in found)
+    return {id(line) for line, number in found if number == line.page or offsets[number - line.page] >= 2}
+
+
 def in_margin(line: Line, height: float) -> bool:
     return line.bottom < height * MARGIN_BAND or line.top > height * (1 - MARGIN_BAND)
 
