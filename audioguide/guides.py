@@ -85,6 +85,8 @@ def load_guide(path: Path | None = None) -> Guide:
         raise GuideError(f"{file.path}:{file.line_of((key,))}: unknown table or key '{key}'")
     if guide.get("max_source_bytes", 1) < 1:
         raise GuideError(f"{file.where(('guide', 'max_source_bytes'))}: must be at least 1")
+    if not guide.get("language", "en").strip():
+        raise GuideError(f"{file.where(('guide', 'language'))}: must not be empty (a language tag, like \"en-GB\")")
     if "source" not in guide:
         raise GuideError(f"{config_path}:1: key 'guide.source' is missing (the leaflet's file name)")
     source = path / guide["source"]

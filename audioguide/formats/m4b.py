@@ -32,7 +32,8 @@ def _meta(text: str) -> str:
 def ffmetadata(manifest: Manifest, marks: list[tuple[int, int, str]]) -> str:
     """ffmpeg's metadata file: title, author, and one chapter per (start ms, end ms, title)."""
     lines = [";FFMETADATA1", f"title={_meta(manifest.title)}", f"album={_meta(manifest.title)}",
-             f"artist={_meta(manifest.author)}", f"album_artist={_meta(manifest.author)}",
+             *([f"artist={_meta(manifest.author)}", f"album_artist={_meta(manifest.author)}"]
+               if _meta(manifest.author) else []),
              "genre=Audiobook", f"language={_meta(manifest.language)}"]
     for start, end, title in marks:
         lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={start}", f"END={end}", f"title={_meta(title)}"]
