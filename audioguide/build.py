@@ -194,7 +194,7 @@ def build_guide(
             # Nothing changed: keep the publication date (the feed's), and the file.
             manifest = replace(manifest, built_at=previous.built_at or manifest.built_at)
         manifest = publish_formats(manifest, build_dir, guide.formats, previous,
-                                   _mastered_audio(guide, script, keys, cache, audio, workers))
+                                   _mastered_audio(guide, script, keys, cache, audio, workers, manifest.chapters))
         if manifest != previous:
             write_atomic(build_dir / MANIFEST_NAME, manifest.to_json())
         _remove_stale_files(build_dir, manifest)
@@ -262,7 +262,8 @@ def _synthesize_and_master(
 
 
 def _mastered_audio(guide: Guide, script: Script, keys: list[list[list[str]]], cache: SegmentCache,
-                    audio: AudioSettings, workers: int | None) -> Callable[[int], Iterator[bytes]]:
+                    audio: AudioSettings, workers: int | None,
+                    entries: tuple[ChapterEntry, ...]) -> Callable[[int], Iterator[bytes]]:
     """Chapter index -> its mastered PCM, from the cached sentences (said again if the
     cache lost any since the chapter was mastered), for the M4B's AAC encode."""
     def pcm(index: int) -> Iterator[bytes]:
@@ -271,7 +272,7 @@ def _mastered_audio(guide: Guide, script: Script, keys: list[list[list[str]]], c
                 for part, key in zip(breath_groups(segment.spoken), segment_keys) if not cache.has(key)}
         synthesize_all(((part, cache.path(key)) for key, part in lost.items()), guide.voice, workers=workers)
         return mastered_pcm(chapter, [[cache.path(k) for k in segment_keys] for segment_keys in keys[index]],
-                            audio)
+                            audio, entries[index].gain_aim_lufs, entries[index].limiter_ceiling_dbfs)
     return pcm
 
 
@@ -407,6 +408,7 @@ def _master_and_publish(
         fingerprint=fingerprint,
         loudness_lufs=round(mastered.loudness_lufs, 2),
         true_peak_dbtp=round(mastered.true_peak_dbtp, 2),
+        gain_aim_lufs=mastered.aim_lufs, limiter_ceiling_dbfs=mastered.ceiling_dbfs,
     )
     return entry, mastered.encodes
 

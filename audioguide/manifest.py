@@ -67,6 +67,10 @@ class ChapterEntry:
     fingerprint: str = ""  # hash of every input to this chapter's files (for reuse)
     loudness_lufs: float | None = None  # measured on the encoded MP3
     true_peak_dbtp: float | None = None
+    #: The gain search's aims for the MP3 encode kept (``MasteredChapter.aim_lufs``,
+    #: ``ceiling_dbfs``): the other encodes (the M4B's) use the same gain and limiter.
+    gain_aim_lufs: float | None = None
+    limiter_ceiling_dbfs: float | None = None
 
     @property
     def file_stem(self) -> str:
@@ -135,6 +139,8 @@ class Manifest:
                     fingerprint=c.get("fingerprint", ""),
                     loudness_lufs=c.get("loudness_lufs"),
                     true_peak_dbtp=c.get("true_peak_dbtp"),
+                    gain_aim_lufs=c.get("gain_aim_lufs"),
+                    limiter_ceiling_dbfs=c.get("limiter_ceiling_dbfs"),
                 )
                 for c in data["chapters"]
             )

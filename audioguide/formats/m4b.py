@@ -4,18 +4,19 @@ The audio comes from mastering (PCM, never the lossy MP3), chapter after
 chapter into one ffmpeg that encodes AAC. Each chapter takes as long as its
 MP3 does (its PCM is followed by the few ms of silence the MP3 encoder adds),
 so the chapter marks are the full-guide MP3's marks. Title and author are
-tagged; there is no cover.
+tagged; there is no cover. The AAC is measured once encoded: one that is
+over the true-peak limit or off the loudness target is refused, not shipped.
 """
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from ..ffmpeg import MasteringError, feed, ffmpeg_executable
 from ..manifest import Manifest
-from ..mastering import MasteringError, ffmpeg_executable
+from ..mastering import LOUDNESS_TOLERANCE_LU, METER_GUARD_DB, AudioSettings, measure_encoded
 from ..mp3 import MP3Error, audio_span
 from ..publish import atomic_path
 
@@ -53,10 +54,36 @@ def chapter_samples(build_dir: Path, manifest: Manifest) -> list[tuple[int, int]
     return spans
 
 
+def _padded(pcm: Callable[[int], Iterable[bytes]], spans: list[tuple[int, int]]) -> Iterator[bytes]:
+    """Each chapter's PCM cut or padded with silence to its MP3's length, one after another."""
+    for index, (samples, _) in enumerate(spans):
+        written = 0
+        for chunk in pcm(index):
+            chunk = chunk[: max(0, 2 * samples - written)]
+            written += len(chunk)
+            yield chunk
+        yield bytes(max(0, 2 * samples - written))
+
+
+def check_loudness(path: Path, settings: AudioSettings, name: Path | None = None) -> tuple[float, float]:
+    """(loudness, true peak) of the encoded ``path``; a MasteringError naming ``name``
+    when it is over the true-peak limit or further from the loudness target than
+    the MP3s may be."""
+    loudness, peak = measure_encoded(path, settings)
+    path = name or path
+    if peak > settings.true_peak_dbtp - METER_GUARD_DB:
+        raise MasteringError(f"{path}: true peak {peak:.2f} dBTP is over the {settings.true_peak_dbtp} dBTP "
+                             "limit after the AAC encode; the audiobook was not written")
+    if not abs(loudness - settings.loudness_lufs) <= LOUDNESS_TOLERANCE_LU:
+        raise MasteringError(f"{path}: loudness {loudness:.2f} LUFS is off the {settings.loudness_lufs} LUFS "
+                             "target after the AAC encode; the audiobook was not written")
+    return loudness, peak
+
+
 def write_m4b(manifest: Manifest, build_dir: Path, target: Path,
-              pcm: Callable[[int], Iterable[bytes]]) -> None:
+              pcm: Callable[[int], Iterable[bytes]], settings: AudioSettings = AudioSettings()) -> None:
     """Encode ``target`` from ``pcm(index)``, each chapter's mastered 16-bit mono PCM
-    at its MP3's sample rate."""
+    at its MP3's sample rate, and measure it (see ``check_loudness``)."""
     spans = chapter_samples(build_dir, manifest)
     rate = spans[0][1]
     marks, position = [], 0
@@ -66,7 +93,6 @@ def write_m4b(manifest: Manifest, build_dir: Path, target: Path,
     with tempfile.TemporaryDirectory() as scratch, atomic_path(target) as temporary:
         metadata = Path(scratch) / "chapters.txt"
         metadata.write_text(ffmetadata(manifest, marks), encoding="utf-8")
-        errors_path = Path(scratch) / "errors.txt"
         command = [
             ffmpeg_executable(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
             "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
@@ -75,24 +101,5 @@ def write_m4b(manifest: Manifest, build_dir: Path, target: Path,
             "-c:a", "aac", "-aac_coder", "fast", "-b:a", f"{BITRATE_KBPS}k", "-fflags", "+bitexact",
             "-movflags", "+faststart", "-f", "ipod", str(temporary),
         ]
-        with open(errors_path, "wb") as errors:
-            process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=errors)
-            try:
-                for index, (samples, _) in enumerate(spans):
-                    written = 0
-                    for chunk in pcm(index):
-                        chunk = chunk[: max(0, 2 * samples - written)]
-                        process.stdin.write(chunk)
-                        written += len(chunk)
-                    process.stdin.write(bytes(max(0, 2 * samples - written)))
-            except BrokenPipeError:
-                pass  # ffmpeg stopped: its exit code and message say why
-            finally:
-                try:
-                    process.stdin.close()
-                except BrokenPipeError:
-                    pass
-                code = process.wait()
-        if code != 0:
-            lines = errors_path.read_text(errors="replace").strip().splitlines()
-            raise MasteringError(f"{target}: ffmpeg failed: {lines[-1] if lines else code}")
+        feed(command, _padded(pcm, spans), str(target))
+        check_loudness(temporary, settings, target)
