@@ -12,38 +12,39 @@ finished.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
+import math
 import os
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
 from .content import Document
-from .errors import UserError
+from .buildfolder import (
+    LOCK_NAME, BuildFolderError, BuildLocked, build_lock,  # noqa: F401 (LOCK_NAME, BuildLocked: for callers)
+    check_output_dir, files_present, finished_chapters,
+    note_finished, prepare_output, present, previous_manifest, remove_stale_files,
+)
+from .files import FileRecord, recording, write_atomic
 from .formats import publish_formats
 from .guides import Guide
 from .importers import load_document
-from .manifest import (
-    MANIFEST_NAME, ChapterEntry, FileRef, Manifest, ManifestError, TimedSegment, load_manifest,
-)
+from .manifest import MANIFEST_NAME, ChapterEntry, FileRef, Manifest, TimedSegment
 from .mastering import (
     AudioSettings, ChapterTags, ffmpeg_executable, join_chapters, master_chapter, mastered_pcm, prepare,
 )
 from .narration import ChapterScript, Script, breath_groups, narrate
 from .publish import (
-    chapters_json, chapters_vtt, file_ref, m3u_playlist, readme_text, transcript_text, webvtt,
-    is_temporary, write_atomic, write_zip,
+    chapters_json, chapters_vtt, file_ref, m3u_playlist, readme_text, transcript_text, webvtt, write_zip,
 )
 from .speech import SegmentCache, engine_identity, synthesize_all
+from .speech.cache import seal_entry
 from .speech.phonemes import pronunciation_warnings
-
-LOCK_NAME = ".build.lock"
 
 #: ISO 639-1 to the ISO 639-2 codes ID3's TLAN frame wants.
 ID3_LANGUAGES = {"en": "eng", "fr": "fra", "de": "deu", "es": "spa", "it": "ita", "nl": "nld"}
@@ -120,84 +121,119 @@ def build_guide(
     progress = progress or Progress()
     cache = cache or SegmentCache()
     build_dir = Path(build_dir)
+    check_output_dir(build_dir, [guide.source, guide.lexicon_path])
     document = document_for(guide)
     script = script_for(guide, document)
-    warnings = document.warnings + pronunciation_warnings(
-        (s.written for s in script.segments), guide.lexicon, guide.voice, source=guide.source)
+    # The language the narration settled on (guide.toml, else the leaflet's own
+    # declaration or conventions) is the one the manifest, tags and books carry.
+    guide = replace(guide, language=script.language)
+    warnings = list(document.warnings) + list(pronunciation_warnings(
+        (s.written for s in script.segments), guide.lexicon, guide.voice, source=guide.source))
     for warning in warnings:
         progress.on_warning(warning)
-    _prepare_output(build_dir)
-    with build_lock(build_dir):
-        previous = _previous_manifest(build_dir)
-        version = engine_identity(guide.voice)
-        total = len(script.chapters)
-        keys = sentence_part_keys(guide, script, cache, version)
-        fingerprints = [
-            chapter_fingerprint(guide, script, chapter, chapter_keys, total, audio)
-            for chapter, chapter_keys in zip(script.chapters, keys)
-        ]
-        reusable = {
-            chapter.fingerprint: chapter for chapter in (previous.chapters if previous else ())
-            if chapter.fingerprint and _files_present(build_dir, chapter)
-        }
-        to_master = [i for i, fp in enumerate(fingerprints) if fp not in reusable]
+    prepare_output(build_dir)
+    try:
+        with build_lock(build_dir), recording(build_dir) as record:
+            return _build_locked(guide, build_dir, script, cache, workers, audio, progress, record,
+                                 warnings, started)
+    except OSError as error:  # the disk filled up, a folder became unwritable...
+        where = error.filename or build_dir
+        raise BuildError(f"{where}: cannot write the build ({error.strerror or error}); "
+                         "finished files are kept") from None
 
-        needed = {key: part for i in to_master
-                  for segment, segment_keys in zip(script.chapters[i].segments, keys[i])
-                  for part, key in zip(breath_groups(segment.spoken), segment_keys)}
-        missing = {key: part for key, part in needed.items() if not cache.has(key)}
-        progress.on_plan(BuildPlan(len(missing), len(needed) - len(missing), len(to_master),
-                                   sum(len(script.chapters[i].segments) for i in to_master)))
 
-        def master(index: int) -> ChapterEntry:
-            chapter = script.chapters[index]
-            wavs = [[cache.path(key) for key in segment_keys] for segment_keys in keys[index]]
-            entry, encodes = _master_and_publish(guide, script, chapter, wavs, build_dir, total, audio,
-                                                 fingerprints[index])
-            if encodes > 1:
-                reencoded.append(chapter.number)
-            progress.on_chapter(entry)
-            return entry
+class BuildError(BuildFolderError):
+    """The build could not be written (a full disk...); the message names the file."""
 
-        stages: list[tuple[str, float]] = []
-        reencoded: list[int] = []
-        mastered = _synthesize_and_master(
-            to_master, [[key for part_keys in chapter_keys for key in part_keys] for chapter_keys in keys],
-            missing, cache, guide, audio, workers, master, progress,
-            on_synthesized=lambda: stages.append(("synthesized", time.perf_counter() - started)),
-        )
-        stages.append(("mastered", time.perf_counter() - started))
-        chapters = tuple(mastered.get(i) or reusable[fp] for i, fp in enumerate(fingerprints))
 
-        downloads_key = downloads_fingerprint(guide, script.title, chapters)
-        if previous and previous.downloads_fingerprint == downloads_key and all(
-            _present(build_dir, ref) for ref in previous.downloads.values()
-        ):
-            downloads, rebuilt_downloads = previous.downloads, False
-        else:
-            downloads, rebuilt_downloads = _publish_downloads(guide, script.title, chapters, build_dir), True
-        stages.append(("downloads", time.perf_counter() - started))
-        manifest = Manifest(
-            slug=guide.slug,
-            title=script.title,
-            language=guide.language,
-            engine=version,
-            voice=guide.voice.voice,
-            rate=guide.voice.rate,
-            chapters=chapters,
-            downloads=downloads,
-            author=guide.author,
-            built_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-            downloads_fingerprint=downloads_key,
-        )
-        if previous and not to_master and not rebuilt_downloads:
-            # Nothing changed: keep the publication date (the feed's), and the file.
-            manifest = replace(manifest, built_at=previous.built_at or manifest.built_at)
-        manifest = publish_formats(manifest, build_dir, guide.formats, previous,
-                                   _mastered_audio(guide, script, keys, cache, audio, workers, manifest.chapters))
-        if manifest != previous:
-            write_atomic(build_dir / MANIFEST_NAME, manifest.to_json())
-        _remove_stale_files(build_dir, manifest)
+def _build_locked(guide: Guide, build_dir: Path, script: Script, cache: SegmentCache,
+                  workers: int | None, audio: AudioSettings, progress: Progress,
+                  record: FileRecord, warnings: list[str], started: float) -> BuildResult:
+    previous = previous_manifest(build_dir)
+    if previous:  # a build from before the record was kept made these
+        record.add(*(build_dir / name for name in previous.files()))
+    version = engine_identity(guide.voice)
+    total = len(script.chapters)
+    keys = sentence_part_keys(guide, script, cache, version)
+    fingerprints = [
+        chapter_fingerprint(guide, script, chapter, chapter_keys, total, audio)
+        for chapter, chapter_keys in zip(script.chapters, keys)
+    ]
+    # A chapter of the last build, or one a stopped build finished, whose files are still there.
+    wanted = set(fingerprints)
+    earlier = finished_chapters(build_dir) + list(previous.chapters if previous else ())
+    reusable = {chapter.fingerprint: chapter for chapter in earlier
+                if chapter.fingerprint in wanted and files_present(build_dir, chapter)}
+    to_master = [i for i, fp in enumerate(fingerprints) if fp not in reusable]
+
+    needed = {key: part for i in to_master
+              for segment, segment_keys in zip(script.chapters[i].segments, keys[i])
+              for part, key in zip(breath_groups(segment.spoken), segment_keys)}
+    states = {key: cache.state(key) for key in needed}
+    missing = {key: part for key, part in needed.items() if states[key] != "ok"}
+    for key, part in missing.items():
+        if states[key] == "damaged":  # never shipped: said again, and the editor told
+            warnings.append(f"{cache.path(key)}: cached sentence was damaged; saying it again: {part[:60]!r}")
+            progress.on_warning(warnings[-1])
+    if missing:
+        cache.check_writable()
+    progress.on_plan(BuildPlan(len(missing), len(needed) - len(missing), len(to_master),
+                               sum(len(script.chapters[i].segments) for i in to_master)))
+
+    def master(index: int) -> ChapterEntry:
+        chapter = script.chapters[index]
+        wavs = [[cache.path(key) for key in segment_keys] for segment_keys in keys[index]]
+        entry, encodes = _master_and_publish(guide, script, chapter, wavs, build_dir, total, audio,
+                                             fingerprints[index])
+        if encodes > 1:
+            reencoded.append(chapter.number)
+        with finished_lock:
+            finished.append(entry)
+            note_finished(build_dir, finished)
+        progress.on_chapter(entry)
+        return entry
+
+    stages: list[tuple[str, float]] = []
+    finished = list(reusable.values())
+    finished_lock = threading.Lock()
+    reencoded: list[int] = []
+    mastered = _synthesize_and_master(
+        to_master, [[key for part_keys in chapter_keys for key in part_keys] for chapter_keys in keys],
+        missing, cache, guide, audio, workers, master, progress,
+        on_synthesized=lambda: stages.append(("synthesized", time.perf_counter() - started)),
+    )
+    stages.append(("mastered", time.perf_counter() - started))
+    chapters = tuple(mastered.get(i) or reusable[fp] for i, fp in enumerate(fingerprints))
+
+    downloads_key = downloads_fingerprint(guide, script.title, chapters)
+    if previous and previous.downloads_fingerprint == downloads_key and all(
+        present(build_dir, ref) for ref in previous.downloads.values()
+    ):
+        downloads, rebuilt_downloads = previous.downloads, False
+    else:
+        downloads, rebuilt_downloads = _publish_downloads(guide, script.title, chapters, build_dir), True
+    stages.append(("downloads", time.perf_counter() - started))
+    manifest = Manifest(
+        slug=guide.slug,
+        title=script.title,
+        language=guide.language,
+        engine=version,
+        voice=guide.voice.voice,
+        rate=guide.voice.rate,
+        chapters=chapters,
+        downloads=downloads,
+        author=guide.author,
+        built_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        downloads_fingerprint=downloads_key,
+    )
+    if previous and not to_master and not rebuilt_downloads:
+        # Nothing changed: keep the publication date (the feed's), and the file.
+        manifest = replace(manifest, built_at=previous.built_at or manifest.built_at)
+    manifest = publish_formats(manifest, build_dir, guide.formats, previous,
+                               _mastered_audio(guide, script, keys, cache, audio, workers, manifest.chapters))
+    if manifest != previous:
+        write_atomic(build_dir / MANIFEST_NAME, manifest.to_json())
+    remove_stale_files(build_dir, manifest, record)
     return BuildResult(
         manifest, build_dir, len(missing), len(needed) - len(missing), time.perf_counter() - started,
         mastered=tuple(script.chapters[i].number for i in to_master),
@@ -239,8 +275,8 @@ def _synthesize_and_master(
             futures[index].add_done_callback(note_failure)
 
         def synthesized(path: Path) -> None:
-            progress.on_segment()
             key = path.stem  # a cache file is named by its key
+            progress.on_segment()
             for index in chapters_of.get(key, ()):
                 waiting[index].discard(key)
                 if not waiting[index]:
@@ -253,7 +289,7 @@ def _synthesize_and_master(
                 if not waiting[index]:
                     start(index)
             synthesize_all(((missing[key], cache.path(key)) for key in missing), guide.voice,
-                           workers=workers, on_done=synthesized)
+                           workers=workers, on_done=synthesized, seal=seal_entry)
             on_synthesized()
             return {index: futures[index].result() for index in to_master}
         except BaseException:
@@ -322,60 +358,6 @@ def downloads_fingerprint(guide: Guide, title: str, chapters: tuple[ChapterEntry
                     [[c.title, c.audio.sha256, c.captions.sha256, c.transcript.sha256] for c in chapters]])
 
 
-def _present(build_dir: Path, ref: FileRef) -> bool:
-    """The file is there with the size the manifest says (files only ever appear whole)."""
-    try:
-        return (build_dir / ref.path).stat().st_size == ref.bytes
-    except OSError:
-        return False
-
-
-def _files_present(build_dir: Path, chapter: ChapterEntry) -> bool:
-    return all(_present(build_dir, ref) for ref in (chapter.audio, chapter.captions, chapter.transcript))
-
-
-def _previous_manifest(build_dir: Path) -> Manifest | None:
-    try:
-        return load_manifest(build_dir)
-    except ManifestError:
-        return None
-
-
-class BuildLocked(UserError, RuntimeError):
-    """Another build is writing into the same build directory."""
-
-
-@contextmanager
-def build_lock(build_dir: Path):
-    """Hold an exclusive lock on the build directory, refusing a second build at once."""
-    path = build_dir / LOCK_NAME
-    handle = open(path, "a+")
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildLocked(
-                f"{build_dir}: another build is writing here; wait for it to finish"
-            ) from None
-        yield
-    finally:
-        handle.close()
-
-
-def _prepare_output(build_dir: Path) -> None:
-    """Create the output folders now, so an unwritable place fails before any work."""
-    from .content import SourceError
-
-    try:
-        for folder in ("audio", "captions", "text"):
-            (build_dir / folder).mkdir(parents=True, exist_ok=True)
-        probe = build_dir / f".write-test.{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as error:
-        raise SourceError(f"{build_dir}: cannot write the build here ({error.strerror})") from None
-
-
 def _master_and_publish(
     guide: Guide, script: Script, chapter: ChapterScript, wavs: list[Path],
     build_dir: Path, total: int, audio: AudioSettings, fingerprint: str,
@@ -406,11 +388,16 @@ def _master_and_publish(
         transcript=file_ref(build_dir, text),
         segments=segments,
         fingerprint=fingerprint,
-        loudness_lufs=round(mastered.loudness_lufs, 2),
-        true_peak_dbtp=round(mastered.true_peak_dbtp, 2),
+        loudness_lufs=_finite(mastered.loudness_lufs),
+        true_peak_dbtp=_finite(mastered.true_peak_dbtp),
         gain_aim_lufs=mastered.aim_lufs, limiter_ceiling_dbfs=mastered.ceiling_dbfs,
     )
     return entry, mastered.encodes
+
+
+def _finite(value: float) -> float | None:
+    """Rounded for the manifest; None for what JSON cannot hold (infinity, NaN)."""
+    return round(value, 2) if math.isfinite(value) else None
 
 
 def _publish_downloads(
@@ -460,19 +447,3 @@ def _publish_downloads(
         "chapters_vtt": file_ref(build_dir, vtt_path),
         "zip": zip_ref,
     }
-
-
-def _remove_stale_files(build_dir: Path, manifest: Manifest) -> None:
-    """Delete files an earlier build left that the new manifest no longer lists,
-    and the temporary files of a build that was killed before it could rename
-    them (this build holds the lock, so no other build is writing any)."""
-    listed = set(manifest.files())
-    for folder in (".", "audio", "captions", "text", "downloads", "daisy"):
-        for path in (build_dir / folder).glob("*"):
-            relative = path.relative_to(build_dir).as_posix()
-            if not path.is_file() or path.name == LOCK_NAME or relative == MANIFEST_NAME:
-                continue
-            left_by_a_killed_build = is_temporary(path)
-            if left_by_a_killed_build or (folder != "." and relative not in listed
-                                          and not path.name.startswith(".")):
-                path.unlink(missing_ok=True)

@@ -63,6 +63,9 @@ def guide_options(command, source=SOURCE):
         click.option("--volume", type=click.FloatRange(0.01, 1.0), help="Engine volume, 0.01 to 1."),
         click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path),
                      help="An extra pronunciation lexicon (TOML) that overrides the guide's."),
+        click.option("--language", type=click.Choice(["en", "en-GB", "en-US"], case_sensitive=False),
+                     help="How figures are read: en-GB or en-US date order, currency and spelling; "
+                          "'en' lets the leaflet decide (£, 999, 0800 mean en-GB). Default from guide.toml."),
         click.option("--max-source-bytes", type=click.IntRange(1), metavar="BYTES",
                      help=f"Refuse leaflets larger than this (default {DEFAULT_MAX_BYTES:,}; "
                           "or max_source_bytes in guide.toml)."),
@@ -72,10 +75,10 @@ def guide_options(command, source=SOURCE):
     return command
 
 
-def _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes=None):
+def _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes=None, language=None):
     guide = load_guide(source)
     return with_overrides(guide, lexicon_path=lexicon_path, max_source_bytes=max_source_bytes,
-                          engine=engine, voice=voice, rate=rate, volume=volume)
+                          language=language, engine=engine, voice=voice, rate=rate, volume=volume)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -100,10 +103,10 @@ def main():
 @click.option("--formats", metavar="LIST", help="Comma-separated, from mp3,epub,daisy,m4b "
               "(default from guide.toml, else mp3,epub; MP3 is always made).")
 @friendly_errors
-def build(source, engine, voice, rate, volume, lexicon_path, max_source_bytes, output, cache_dir, jobs,
-          quiet, as_json, formats):
+def build(source, engine, voice, rate, volume, lexicon_path, language, max_source_bytes, output, cache_dir,
+          jobs, quiet, as_json, formats):
     """Build the audio chapters, captions and manifest of a guide."""
-    guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes)
+    guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes, language)
     guide = with_overrides(guide, formats=formats)
     result = run_build(guide, output, cache_dir, jobs, quiet)  # warnings go out as they come
     manifest = result.manifest
@@ -216,7 +219,8 @@ ALL_INTERFACES = ("0.0.0.0", "::", "")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
               help="Requests served at once.")
 @click.option("--base-url", help="The public address (e.g. behind a proxy), for the podcast feed's "
-                                 "links; default: the address each request came to.")
+                                 "links; default: the address it listens on (with 0.0.0.0, "
+                                 "the feed then answers only this machine).")
 @friendly_errors
 def serve(build_dir, host, port, threads, base_url):
     """Serve a built guide's player with waitress.
@@ -240,6 +244,11 @@ def serve(build_dir, host, port, threads, base_url):
                    "anyone on your network can open the player", err=True)
     shown = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "[::1]"}.get(
         host, f"[{host}]" if ":" in host else host)  # an address a browser here can open
+    if not base_url and host not in ALL_INTERFACES:  # the feed's links: the address we listen on
+        app.config["AUDIOGUIDE_BASE_URL"] = f"http://{shown}:{server.effective_port}/"
+    elif not base_url:
+        click.echo("audioguide: warning: the podcast feed answers other machines only with "
+                   "--base-url (their Host header is not trusted)", err=True)
     manifest = app.extensions["audioguide"].current().manifest
     click.echo(f"Serving the {manifest.title} audio guide at "
                f"http://{shown}:{server.effective_port}/ (press Ctrl+C to stop)")
@@ -276,12 +285,12 @@ def export(build_dir, output, base_url):
 @guide_options
 @click.option("--json", "as_json", is_flag=True, help="Print title, chapters, segments and warnings as JSON.")
 @friendly_errors
-def script(source, engine, voice, rate, volume, lexicon_path, max_source_bytes, as_json):
+def script(source, engine, voice, rate, volume, lexicon_path, language, max_source_bytes, as_json):
     """Print what the leaflet was read as: title, chapters, sentences (written and spoken
     forms, pauses), and warnings for the editor; check a PDF here before building."""
     from .review import review_data, review_guide, review_lines
 
-    review = review_guide(_guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes))
+    review = review_guide(_guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes, language))
     for warning in review.warnings:
         click.echo(f"audioguide: warning: {warning}", err=True)
     click.echo(json.dumps(review_data(review)) if as_json else "\n".join(review_lines(review)))
@@ -295,7 +304,7 @@ def lexicon_group():
 @lexicon_group.command("check")
 @guide_options
 @friendly_errors
-def lexicon_check(source, engine, voice, rate, volume, lexicon_path, max_source_bytes):
+def lexicon_check(source, engine, voice, rate, volume, lexicon_path, language, max_source_bytes):
     """Show the phonemes espeak-ng makes of each lexicon entry, spoken and written.
 
     Also lists the guide's words that look medical, are not in the lexicon
@@ -304,7 +313,7 @@ def lexicon_check(source, engine, voice, rate, volume, lexicon_path, max_source_
     from .build import script_for
     from .speech.phonemes import PHONEME_ALPHABET, espeak_voice_for, review_lexicon
 
-    guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes)
+    guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes, language)
     settings = guide.voice
     words = [segment.written for segment in script_for(guide).segments]
     review = review_lexicon(guide.lexicon, settings.engine, espeak_voice_for(settings), words)
@@ -371,7 +380,7 @@ def cache_info(cache_dir):
 @functools.partial(guide_options, source=click.argument("sources", nargs=-1, type=click.Path(path_type=Path)))
 @_cache_option
 @friendly_errors
-def cache_prune(sources, engine, voice, rate, volume, lexicon_path, max_source_bytes, cache_dir):
+def cache_prune(sources, engine, voice, rate, volume, lexicon_path, language, max_source_bytes, cache_dir):
     """Delete cached sentences that none of SOURCES (default: the built-in guide) needs now.
 
     Give the same voice options as the builds whose sentences should be kept.
@@ -381,7 +390,7 @@ def cache_prune(sources, engine, voice, rate, volume, lexicon_path, max_source_b
     store = SegmentCache(cache_dir)
     keep: set[str] = set()
     for source in sources or (None,):
-        guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes)
+        guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes, language)
         keep |= needed_cache_keys(guide, store)
     files, freed, kept = store.prune(keep)
     click.echo(f"Removed {files} sentences ({_size(freed)}); the cache now holds "

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 
 from .errors import UserError
+from .markup import (
+    blank_rules, drop_footnote_markers, front_matter, has_words, html_block, markdown_table,
+)
 
 #: Leaflets larger than this are refused: a 5,000-word leaflet is ~30 kB.
 DEFAULT_MAX_BYTES = 2_000_000
@@ -234,12 +237,18 @@ def _list_items(lines: list[str]) -> list[str]:
             items[-1] += " " + line
         else:
             items.append(line)
-    return [tidy(item) for item in items if tidy(item)]
+    return [tidy(item) for item in items if has_words(item)]
 
 
 def parse_text(text: str, source: str = "<text>") -> Document:
-    """Parse hard-wrapped plain text: first line the title, short unpunctuated lines headings."""
-    runs = _blocks_of_lines(text)
+    """Parse hard-wrapped plain text: first line the title, short unpunctuated lines headings.
+
+    Lines that only draw a rule ("***", "---") separate blocks; footnote
+    markers are dropped; a line with nothing to say is skipped. Anything that
+    looks like HTML is the leaflet's own text here (the spoken form drops it).
+    """
+    text = drop_footnote_markers(blank_rules(text))
+    runs = [(number, lines) for number, lines in _blocks_of_lines(text) if has_words(" ".join(lines))]
     if not runs:
         raise SourceError(f"{source}: file is empty")
     title_line, title_lines = runs[0]
@@ -248,6 +257,8 @@ def parse_text(text: str, source: str = "<text>") -> Document:
     for line_number, lines in runs[1:]:
         if BULLET.match(lines[0]):
             items = _list_items(lines)
+            if not items:
+                continue
             blocks = _current_blocks(sections, line_number)
             if blocks and blocks[-1].kind == "list":
                 previous = blocks[-1]
@@ -305,20 +316,48 @@ def _inline_text(token) -> str:
     """Text of an inline token with emphasis, links and code marks dropped."""
     parts = []
     for child in token.children or []:
-        if child.type in ("text", "code_inline", "html_inline"):
+        if child.type in ("text", "code_inline"):
             parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
+        elif child.type in ("softbreak", "hardbreak") or (
+                child.type == "html_inline" and re.match(r"<br\b", child.content, re.I)):
+            parts.append(" ")  # other inline HTML tags say nothing; the text between them stays
         elif child.type == "image":
             parts.append(child.content)
-    return tidy("".join(parts))
+    return tidy(FOOTNOTE_LEFTOVER.sub("", "".join(parts)))
+
+
+#: A footnote reference split by the inline parser ("[^1]" left as text).
+FOOTNOTE_LEFTOVER = re.compile(r"\[\^[^\]\s]+\]")
+
+
+def _html_blocks(html: str, line: int) -> list[Block]:
+    """A block of HTML in Markdown: its tables read row by row, its other text as paragraphs."""
+    blocks: list[Block] = []
+    for part in html_block(html):
+        if part[0] == "table":
+            blocks += table_blocks(part[1], part[2], line)
+        elif has_words(part[1]):
+            blocks.append(Block("paragraph", (tidy(part[1]),), line))
+    return blocks
+
+
+#: Blocks inside blocks markdown-it follows (a list level takes two).
+MAX_NESTING = 200
 
 
 def parse_markdown(text: str, source: str = "<markdown>") -> Document:
-    """Parse Markdown: the first '#' heading is the title, later headings open sections."""
-    tokens = MarkdownIt("commonmark").parse(text)
-    title = ""
+    """Parse Markdown: the first '#' heading is the title, later headings open sections.
+
+    YAML front matter gives the title (when there is no '#' title) and the
+    language, and is not read out; tables are read row by row (table_blocks);
+    inline HTML keeps its text, HTML blocks their text and tables; rules and
+    footnote markers are dropped.
+    """
+    meta, text = front_matter(text)
+    tokens = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").parse(drop_footnote_markers(text))
+    title = meta.get("title", "")
     title_line = 1
+    skip_to = -1
     sections: list[tuple[str, int, list[Block]]] = []
     list_depth = 0
     items: list[str] = []
@@ -326,12 +365,23 @@ def parse_markdown(text: str, source: str = "<markdown>") -> Document:
     ordered = False
     for index, token in enumerate(tokens):
         line = (token.map[0] + 1) if token.map else 0
+        if index <= skip_to:
+            continue
         if token.type == "heading_open":
             heading = _inline_text(tokens[index + 1])
-            if not title and not sections and token.tag == "h1":
+            if not sections and token.tag == "h1" and (not title or heading == title):
                 title, title_line = heading, line
-            elif heading:
+            elif has_words(heading):
                 sections.append((heading, line, []))
+        elif token.type == "table_open":
+            header, rows, skip_to = markdown_table(tokens, index, _inline_text)
+            blocks = table_blocks(header, rows, line)
+            if blocks:
+                _current_blocks(sections, line).extend(blocks)
+        elif token.type == "html_block" and not list_depth:
+            blocks = _html_blocks(token.content, line)
+            if blocks:
+                _current_blocks(sections, line).extend(blocks)
         elif token.type in ("bullet_list_open", "ordered_list_open"):
             if list_depth == 0:
                 items, list_line = [], line
@@ -347,7 +397,7 @@ def parse_markdown(text: str, source: str = "<markdown>") -> Document:
             items.append("")  # nested items are read as items of their own
         elif token.type == "inline" and tokens[index - 1].type == "paragraph_open":
             content = _inline_text(token)
-            if not content:
+            if not has_words(content):
                 continue
             if list_depth:
                 items[-1] = tidy(f"{items[-1]} {content}")
@@ -358,4 +408,6 @@ def parse_markdown(text: str, source: str = "<markdown>") -> Document:
         title, title_line, _ = sections[0]
         if not sections[0][2]:
             sections.pop(0)
-    return _document(title, title_line, sections, source)
+    document = _document(title, title_line, sections, source)
+    language = meta.get("language") or meta.get("lang") or ""
+    return replace(document, language=language) if language else document

@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .errors import UserError
 
@@ -47,11 +47,15 @@ def start(command: list[str], name: str, **streams) -> subprocess.Popen:
         raise MasteringError(f"{name}: ffmpeg could not start ({error})") from None
 
 
-def feed(command: list[str], chunks: Iterable[bytes], name: str) -> None:
+def feed(command: list[str], chunks: Iterable[bytes], name: str,
+         watch: Callable[[subprocess.Popen], object] | None = None) -> None:
     """Run ``command`` with ``chunks`` written to its standard input, and wait for it.
-    A failure (ffmpeg's, or the chunks') stops ffmpeg; ffmpeg's own says why."""
+    A failure (ffmpeg's, or the chunks') stops ffmpeg; ffmpeg's own says why.
+    ``watch(process)``, when given, starts a watchdog whose ``check(name)`` is called
+    once ffmpeg has ended (it raises if the watchdog had to stop a hung ffmpeg)."""
     with tempfile.TemporaryFile() as errors:
         process = start(command, name, stdin=subprocess.PIPE, stderr=errors)
+        watchdog = watch(process) if watch else None
         finished = False
         try:
             for chunk in chunks:
@@ -67,6 +71,8 @@ def feed(command: list[str], chunks: Iterable[bytes], name: str) -> None:
             except BrokenPipeError:
                 pass
             code = process.wait()
+            if watchdog is not None:
+                watchdog.check(name)
         if code != 0:
             errors.seek(0)
             raise run_error(name, errors.read(), code)

@@ -7,6 +7,7 @@ guide is one such folder, shipped inside the package.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
@@ -15,6 +16,7 @@ from .content import DEFAULT_MAX_BYTES, SourceError, slugify
 from .errors import UserError
 from .formats import DEFAULT_FORMATS, FormatsError, parse_formats
 from .lexicon import Lexicon, LexiconError, load_lexicon
+from .normalise.locale import KNOWN_TAGS, canonical_tag, is_known_tag
 from .speech import SpeechError, VoiceSettings
 from .tomlfile import TomlFile
 
@@ -63,6 +65,21 @@ def _checked(file: TomlFile, section: str, allowed: dict) -> dict:
     return table
 
 
+def _inside_guide(file: TomlFile, folder: Path, key: tuple[str, str], name: str) -> Path:
+    """``name`` in the guide folder: a guide.toml may name only files inside its own
+    folder (a shared guide must not read, and publish, a file from elsewhere),
+    and only regular files (a device or a pipe would be read for ever)."""
+    target = folder / name
+    try:
+        Path(os.path.realpath(target)).relative_to(os.path.realpath(folder))
+    except ValueError:
+        raise GuideError(f"{file.where(key)}: {name!r} is outside the guide folder; "
+                         "keep the guide's files inside it") from None
+    if target.exists() and not target.is_file():
+        raise GuideError(f"{file.where(key)}: {name!r} is not a regular file")
+    return target
+
+
 def load_guide(path: Path | None = None) -> Guide:
     """Load a guide from a folder with guide.toml, or wrap a bare leaflet file.
 
@@ -85,11 +102,12 @@ def load_guide(path: Path | None = None) -> Guide:
         raise GuideError(f"{file.path}:{file.line_of((key,))}: unknown table or key '{key}'")
     if guide.get("max_source_bytes", 1) < 1:
         raise GuideError(f"{file.where(('guide', 'max_source_bytes'))}: must be at least 1")
-    if not guide.get("language", "en").strip():
-        raise GuideError(f"{file.where(('guide', 'language'))}: must not be empty (a language tag, like \"en-GB\")")
+    if "language" in guide and not is_known_tag(guide["language"]):
+        raise GuideError(f"{file.where(('guide', 'language'))}: must be one of {', '.join(KNOWN_TAGS)} "
+                         "('en' lets the leaflet's own conventions decide)")
     if "source" not in guide:
         raise GuideError(f"{config_path}:1: key 'guide.source' is missing (the leaflet's file name)")
-    source = path / guide["source"]
+    source = _inside_guide(file, path, ("guide", "source"), guide["source"])
     try:
         settings = VoiceSettings(**voice)
     except SpeechError as error:
@@ -103,12 +121,14 @@ def load_guide(path: Path | None = None) -> Guide:
             formats = parse_formats(guide["formats"], where)
         except FormatsError as error:
             raise GuideError(str(error)) from None
-    lexicon_path = path / guide["lexicon"] if "lexicon" in guide else None
+    lexicon_path = None
+    if "lexicon" in guide:
+        lexicon_path = _inside_guide(file, path, ("guide", "lexicon"), guide["lexicon"])
     lexicon = load_lexicon(lexicon_path) if lexicon_path else Lexicon()
     return Guide(
         source=source,
         slug=slugify(guide.get("slug", path.name)),
-        language=guide.get("language", "en"),
+        language=canonical_tag(guide.get("language", "en")),
         author=guide.get("author", "audioguide"),
         voice=settings,
         lexicon=lexicon,
@@ -120,9 +140,9 @@ def load_guide(path: Path | None = None) -> Guide:
 
 def with_overrides(
     guide: Guide, *, lexicon_path: Path | None = None, max_source_bytes: int | None = None,
-    formats: str | None = None, **voice
+    formats: str | None = None, language: str | None = None, **voice
 ) -> Guide:
-    """The guide with command-line choices (voice, rate, volume, engine, lexicon) applied.
+    """The guide with command-line choices (voice, rate, volume, engine, lexicon, language) applied.
 
     A new engine without a new voice gets that engine's default voice: the
     guide's voice id belongs to the guide's engine.
@@ -136,6 +156,8 @@ def with_overrides(
         guide = replace(guide, max_source_bytes=max_source_bytes)
     if formats:
         guide = replace(guide, formats=parse_formats(formats))
+    if language:
+        guide = replace(guide, language=canonical_tag(language))
     if lexicon_path:
         guide = replace(guide, lexicon=guide.lexicon.merged(load_lexicon(lexicon_path)),
                         lexicon_path=lexicon_path)

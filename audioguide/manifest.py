@@ -11,7 +11,10 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import msgspec
+
 from .errors import UserError
+from .files import read_regular
 
 SCHEMA_VERSION = 1
 MANIFEST_NAME = "manifest.json"
@@ -115,69 +118,47 @@ class Manifest:
         return None
 
     def to_json(self) -> str:
-        data = asdict(self)
-        return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+        """The manifest as JSON; never NaN or infinity, which JSON has no words for."""
+        return json.dumps(asdict(self), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
     @classmethod
     def from_dict(cls, data: dict) -> "Manifest":
-        version = data.get("schema_version")
+        version = data.get("schema_version") if isinstance(data, dict) else None
         if version != SCHEMA_VERSION:
             raise ManifestError(
                 f"schema version {version!r} is not supported (expected {SCHEMA_VERSION})"
             )
         try:
-            chapters = tuple(
-                ChapterEntry(
-                    number=c["number"],
-                    slug=c["slug"],
-                    title=c["title"],
-                    duration_ms=c["duration_ms"],
-                    audio=FileRef(**c["audio"]),
-                    captions=FileRef(**c["captions"]),
-                    transcript=FileRef(**c["transcript"]),
-                    segments=tuple(TimedSegment(**s) for s in c["segments"]),
-                    fingerprint=c.get("fingerprint", ""),
-                    loudness_lufs=c.get("loudness_lufs"),
-                    true_peak_dbtp=c.get("true_peak_dbtp"),
-                    gain_aim_lufs=c.get("gain_aim_lufs"),
-                    limiter_ceiling_dbfs=c.get("limiter_ceiling_dbfs"),
-                )
-                for c in data["chapters"]
-            )
-            return cls(
-                slug=data["slug"],
-                title=data["title"],
-                language=data["language"],
-                engine=data["engine"],
-                voice=data["voice"],
-                rate=data["rate"],
-                chapters=chapters,
-                downloads={k: FileRef(**v) for k, v in data.get("downloads", {}).items()},
-                author=data.get("author", "audioguide"),
-                built_at=data.get("built_at", ""),
-                downloads_fingerprint=data.get("downloads_fingerprint", ""),
-                formats={name: FormatEntry(FileRef(**f["download"]),
-                                           tuple(FileRef(**r) for r in f.get("files", ())),
-                                           f.get("fingerprint", ""))
-                         for name, f in data.get("formats", {}).items()},
-            )
-        except (KeyError, TypeError, AttributeError, ValueError) as error:
-            # a missing key, or a list or number where an object belongs
-            raise ManifestError(f"malformed manifest: {error!r}") from error
+            return msgspec.convert(data, type=cls)
+        except msgspec.ValidationError as error:
+            raise ManifestError(f"malformed manifest: {error}") from None
+
+
+class _Version(msgspec.Struct):
+    schema_version: object = None
+
+
+#: Larger than any real manifest (a 300-chapter guide's is a few MB).
+MAX_MANIFEST_BYTES = 64 << 20
 
 
 def load_manifest(build_dir: Path) -> Manifest:
-    """Read ``manifest.json`` from a guide's build directory."""
+    """Read ``manifest.json`` from a guide's build directory, checked against the
+    dataclasses above (every field's type, nested ones included)."""
     path = Path(build_dir) / MANIFEST_NAME
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise ManifestError(f"{path}: no manifest (build the guide first)") from error
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ManifestError(f"{path}: unreadable manifest: {error}") from error
-    if not isinstance(data, dict):
-        raise ManifestError(f"{path}: malformed manifest: not a JSON object")
-    try:
-        return Manifest.from_dict(data)
+        raw = read_regular(path, MAX_MANIFEST_BYTES, ManifestError, "manifest")
     except ManifestError as error:
-        raise ManifestError(f"{path}: {error}") from None
+        if not path.exists() and not path.is_symlink():
+            raise ManifestError(f"{path}: no manifest (build the guide first)") from None
+        raise error from None
+    try:
+        version = msgspec.json.decode(raw, type=_Version).schema_version
+        if version != SCHEMA_VERSION:
+            raise ManifestError(f"{path}: schema version {version!r} is not supported "
+                                f"(expected {SCHEMA_VERSION})")
+        return msgspec.json.decode(raw, type=Manifest)
+    except msgspec.ValidationError as error:
+        raise ManifestError(f"{path}: malformed manifest: {error}") from None
+    except (msgspec.DecodeError, RecursionError) as error:
+        raise ManifestError(f"{path}: unreadable manifest: {error}") from None

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import subprocess
+import threading
 import tempfile
 import warnings
 import wave
@@ -38,7 +39,7 @@ from mutagen.id3 import CHAP, CTOC, ID3, TALB, TCON, TIT2, TLAN, TPE1, TRCK, CTO
 from .ffmpeg import MasteringError, feed, ffmpeg_executable, run_error, start
 from .mp3 import MP3Error, audio_span
 from .narration import ChapterScript, Pauses
-from .publish import atomic_path
+from .files import atomic_path
 
 
 #: Silence put around each sentence once the engine's own is trimmed, and the
@@ -59,6 +60,10 @@ CODEC_ALLOWANCE_LU = 0.4
 #: caught by measuring the encoded file, and costs an encode.
 TRUE_PEAK_MARGIN_DB = 1.2
 LOUDNESS_TOLERANCE_LU = 0.5
+#: A chapter whose speech is so quiet that even the most gain leaves it this far
+#: under the target is refused, never shipped (one held back by its true-peak
+#: limit gives up loudness instead, on purpose).
+LOUDNESS_REFUSED_LU = 1.0
 #: How close the gain search gets to its aim (the per-block estimate is within
 #: a few hundredths of a LU of the real measure).
 GAIN_TOLERANCE_LU = 0.05
@@ -78,6 +83,13 @@ METER_GUARD_DB = 0.2
 #: distort, and the MP3's true peak overshoots the ceiling more.
 LIMITER_ATTACK_DB_PER_MS = 4.0
 LIMITER_RELEASE_DB_PER_MS = 0.2
+#: A healthy ffmpeg takes well under a second per minute of speech to encode or
+#: decode it; one that runs past this (plus its allowance per second of audio)
+#: is hung, and is stopped.
+FFMPEG_TIMEOUT_S = 120.0
+FFMPEG_SECONDS_PER_AUDIO_SECOND = 0.5
+#: Entries one ID3 table of contents (CTOC) can list: its count is one byte.
+CTOC_MAX_ENTRIES = 255
 #: Samples read from the decoder at a time when measuring an encoded file.
 READ_SAMPLES = 1 << 18
 
@@ -678,6 +690,29 @@ def _pcm_chunks(layout: _Layout, gain: _Gain, block: int) -> Iterator[bytes]:
         yield _to_int16(piece * gains).tobytes()
 
 
+class _Watchdog:
+    """Kills ``process`` if it runs longer than any healthy ffmpeg would on this much
+    audio: a hung ffmpeg ends the build with one line instead of stalling it for ever."""
+
+    def __init__(self, process: subprocess.Popen, audio_seconds: float):
+        self.limit = FFMPEG_TIMEOUT_S + audio_seconds * FFMPEG_SECONDS_PER_AUDIO_SECOND
+        self.fired = False
+        self._process = process
+        self._timer = threading.Timer(self.limit, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _fire(self) -> None:
+        self.fired = True
+        self._process.kill()
+
+    def check(self, name: str) -> None:
+        """Stop watching; raise if the process had to be stopped."""
+        self._timer.cancel()
+        if self.fired:
+            raise MasteringError(f"{name}: ffmpeg did not finish within {self.limit:g} s and was stopped")
+
+
 def _encode(layout: _Layout, gain: _Gain, target: Path, settings: AudioSettings, name: str) -> None:
     """Stream the chapter, gained and limited, into one ffmpeg that writes the CBR MP3."""
     rate = settings.sample_rate
@@ -687,16 +722,18 @@ def _encode(layout: _Layout, gain: _Gain, target: Path, settings: AudioSettings,
         "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
         "-c:a", "libmp3lame", "-b:a", f"{settings.bitrate_kbps}k", "-f", "mp3", str(target),
     ]
-    feed(command, _pcm_chunks(layout, gain, block), name)
+    feed(command, _pcm_chunks(layout, gain, block), name,
+         watch=lambda process: _Watchdog(process, layout.samples / rate))
 
 
-def measure_encoded(path: Path, settings: AudioSettings) -> tuple[float, float]:
+def measure_encoded(path: Path, settings: AudioSettings, audio_seconds: float = 3600.0) -> tuple[float, float]:
     """(integrated loudness, true peak) of an encoded file, decoded by ffmpeg (no ffprobe needed)."""
     command = [ffmpeg_executable(), "-hide_banner", "-nostdin", "-loglevel", "error",
                "-i", str(path), "-f", "s16le", "-ac", "1", "-ar", str(settings.sample_rate), "pipe:1"]
     loudness, peak = BlockMeter(settings.sample_rate, peaks=False), TruePeakMeter()
     with tempfile.TemporaryFile() as errors:
         process = start(command, str(path), stdout=subprocess.PIPE, stderr=errors)
+        watchdog = _Watchdog(process, audio_seconds)
         leftover = b""
         with process.stdout:
             while chunk := process.stdout.read(2 * READ_SAMPLES):
@@ -707,6 +744,7 @@ def measure_encoded(path: Path, settings: AudioSettings) -> tuple[float, float]:
                 loudness.add(samples)
                 peak.add(samples)
         code = process.wait()
+        watchdog.check(str(path))
         if code != 0:
             errors.seek(0)
             raise run_error(str(path), errors.read(), code)
@@ -724,8 +762,21 @@ def write_tags(path: Path, tags: ChapterTags, marks: list["ChapterMark"] = ()) -
     id3.add(TCON(encoding=3, text="Speech"))
     if marks:
         ids = [f"chp{number}" for number in range(1, len(marks) + 1)]
+        children = ids
+        if len(ids) > CTOC_MAX_ENTRIES:
+            # A table of contents holds at most 255 entries: more chapters go into
+            # tables of 255, which the top-level table lists, in order.
+            groups = [ids[at:at + CTOC_MAX_ENTRIES] for at in range(0, len(ids), CTOC_MAX_ENTRIES)]
+            if len(groups) > CTOC_MAX_ENTRIES:
+                raise MasteringError(f"{path}: {len(ids)} chapters are more than an ID3 table of "
+                                     f"contents can list ({CTOC_MAX_ENTRIES ** 2})")
+            children = [f"toc{number}" for number in range(1, len(groups) + 1)]
+            for number, (element_id, group) in enumerate(zip(children, groups)):
+                first = number * CTOC_MAX_ENTRIES + 1
+                id3.add(CTOC(element_id=element_id, flags=CTOCFlags.ORDERED, child_element_ids=group,
+                             sub_frames=[TIT2(encoding=3, text=[f"Chapters {first} to {first + len(group) - 1}"])]))
         id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-                     child_element_ids=ids, sub_frames=[TIT2(encoding=3, text=[tags.album])]))
+                     child_element_ids=children, sub_frames=[TIT2(encoding=3, text=[tags.album])]))
         for element_id, mark in zip(ids, marks):
             id3.add(CHAP(element_id=element_id, start_time=mark.start_ms, end_time=mark.end_ms,
                          start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,
@@ -822,7 +873,7 @@ def master_chapter(
             loudness, gain = choose_gain(peak_db, energy, rate, aim, ceiling)
             _encode(layout, gain, temporary, settings, name)
             encodes += 1
-            final, peak = measure_encoded(temporary, settings)
+            final, peak = measure_encoded(temporary, settings, layout.samples / rate)
             over = peak - (settings.true_peak_dbtp - METER_GUARD_DB)
             miss = settings.loudness_lufs - final
             if not np.isfinite(final) or (over <= 0 and abs(miss) <= LOUDNESS_TOLERANCE_LU):
@@ -836,6 +887,12 @@ def master_chapter(
                 aim -= over + 0.2
             else:
                 break
+        too_quiet = loudness + MAX_GAIN_DB < settings.loudness_lufs - LOUDNESS_REFUSED_LU
+        if not np.isfinite(final) or (too_quiet and settings.loudness_lufs - final > LOUDNESS_REFUSED_LU):
+            heard = f"{final:.1f} LUFS" if np.isfinite(final) else "silence"
+            raise MasteringError(f"{name}: chapter {chapter.number} ({chapter.title}) comes out at {heard}, "
+                                 f"not {settings.loudness_lufs:g} LUFS: the speech is too quiet to "
+                                 "bring up (raise --volume)")
         if over > 0:
             raise MasteringError(f"{name}: true peak stays at {peak:.2f} dBTP, over the "
                                  f"{settings.true_peak_dbtp} dBTP limit, after {encodes} encodes")

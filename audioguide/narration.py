@@ -14,6 +14,11 @@ from dataclasses import dataclass, replace
 
 from .content import Document, Section
 from .lexicon import Lexicon
+from .normalise import EN_US, Locale, locale_for, normalise
+from .normalise.sentences import LONGEST_SENTENCE_CHARS, split_sentences
+
+__all__ = ["narrate", "speakable", "split_sentences", "breath_groups", "Pauses", "Segment",
+           "ChapterScript", "Script", "LONGEST_SENTENCE_CHARS", "BREATH_WORDS"]
 
 
 @dataclass(frozen=True)
@@ -66,207 +71,17 @@ class Script:
         return [segment for chapter in self.chapters for segment in chapter.segments]
 
 
-# Sentences -------------------------------------------------------------------
-
-#: Words ending in a full stop that do not end a sentence.
-ABBREVIATIONS = {
-    "e.g", "i.e", "dr", "mr", "mrs", "ms", "prof", "st", "vs", "no", "approx",
-    "fig", "cf", "al", "inc", "jr", "sr", "vol", "p", "pp", "ca", "mt",
-}
-SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
-#: Beyond this a sentence is split at a clause boundary so the engine (and the
-#: listener) can breathe; the written text is kept whole in each part's cue.
-LONGEST_SENTENCE_CHARS = 400
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split a paragraph into sentences, keeping abbreviations like "e.g." inside."""
-    sentences = []
-    start = 0
-    for match in SENTENCE_END.finditer(text):
-        before = text[start:match.start()].split()
-        last_word = before[-1].lower().rstrip(".") if before else ""
-        if match.group(0).startswith(".") and last_word in ABBREVIATIONS:
-            continue
-        if match.group(0).startswith(".") and re.fullmatch(r"[a-z]", last_word):
-            continue  # an initial, as in "J. Smith"
-        sentences.append(text[start:match.end()].strip())
-        start = match.end()
-    tail = text[start:].strip()
-    if tail:
-        sentences.append(tail)
-    return [part for sentence in sentences for part in _split_long(sentence)]
-
-
-def _split_long(sentence: str) -> list[str]:
-    """Split a sentence too long to say in one breath at commas, else at spaces."""
-    if len(sentence) <= LONGEST_SENTENCE_CHARS:
-        return [sentence]
-    parts: list[str] = []
-    rest = sentence
-    while len(rest) > LONGEST_SENTENCE_CHARS:
-        window = rest[:LONGEST_SENTENCE_CHARS]
-        cut = max(window.rfind(", "), window.rfind("; "))
-        if cut < LONGEST_SENTENCE_CHARS // 3:
-            cut = window.rfind(" ")
-        if cut <= 0:
-            cut = LONGEST_SENTENCE_CHARS - 1
-        parts.append(rest[: cut + 1].strip())
-        rest = rest[cut + 1:].strip()
-    if rest:
-        parts.append(rest)
-    return parts
-
-
-# Spoken forms ----------------------------------------------------------------
+# Sentences and spoken forms --------------------------------------------------
 #
 # A listener cannot glance back at a bracket, a symbol or a figure, so the
-# spoken form says them as a person reading aloud would. Each rule below is a
-# small function, applied in order by ``speakable``; the written form (the
-# transcript) is never touched.
+# spoken form says them as a person reading aloud would: the rules live in
+# the normalise package; the written form (the transcript) is never touched.
 
-#: Abbreviations and the words they are read as. Matched case-sensitively
-#: unless the pattern says otherwise; a full stop ending the sentence is kept.
-ABBREVIATION_WORDS = [
-    (r"\be\.\s?g\.", "for example"),
-    (r"\bi\.\s?e\.", "that is"),
-    (r"\betc\.", "et cetera"),
-    (r"\bDr\.?(?=\s+[A-Z])", "Doctor"),
-    (r"\bMr\.?(?=\s+[A-Z])", "Mister"),
-    (r"\bvs\.?(?=\s)", "versus"),
-    (r"\bapprox\.", "approximately"),
-    (r"\bNo\.(?=\s?\d)", "number"),
-]
-#: Units read after a number: (pattern, singular, plural).
-UNITS = [
-    ("mg", "milligram", "milligrams"), ("mcg", "microgram", "micrograms"),
-    ("µg", "microgram", "micrograms"), ("kg", "kilogram", "kilograms"),
-    ("g", "gram", "grams"), ("ml", "milliliter", "milliliters"),
-    ("mL", "milliliter", "milliliters"), ("l", "liter", "liters"), ("L", "liter", "liters"),
-    ("mm", "millimeter", "millimeters"), ("cm", "centimeter", "centimeters"),
-    ("km", "kilometer", "kilometers"), ("m", "meter", "meters"),
-    ("mmHg", "millimeter of mercury", "millimeters of mercury"),
-    ("hrs", "hour", "hours"), ("hr", "hour", "hours"), ("h", "hour", "hours"),
-    ("mins", "minute", "minutes"), ("min", "minute", "minutes"),
-    ("bpm", "beat per minute", "beats per minute"),
-]
-_UNIT_NAMES = {unit: (one, many) for unit, one, many in UNITS}
-_UNIT_PATTERN = "|".join(re.escape(u) for u in sorted(_UNIT_NAMES, key=len, reverse=True))
-NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 #: Words per breath: beyond this, a sentence is spoken in parts with a short
 #: breath between them (the transcript keeps the sentence whole).
 BREATH_WORDS = 35
-#: Brackets holding at most this many words read as a name: "..., called X,".
-NAME_WORDS = 4
-
-
-def number_words(token: str) -> str:
-    """A figure as words: years as years, decimals digit by digit after "point"."""
-    from num2words import num2words
-
-    plain = token.replace(",", "")
-    if "." in plain:
-        whole, fraction = plain.split(".", 1)
-        digits = " ".join(num2words(int(d)) for d in fraction)
-        return f"{num2words(int(whole))} point {digits}"
-    value = int(plain)
-    if "," not in token and len(plain) == 4 and 1100 <= value <= 2099 and value % 1000 >= 10:
-        return num2words(value, to="year")
-    return num2words(value)
-
-
-def _times(text: str) -> str:
-    def say(match: re.Match) -> str:
-        hours, minutes, meridiem = int(match.group(1)), int(match.group(2)), match.group(3)
-        if hours > 24 or minutes > 59:
-            return match.group(0)
-        from num2words import num2words
-
-        spoken = num2words(hours)
-        if minutes == 0:
-            spoken += "" if meridiem else " o'clock"
-        elif minutes < 10:
-            spoken += f" oh {num2words(minutes)}"
-        else:
-            spoken += f" {num2words(minutes)}"
-        if meridiem:
-            spoken += f" {meridiem[0].lower()} m"
-        return spoken
-
-    spoken = re.sub(r"\b(\d{1,2}):(\d{2})(?:\s*([AaPp])(?:\.\s?[Mm]\.|\s?[Mm]\b))?", say, text)
-    return spoken + "." if text.endswith(".") and not spoken.endswith(".") else spoken
-
-
-def _ordinals(text: str) -> str:
-    from num2words import num2words
-
-    return re.sub(r"\b(\d+)(?:st|nd|rd|th)\b", lambda m: num2words(int(m.group(1)), to="ordinal"), text)
-
-
-def _ranges(text: str) -> str:
-    return re.sub(rf"(?<![\w.])({NUMBER})\s*[-–]\s*({NUMBER})(?![\w.])", r"\1 to \2", text)
-
-
-def _units(text: str) -> str:
-    def say(match: re.Match) -> str:
-        number, unit, per = match.group(1), match.group(2), match.group(3)
-        one, many = _UNIT_NAMES[unit]
-        spoken = f"{number} {one if number == '1' else many}"
-        if per:
-            spoken += f" per {_UNIT_NAMES.get(per, (per, per))[0]}"
-        return spoken
-
-    per_units = rf"{_UNIT_PATTERN}|day|week|dose|hour"
-    return re.sub(rf"({NUMBER})\s?({_UNIT_PATTERN})(?:/({per_units}))?\b(?!\.\w)", say, text)
-
-
-def _symbols(text: str) -> str:
-    text = re.sub(rf"({NUMBER})\s?%", r"\1 percent", text)
-    text = re.sub(rf"({NUMBER})\s?°\s?C\b", r"\1 degrees Celsius", text)
-    text = re.sub(rf"({NUMBER})\s?°\s?F\b", r"\1 degrees Fahrenheit", text)
-    text = text.replace("&", " and ")
-    text = re.sub(r"\band/or\b", "and or", text)
-    text = re.sub(r"(?<=[A-Za-z])/(?=[A-Za-z])", " or ", text)  # he/she
-    text = re.sub(r"\s*[–—]\s*", ", ", text)  # dashes as pauses
-    return text
-
-
-def _numbers(text: str) -> str:
-    return re.sub(rf"(?<![\w.])({NUMBER})(?![\w])", lambda m: number_words(m.group(1)), text)
-
-
-def _abbreviations(text: str) -> str:
-    for pattern, words in ABBREVIATION_WORDS:
-        text = re.sub(pattern + r"(\s*)$", words + r".", text)  # the sentence's own stop
-        text = re.sub(pattern, words, text)
-    return text
-
-
-def _asides(text: str) -> str:
-    """Brackets become spoken asides: "body (focal dystonia)," -> "body, called focal dystonia,"."""
-
-    def say(match: re.Match) -> str:
-        inner = match.group(1).strip()
-        example = re.match(r"(?:e\.\s?g\.|for example|such as)[,:]?\s*(.*)", inner, re.I)
-        if example:
-            return f", for example {example.group(1)}, "
-        if re.match(r"see\b", inner, re.I):
-            return f", {inner}, "
-        if len(inner.split()) <= NAME_WORDS and not re.search(r"\d", inner):
-            return f", called {inner}, "
-        return f", {inner}, "
-
-    text = re.sub(r"\s*\(([^()]+)\)\s*", say, text)
-    text = re.sub(r"\s*,\s*([.,;:!?])", r"\1", text)  # "called X, ." -> "called X."
-    return re.sub(r",\s*,", ",", text).strip(" ,")
-
-
-def _markup(text: str) -> str:
-    """Comparisons as words; brackets, markup and other signs an engine would
-    spell out ("less than script greater than") become plain pauses."""
-    text = re.sub(rf"<\s*(?={NUMBER})", " less than ", text)
-    text = re.sub(rf">\s*(?={NUMBER})", " more than ", text)
-    return re.sub(r"[\[\]<>{}\\|`*_#~^]+", " ", text)
+#: A segment must give the engine something to say: a letter or a figure.
+SAYABLE = re.compile(r"[^\W_]")
 
 
 #: Unicode's private-use area: no rule matches it and no leaflet needs it.
@@ -276,7 +91,7 @@ PRIVATE_USE = re.compile(f"[{chr(FIRST_PRIVATE)}-{chr(LAST_PRIVATE)}]")
 HELD = re.compile(f"[Xx]({PRIVATE_USE.pattern})x")
 
 
-def speakable(written: str, lexicon: Lexicon, engine: str) -> str:
+def speakable(written: str, lexicon: Lexicon, engine: str, locale: Locale = EN_US) -> str:
     """The text the engine is given for a written sentence.
 
     The lexicon goes first, on the words as written, so an entry for
@@ -296,11 +111,20 @@ def speakable(written: str, lexicon: Lexicon, engine: str) -> str:
         return f"{'X' if word[0].isupper() else 'x'}{chr(number)}x"
 
     text = PRIVATE_USE.sub("", written).replace("●", "").replace("•", "")
-    text = lexicon.respell(text, engine, mark=hold)
-    for rule in (_asides, _abbreviations, _times, _ordinals, _ranges, _units, _symbols, _markup, _numbers):
-        text = rule(text)
-    text = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s+", " ", text)).strip()
+    text = normalise(lexicon.respell(text, engine, mark=hold), locale)
     return HELD.sub(lambda match: held[ord(match.group(1)) - FIRST_PRIVATE], text)
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """How sentences are made speakable: the lexicon, the engine it is for, the locale."""
+
+    lexicon: Lexicon
+    engine: str
+    locale: Locale = EN_US
+
+    def say(self, written: str) -> str:
+        return speakable(written, self.lexicon, self.engine, self.locale)
 
 
 def label_of(item_sentences: list[str]) -> str | None:
@@ -313,10 +137,10 @@ def label_of(item_sentences: list[str]) -> str | None:
     return first if len(bare.split()) <= 5 and first.endswith((".", ":")) else None
 
 
-def spoken_label(label: str, lexicon: Lexicon, engine: str) -> str:
+def spoken_label(label: str, speaker: Speaker) -> str:
     """A label said as its own phrase: "Neck (cervical dystonia)." -> "Neck, cervical dystonia."."""
     text = re.sub(r"\s*\(([^()]+)\)", r", \1", label).rstrip(".: ")
-    return speakable(text, lexicon, engine) + "."
+    return speaker.say(text).rstrip(".") + "."
 
 
 def breath_groups(spoken: str) -> list[str]:
@@ -341,9 +165,25 @@ def chapter_title(number: int, written_title: str, spoken_title: str) -> tuple[s
     return f"Chapter {number}. {written_title}", f"Chapter {number}. {spoken_title}."
 
 
-def _list_segments(
-    block, paragraph: int, lexicon: Lexicon, engine: str, pauses: Pauses
-) -> list[Segment]:
+def sayable(segments: list[Segment]) -> list[Segment]:
+    """A block's segments, each with something for the engine to say: a sentence
+    with nothing to say ("***", "—") joins the written text of its neighbour."""
+    kept: list[Segment] = []
+    orphan = ""
+    for segment in segments:
+        if SAYABLE.search(segment.spoken):
+            if orphan:
+                segment = replace(segment, written=f"{orphan} {segment.written}")
+                orphan = ""
+            kept.append(segment)
+        elif kept:
+            kept[-1] = replace(kept[-1], written=f"{kept[-1].written} {segment.written}")
+        else:
+            orphan = f"{orphan} {segment.written}".strip()
+    return kept
+
+
+def _list_segments(block, paragraph: int, speaker: Speaker, pauses: Pauses) -> list[Segment]:
     """Each item's sentences as segments; labels, numbers and the last item marked for the ear."""
     from num2words import num2words
 
@@ -352,18 +192,26 @@ def _list_segments(
     for item, text in enumerate(block.texts, start=1):
         sentences = split_sentences(text)
         label = label_of(sentences)
+        said = []
         for index, sentence in enumerate(sentences):
             if index == 0 and label:
-                spoken, pause = spoken_label(sentence, lexicon, engine), pauses.after_label
+                spoken, pause = spoken_label(sentence, speaker), pauses.after_label
             else:
-                spoken, pause = speakable(sentence, lexicon, engine), pauses.between_sentences
-            if index == 0:
-                if block.ordered:
-                    spoken = f"Number {num2words(item)}. {spoken}"
-                if item == count and count > 1:
-                    spoken = f"And finally, {_lower_first(spoken)}"
-            segments.append(Segment("list_item", sentence, spoken, pause, paragraph, item))
-        segments[-1] = replace(segments[-1], pause_after_ms=pauses.after_list_item)
+                spoken, pause = speaker.say(sentence), pauses.between_sentences
+            said.append(Segment("list_item", sentence, spoken, pause, paragraph, item))
+        said = sayable(said)
+        if not said:  # nothing to say: its text joins the item before it in the transcript
+            if segments:
+                segments[-1] = replace(segments[-1], written=f"{segments[-1].written} {text}")
+            continue
+        first = said[0].spoken
+        if block.ordered:
+            first = f"Number {num2words(item)}. {first}"
+        if item == count and count > 1:
+            first = f"And finally, {_lower_first(first)}"
+        said[0] = replace(said[0], spoken=first)
+        said[-1] = replace(said[-1], pause_after_ms=pauses.after_list_item)
+        segments += said
     return segments
 
 
@@ -385,28 +233,26 @@ def _introduce_list(segment: Segment, count: int) -> Segment:
 
 
 def narrate_section(
-    number: int, section: Section, lexicon: Lexicon, engine: str, pauses: Pauses,
-    guide_title: str | None = None,
+    number: int, section: Section, speaker: Speaker, pauses: Pauses, guide_title: str | None = None,
 ) -> ChapterScript:
     segments: list[Segment] = []
     if guide_title:
-        segments.append(
-            Segment("title", guide_title, speakable(guide_title, lexicon, engine) + ".", pauses.after_title)
-        )
-    written, spoken = chapter_title(number, section.title, speakable(section.title, lexicon, engine))
+        segments.append(Segment("title", guide_title, speaker.say(guide_title).rstrip(".") + ".",
+                                pauses.after_title))
+    written, spoken = chapter_title(number, section.title, speaker.say(section.title).rstrip("."))
     segments.append(Segment("title", written, spoken, pauses.after_title))
     for paragraph, block in enumerate(section.blocks, start=1):
         if block.kind == "list":
-            if segments[-1].kind == "sentence":
+            said = _list_segments(block, paragraph, speaker, pauses)
+            if said and segments[-1].kind == "sentence":
                 segments[-1] = _introduce_list(segments[-1], len(block.texts))
-            segments += _list_segments(block, paragraph, lexicon, engine, pauses)
         else:
-            for sentence in split_sentences(block.texts[0]):
-                segments.append(Segment(
-                    "sentence", sentence, speakable(sentence, lexicon, engine),
-                    pauses.between_sentences, paragraph,
-                ))
-        segments[-1] = replace(segments[-1], pause_after_ms=pauses.after_paragraph)
+            said = sayable([
+                Segment("sentence", sentence, speaker.say(sentence), pauses.between_sentences, paragraph)
+                for sentence in split_sentences(block.texts[0])])
+        if said:
+            said[-1] = replace(said[-1], pause_after_ms=pauses.after_paragraph)
+        segments += said
     return ChapterScript(number, section.slug, section.title, tuple(segments))
 
 
@@ -415,16 +261,33 @@ def narrate(
     lexicon: Lexicon | None = None,
     *,
     engine: str = "pyttsx3",
-    language: str = "en",
+    language: str = "",
     pauses: Pauses = Pauses(),
 ) -> Script:
-    """Document -> Script. The first chapter also announces the guide's title."""
-    lexicon = lexicon or Lexicon()
+    """Document -> Script. The first chapter also announces the guide's title.
+
+    The locale is ``language`` when it names one ("en-GB", "en-US"), else the
+    document's own language tag, else what the leaflet's conventions show
+    (pounds, 999, 0800 numbers: en-GB), else en-US. The script carries its tag.
+    """
+    locale = locale_for(chosen_language(language, document.language), document_text(document))
+    speaker = Speaker(lexicon or Lexicon(), engine, locale)
     chapters = tuple(
-        narrate_section(
-            number, section, lexicon, engine, pauses,
-            guide_title=document.title if number == 1 else None,
-        )
+        narrate_section(number, section, speaker, pauses,
+                        guide_title=document.title if number == 1 else None)
         for number, section in enumerate(document.sections, start=1)
     )
-    return Script(document.title, language, chapters)
+    return Script(document.title, locale.tag, chapters)
+
+
+def chosen_language(*tags: str) -> str:
+    """The first tag that names a region ("en-GB"), else "" (infer from the text)."""
+    for tag in tags:
+        if tag and tag.strip().lower() not in ("en", "und"):
+            return tag
+    return ""
+
+
+def document_text(document: Document) -> str:
+    return "\n".join(text for section in document.sections for block in section.blocks
+                     for text in block.texts)

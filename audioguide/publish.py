@@ -1,7 +1,7 @@
 """Text outputs of a build: WebVTT captions, plain transcripts and the manifest.
 
-Everything here is a pure function from values to text, plus the helpers
-that write a file under a temporary name and rename it, so no reader ever
+Everything here is a pure function from values to text; files are written
+through ``files`` (under a temporary name, then renamed), so no reader ever
 sees half a file.
 """
 
@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
+from .files import atomic_path, is_temporary, write_atomic  # noqa: F401 (where they used to live)
 from .manifest import FileRef, TimedSegment
 
 #: Media types by how a file name ends; the first match wins.
@@ -77,30 +75,6 @@ def transcript_text(title: str, segments: list[TimedSegment]) -> str:
         else:
             blocks[-1] += " " + segment.written
     return "\n".join(blocks).strip() + "\n"
-
-
-@contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary name beside ``path`` to write to, renamed onto ``path`` when the
-    block ends normally and deleted when it does not: a reader (or a later
-    build) sees the old file or the whole new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        yield temporary
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-def is_temporary(path: Path) -> bool:
-    """A name ``atomic_path`` gives: what a killed build leaves behind."""
-    return path.name.startswith(".") and path.name.endswith(".tmp")
-
-
-def write_atomic(path: Path, data: bytes | str) -> None:
-    with atomic_path(path) as temporary:
-        temporary.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def file_ref(build_dir: Path, path: Path) -> FileRef:

@@ -9,12 +9,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .files import read_regular
+
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 Key = tuple[str, ...]
+#: A guide.toml or a lexicon is a few kB; a larger one is not a settings file.
+MAX_TOML_BYTES = 1 << 20
 
 
 def _split_key(text: str) -> Key | None:
@@ -83,16 +87,11 @@ class TomlFile:
     def read(cls, path: Path, error: type[Exception], what: str) -> "TomlFile":
         """Parse ``path``; any problem raises ``error`` with a one-line message naming it."""
         path = Path(path)
+        data = read_regular(path, MAX_TOML_BYTES, error, what)
         try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise error(f"{path}: no such {what}") from None
-        except IsADirectoryError:
-            raise error(f"{path}: is a folder, not a {what}") from None
+            text = data.decode("utf-8")
         except UnicodeDecodeError:
             raise error(f"{path}: not UTF-8 text") from None
-        except OSError as problem:
-            raise error(f"{path}: cannot be read ({problem.strerror})") from None
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as problem:

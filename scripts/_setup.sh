@@ -32,12 +32,25 @@ ensure_venv() {
     .venv/bin/python -m pip install --quiet --editable "$1"
 }
 
+# deb_installed PACKAGE: the package is installed (not only known to dpkg: one removed
+# but not purged is "deinstall ok config-files"), and the programs it puts in
+# /usr/bin are there.
+deb_installed() {
+    local status program
+    status=$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) || return 1
+    [ "$status" = "install ok installed" ] || return 1
+    for program in $(dpkg-query -L "$1" 2>/dev/null | grep '^/usr/bin/'); do
+        [ -e "$program" ] || return 1
+    done
+    return 0
+}
+
 # apt_install PACKAGE...: install Debian packages that are missing, when apt-get is there.
 apt_install() {
     local missing=() package sudo=""
     command -v apt-get >/dev/null 2>&1 || return 1
     for package in "$@"; do
-        dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+        deb_installed "$package" || missing+=("$package")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
     if [ "$(id -u)" -ne 0 ]; then
@@ -54,18 +67,8 @@ apt_install() {
 #     it runs with PUPPETEER_EXECUTABLE_PATH pointing at the system Chromium).
 # A validator that cannot be installed is reported here, and its tests skip saying so.
 install_validators() {
-    local sudo=""
-    if command -v apt-get >/dev/null 2>&1; then
-        [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo"
-        if ! dpkg -s epubcheck default-jre-headless >/dev/null 2>&1; then
-            $sudo apt-get update -qq &&
-            DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=900 install -y -qq \
-                --no-install-recommends epubcheck default-jre-headless >/dev/null ||
-                echo "EPUBCheck could not be installed: its tests will be skipped" >&2
-        fi
-    else
-        echo "no apt-get: EPUBCheck is not installed and its tests will be skipped" >&2
-    fi
+    apt_install epubcheck default-jre-headless ||
+        echo "EPUBCheck could not be installed from Debian's packages: its tests will be skipped" >&2
     if command -v npm >/dev/null 2>&1; then
         if [ ! -x .tools/node_modules/.bin/ace-cli ]; then
             mkdir -p .tools

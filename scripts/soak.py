@@ -2,9 +2,12 @@
 
 50 clients on 127.0.0.1 make range and whole-file requests for the chapter
 MP3s for 60 seconds, while the guide is rebuilt again and again from two
-versions of its text (one sentence differs). It passes when no response is
-a 5xx and every response is whole and valid: its bytes are exactly the
-requested range of the version its ETag names, old or new, never a mix.
+versions of its text (one sentence differs). Meanwhile 200 more connections
+play slowloris: each sends a request's first line and then one header line
+every few seconds, never the end. It passes when no response is a 5xx, no
+client is refused, and every response is whole and valid: its bytes are
+exactly the requested range of the version its ETag names, old or new, never
+a mix.
 
 Run through scripts/soak, which installs what it needs. Everything it
 starts stops by itself; it talks to 127.0.0.1 only.
@@ -19,6 +22,7 @@ import json
 import random
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -106,6 +110,30 @@ def remember_versions(build_dir: Path, versions: dict[str, bytes]) -> None:
                 versions[ref["sha256"]] = data
 
 
+def slowloris(port: int, count: int, stop: threading.Event) -> list[int]:
+    """Hold ``count`` connections that never finish their request, trickling a header
+    line into each every 5 s (so no idle time-out closes them); returns, when
+    ``stop`` is set, [connections opened, connections still open at the end]."""
+    sockets = []
+    for _ in range(count):
+        try:
+            sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+            sock.sendall(b"GET /sw.js HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            sockets.append(sock)
+        except OSError:
+            break
+    opened = len(sockets)
+    while not stop.wait(5.0):
+        for sock in list(sockets):
+            try:
+                sock.sendall(b"X-Slow: 1\r\n")
+            except OSError:
+                sockets.remove(sock)
+    for sock in sockets:
+        sock.close()
+    return [opened, len(sockets)]
+
+
 def audioguide(*args: str, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "audioguide", *args], check=True, **kwargs)
 
@@ -114,6 +142,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--idle", type=int, default=200, help="slowloris connections held meanwhile")
     options = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="audioguide-soak-"))
@@ -157,11 +186,15 @@ def main() -> int:
 
         builder = threading.Thread(target=rebuild_loop)
         builder.start()
+        held: list[int] = []
+        idle = threading.Thread(target=lambda: held.extend(slowloris(port, options.idle, stop)))
+        idle.start()
         try:
             tally = range_load(port, paths, options.clients, options.seconds)
         finally:
             stop.set()
             builder.join()
+            idle.join()
             server.terminate()
             server.wait(timeout=10)
 
@@ -174,6 +207,7 @@ def main() -> int:
         requests = sum(tally.statuses.values())
         rows = [
             ("clients on 127.0.0.1", options.clients),
+            ("slowloris connections opened / held to the end", " / ".join(map(str, held)) or "-"),
             ("seconds", options.seconds),
             ("rebuilds that replaced the guide", len(rebuilds)),
             ("rebuilds that failed", len(failed_rebuilds)),

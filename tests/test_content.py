@@ -109,3 +109,57 @@ def test_utf16_with_bom_is_read(tmp_path):
     path = tmp_path / "leaflet.txt"
     path.write_bytes("Title\n\nPart\n\nCafé.\n".encode("utf-16"))
     assert parse_file(path).sections[0].blocks[0].texts == ("Café.",)
+
+
+# Markup is never read out ------------------------------------------------------------
+
+
+def test_markdown_front_matter_gives_title_and_language_and_is_not_read():
+    document = parse_markdown(
+        '---\ntitle: "Asthma: your inhaler"\nlanguage: en-GB\ntags: [a, b]\n---\n\n'
+        "## Using it\n\nShake it first.\n")
+    assert document.title == "Asthma: your inhaler"
+    assert document.language == "en-GB"
+    assert [s.title for s in document.sections] == ["Using it"]
+    assert document.sections[0].blocks[0].texts == ("Shake it first.",)
+
+
+def test_inline_html_keeps_its_words_and_html_tables_are_read_row_by_row():
+    document = parse_markdown(
+        "# T\n\n## Doses\n\nGive <b>one</b> dose<br>a day.<sup>2</sup>\n\n"
+        "<table>\n<tr><th>Age</th><th>Dose</th></tr>\n<tr><td>2 to 5</td><td><i>5 ml</i></td></tr>\n"
+        "</table>\n\n<!-- a note for editors -->\n\n<div>Kept <em>text</em>.</div>\n")
+    texts = [text for block in document.sections[0].blocks for text in block.texts]
+    assert texts == ["Give one dose a day.", "Age: 2 to 5. Dose: 5 ml.", "Kept text."]
+
+
+def test_markdown_tables_are_read_through_table_blocks():
+    document = parse_markdown(
+        "# T\n\n## Doses\n\n| Age | Dose |\n|---|---|\n| 2-5 years | 5 ml |\n| | 10 ml |\n\nAfter.\n")
+    texts = [text for block in document.sections[0].blocks for text in block.texts]
+    assert texts == ["Age: 2-5 years. Dose: 5 ml.", "Dose: 10 ml.", "After."]
+
+
+@pytest.mark.parametrize("rule", ["***", "---", "___", "* * *", "- - -"])
+def test_horizontal_rules_separate_and_say_nothing(rule):
+    for parse, text in ((parse_markdown, f"# T\n\n## Part\n\nOne.\n\n{rule}\n\nTwo.\n"),
+                        (parse_text, f"T\n\nPart\n\nOne.\n\n{rule}\n\nTwo.\n")):
+        document = parse(text)
+        texts = [text for block in document.sections[0].blocks for text in block.texts]
+        assert texts == ["One.", "Two."], (parse, rule)
+
+
+def test_footnote_markers_are_dropped_and_the_note_kept():
+    document = parse_markdown("# T\n\n## Part\n\nIt is rare.[^1] Very rare¹.\n\n[^1]: One in a million.\n")
+    texts = [text for block in document.sections[0].blocks for text in block.texts]
+    assert texts == ["It is rare. Very rare.", "One in a million."]
+    # A power after a unit is not a footnote marker.
+    plain = parse_text("T\n\nPart\n\nAn area of 2 m² in 2020¹.\n")
+    assert plain.sections[0].blocks[0].texts == ("An area of 2 m² in 2020¹.",)
+
+
+def test_plain_text_skips_lines_with_nothing_to_say_and_keeps_its_own_words():
+    document = parse_text("T\n\nPart\n\nA <b>bold</b> word.\n\n● —\n● Item.\n\n#####\n\nEnd.\n")
+    texts = [text for block in document.sections[0].blocks for text in block.texts]
+    # In plain text "<b>" is the leaflet's own text, shown as written; the spoken form drops it.
+    assert texts == ["A <b>bold</b> word.", "Item.", "End."]

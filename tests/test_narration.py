@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,36 @@ def test_sentences_split_but_abbreviations_and_initials_stay_whole():
         "See Dr. Smith, e.g. on Monday.", "It helps!", "Does it?", "Yes.",
         "J. R. Tolkien wrote books.",
     ]
+
+
+@pytest.mark.parametrize("text, sentences", [
+    ("Made in the U.S. by a small firm. It works.", ["Made in the U.S. by a small firm.", "It works."]),
+    ("It takes approx. 10 days. Then rest.", ["It takes approx. 10 days.", "Then rest."]),
+    ("See leaflet No. 5 for more. Ask us.", ["See leaflet No. 5 for more.", "Ask us."]),
+    ("Take vitamin B. It helps.", ["Take vitamin B.", "It helps."]),
+    ("You may have hepatitis C. Ask your GP.", ["You may have hepatitis C.", "Ask your GP."]),
+    ("Drink 1.5 L a day. Eat well.", ["Drink 1.5 L a day.", "Eat well."]),
+    ("Go to www.nhs.uk/Conditions. It has more.", ["Go to www.nhs.uk/Conditions.", "It has more."]),
+    ("Costs incl. VAT are £5. Pay here.", ["Costs incl. VAT are £5.", "Pay here."]),
+    ("Walk for 20 min. on most days.", ["Walk for 20 min. on most days."]),
+])
+def test_sentences_do_not_break_at_abbreviations_initialisms_decimals_or_addresses(text, sentences):
+    assert split_sentences(text) == sentences
+
+
+def test_no_stray_stop_is_spoken_mid_sentence():
+    assert say("Walk for 20 min. on most days.") == "Walk for twenty minutes on most days."
+    assert say("It takes approx. 10 days.") == "It takes approximately ten days."
+    assert say("Pay incl. tax.") == "Pay including tax."
+    assert say("Made in the U.S. by hand.") == "Made in the U S by hand."
+    assert say("A <b>bold</b> word and <br/> a line.") == "A bold word and a line."
+
+
+def test_a_sentence_with_nothing_to_say_joins_its_neighbour_and_never_reaches_the_engine():
+    document = parse_text("T\n\nPart\n\nOne. — . Two.\n\n● * *\n● Item.\n")
+    segments = narrate(document).chapters[0].segments
+    assert all(re.search(r"[^\W_]", s.spoken) for s in segments)
+    assert [s.written for s in segments[2:]] == ["One. — .", "Two.", "Item."]
 
 
 def test_a_very_long_sentence_is_split_for_the_transcript_and_loses_nothing():
@@ -120,6 +151,20 @@ def test_parentheses_become_spoken_asides():
 
 
 @pytest.mark.parametrize("written, spoken", [
+    ("An MRI (magnetic resonance imaging) scan.", "An M R I, short for magnetic resonance imaging, scan."),
+    ("Deep brain stimulation (DBS) helps.", "Deep brain stimulation, or D B S, helps."),
+    ("Botulinum toxin (often called \"botox\") helps.", "Botulinum toxin, often called botox, helps."),
+    ("A toxin called (often called botox) X.", "A toxin called, often called botox, X."),
+    ("Take warfarin (a blood thinner).", "Take warfarin, a blood thinner."),
+    ("Foods (for example cheese) matter.", "Foods, for example cheese, matter."),
+    ("It is shown below (see page 4).", "It is shown below, see page four."),
+    ("A nerve cell (neuron) fires.", "A nerve cell, called neuron, fires."),
+])
+def test_an_aside_is_said_by_what_it_is(written, spoken):
+    assert say(written) == spoken
+
+
+@pytest.mark.parametrize("written, spoken", [
     ("See Dr. Patel, e.g. on Monday, i.e. soon, etc.", "See Doctor Patel, for example on Monday, that is soon, et cetera."),
     ("Tea vs coffee & cake, and/or water.", "Tea versus coffee and cake, and or water."),
     ("Take 500 mg with 1 ml, or 2 g/day.", "Take five hundred milligrams with one milliliter, or two grams per day."),
@@ -128,7 +173,7 @@ def test_parentheses_become_spoken_asides():
     ("Wait 4-6 hours.", "Wait four to six hours."),
     ("The 1st and 22nd dose.", "The first and twenty-second dose."),
     ("Since 2019 and in 1998.", "Since twenty nineteen and in nineteen ninety-eight."),
-    ("At 8:30 am, 10:00 pm and 9:00.", "At eight thirty a m, ten p m and nine o'clock."),
+    ("At 8:30 am, 10:00 pm and 9:00.", "At eight thirty AM, ten PM and nine o'clock."),
     ("At 7:05.", "At seven oh five."),
 ])
 def test_abbreviations_symbols_numbers_and_times_read_correctly(written, spoken):
@@ -142,7 +187,7 @@ def test_rules_hold_on_a_second_leaflet_in_markdown():
         "Introduction", "When to get help", "Taking painkillers", "Good habits"]
     spoken = spoken_by_written(script)
     assert spoken["Call your GP or Dr. Patel (your practice nurse) if a headache lasts more than 3 days."] == (
-        "Call your GP or Doctor Patel, called your practice nurse, if a headache lasts more than three days.")
+        "Call your G P or Doctor Patel, your practice nurse, if a headache lasts more than three days.")
     assert spoken["Follow these steps:"] == "Follow these steps: There are six of them."
     assert spoken["Take 500 mg of paracetamol with water."] == (
         "Number one. Take five hundred milligrams of paracetamol with water.")
@@ -151,7 +196,7 @@ def test_rules_hold_on_a_second_leaflet_in_markdown():
     assert spoken["Do not take more than 4 g in 24 hours (8 tablets)."] == (
         "Number three. Do not take more than four grams in twenty-four hours, eight tablets.")
     assert spoken["Take the 1st dose at 8:30 am and the last before 10:00 pm."] == (
-        "And finally, number six. Take the first dose at eight thirty a m and the last before ten p m.")
+        "And finally, number six. Take the first dose at eight thirty AM and the last before ten PM.")
     habits = script.chapters[-1].segments
     long_one = next(s for s in habits if s.written.startswith("Since 2019"))
     assert len(breath_groups(long_one.spoken)) >= 2

@@ -65,11 +65,12 @@ def _padded(pcm: Callable[[int], Iterable[bytes]], spans: list[tuple[int, int]])
         yield bytes(max(0, 2 * samples - written))
 
 
-def check_loudness(path: Path, settings: AudioSettings, name: Path | None = None) -> tuple[float, float]:
+def check_loudness(path: Path, settings: AudioSettings, name: Path | None = None,
+                   audio_seconds: float = 3600.0) -> tuple[float, float]:
     """(loudness, true peak) of the encoded ``path``; a MasteringError naming ``name``
     when it is over the true-peak limit or further from the loudness target than
     the MP3s may be."""
-    loudness, peak = measure_encoded(path, settings)
+    loudness, peak = measure_encoded(path, settings, audio_seconds)
     path = name or path
     if peak > settings.true_peak_dbtp - METER_GUARD_DB:
         raise MasteringError(f"{path}: true peak {peak:.2f} dBTP is over the {settings.true_peak_dbtp} dBTP "
@@ -102,4 +103,4 @@ def write_m4b(manifest: Manifest, build_dir: Path, target: Path,
             "-movflags", "+faststart", "-f", "ipod", str(temporary),
         ]
         feed(command, _padded(pcm, spans), str(target))
-        check_loudness(temporary, settings, target)
+        check_loudness(temporary, settings, target, position / rate)

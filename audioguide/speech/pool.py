@@ -3,7 +3,7 @@
 espeak-ng is neither thread-safe nor re-initialisable, and a process forked
 after it starts hangs; so every worker is *spawned* and builds its own engine
 once. Each WAV is written under a temporary name and renamed into the cache
-(``publish.atomic_path``), so an interrupted build never leaves a half file
+(``files.atomic_path``), so an interrupted build never leaves a half file
 that looks finished.
 
 The parent hands each worker one sentence at a time and watches it: a
@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import sys
+import tempfile
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -28,8 +30,11 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..publish import atomic_path
+from ..files import atomic_path
 from .base import SpeechError, VoiceSettings, create_engine
+
+#: Called in a worker with (the whole WAV under its temporary name, its final path).
+Seal = Callable[[Path, Path], None]
 
 #: Longer than any one sentence takes, even on a loaded machine (a long
 #: breath group takes espeak-ng well under a second, piper a few seconds).
@@ -43,14 +48,30 @@ ATTEMPTS = 2
 STOP_GRACE_S = 2.0
 
 
-def _synthesize_into(engine, text: str, target: str) -> None:
+def _synthesize_into(engine, text: str, target: str, seal: Seal | None = None) -> None:
     with atomic_path(Path(target)) as temporary:
         engine.synthesize(text, temporary)
+        if seal:  # before the rename: a WAV in place is always a sealed one
+            seal(temporary, Path(target))
 
 
-def _worker_main(settings: VoiceSettings, connection: Connection) -> None:
+def _engine_noise(noise) -> str:
+    """What the engine (or ctypes, for an error in its callback) printed since last asked."""
+    sys.stderr.flush()
+    noise.seek(0)
+    text = noise.read().decode(errors="replace")
+    noise.seek(0)
+    noise.truncate()
+    return text
+
+
+def _worker_main(settings: VoiceSettings, connection: Connection, seal: Seal | None = None) -> None:
     """One worker: start an engine, then say one sentence per message until told to stop."""
     sys.stdout = open(os.devnull, "w")  # engines may print; the parent's stdout stays clean
+    # ...and on stderr (a failed write inside the driver comes as a traceback there): kept
+    # aside, so the user sees one line, and a full disk is told as one.
+    noise = tempfile.TemporaryFile()
+    os.dup2(noise.fileno(), 2)
     try:
         engine = create_engine(settings)
     except SpeechError as error:
@@ -60,16 +81,23 @@ def _worker_main(settings: VoiceSettings, connection: Connection) -> None:
     while (job := connection.recv()) is not None:
         text, target = job
         try:
-            _synthesize_into(engine, text, target)
+            _synthesize_into(engine, text, target, seal)
             connection.send(("done", target))
         except SpeechError as error:
-            connection.send(("error", str(error)))
+            written = re.search(r"\[Errno \d+\] ([^\n]+)", _engine_noise(noise))
+            if written:  # the engine could not write its WAV: saying it again will not help
+                connection.send(("failed", f"{target}: cannot write the sentence ({written.group(1)})"))
+            else:
+                connection.send(("error", str(error)))
+        except OSError as error:  # the cache cannot be written: saying it again will not help
+            connection.send(("failed", f"{error.filename or target}: cannot write the sentence "
+                                       f"({error.strerror or error})"))
 
 
 class _Worker:
-    def __init__(self, context, settings: VoiceSettings):
+    def __init__(self, context, settings: VoiceSettings, seal: Seal | None = None):
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(settings, child), daemon=True)
+        self.process = context.Process(target=_worker_main, args=(settings, child, seal), daemon=True)
         self.process.start()
         child.close()
         self.ready = False
@@ -111,20 +139,26 @@ def synthesize_all(
     workers: int | None = None,
     on_done: Callable[[Path], None] | None = None,
     sentence_timeout: float = SENTENCE_TIMEOUT_S,
+    seal: Seal | None = None,
 ) -> int:
     """Synthesize each (spoken text, WAV path) pair; return how many were made.
 
     Work is spread over ``workers`` spawned processes (default: one per core)
     and taken in the order given. ``on_done`` is called in this thread as each
-    WAV is finished; an exception from it stops the synthesis.
+    WAV is finished; an exception from it stops the synthesis. ``seal(temporary,
+    target)``, a module-level function, is called in the worker on each whole WAV
+    before it is renamed into place (the cache keeps its checksum so).
     """
     jobs = [(text, str(path)) for text, path in jobs]
     if not jobs:
         return 0
+    for text, path in jobs:
+        if not isinstance(text, str) or not text.strip():
+            raise SpeechError(f"{path}: no words to say (an empty sentence reached the speech engine)")
     context = multiprocessing.get_context("spawn")
     pending = deque(range(len(jobs)))
     attempts = [0] * len(jobs)
-    pool = [_Worker(context, settings) for _ in range(worker_count(workers or len(jobs)))]
+    pool = [_Worker(context, settings, seal) for _ in range(worker_count(workers or len(jobs)))]
     finished = failed_starts = 0
 
     def deadline(worker: _Worker) -> float:
@@ -155,7 +189,7 @@ def synthesize_all(
                     except OSError:  # it died idle since it last answered: a new one takes over
                         pending.appendleft(index)
                         worker.kill()
-                        pool[position] = _Worker(context, settings)
+                        pool[position] = _Worker(context, settings, seal)
             busy = [w for w in pool if w.job is not None or not w.ready]
             wait([w.connection for w in busy] + [w.process.sentinel for w in busy],
                  timeout=max(0.0, min(deadline(w) for w in busy) - time.monotonic()))
@@ -191,7 +225,7 @@ def synthesize_all(
                 if replace:
                     worker.kill()
                     retry(worker, replace)
-                    pool[position] = _Worker(context, settings)
+                    pool[position] = _Worker(context, settings, seal)
     finally:
         # All are told at once, so stopping takes one grace period, not one each.
         for worker in pool:
@@ -206,7 +240,7 @@ def _call(function, args):
     return function(*args)
 
 
-def run_in_worker(function: Callable, *args):
+def run_in_worker(function: Callable, *args, timeout: float = STARTUP_TIMEOUT_S + SENTENCE_TIMEOUT_S):
     """Run ``function(*args)`` in a fresh spawned process and return its result.
 
     For anything that starts espeak-ng (listing voices, phonemes): espeak
@@ -215,7 +249,14 @@ def run_in_worker(function: Callable, *args):
     """
     context = multiprocessing.get_context("spawn")
     try:
-        with ProcessPoolExecutor(1, mp_context=context) as pool:
-            return pool.submit(_call, function, args).result()
+        pool = ProcessPoolExecutor(1, mp_context=context)
+        try:
+            return pool.submit(_call, function, args).result(timeout=timeout)
+        finally:
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.kill()  # after a time-out: the hung engine must not outlive us
+            pool.shutdown(wait=True, cancel_futures=True)
     except BrokenProcessPool as error:
         raise SpeechError(f"a speech worker stopped unexpectedly ({error})") from None
+    except TimeoutError:
+        raise SpeechError(f"a speech worker did not answer within {timeout:g} s") from None

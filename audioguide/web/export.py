@@ -44,16 +44,51 @@ class ExportResult:
 
 def check_base_url(base_url: str) -> str:
     parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise ExportError(f"--base-url {base_url!r}: give an absolute http(s) address, like https://example.org/guides/")
+    example = "give an absolute http(s) address, like https://example.org/guides/"
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ExportError(f"--base-url {base_url!r}: {example}")
+    if parts.username is not None or parts.password is not None:
+        raise ExportError(f"--base-url {base_url!r}: a public address has no user name or password; {example}")
+    try:
+        parts.port  # noqa: B018 (raises ValueError when out of range or not a number)
+    except ValueError:
+        raise ExportError(f"--base-url {base_url!r}: the port must be a number from 1 to 65535") from None
+    if parts.port == 0 or any(c.isspace() or ord(c) < 32 for c in base_url):
+        raise ExportError(f"--base-url {base_url!r}: {example}")
     return base_url if base_url.endswith("/") else base_url + "/"
 
 
+#: What an export writes at its top (the marker lists every file since it was kept).
+_EXPORT_TOP = {"index.html", "404.html", "sw.js", MARKER, "static", "guides"}
+
+
+def _exported_files(site_dir: Path) -> set[str] | None:
+    """The files an earlier export wrote, from its marker; None for an older marker."""
+    lines = (site_dir / MARKER).read_text(encoding="utf-8", errors="replace").splitlines()
+    return set(lines[1:]) | {MARKER} if len(lines) > 1 else None
+
+
 def check_site_dir(site_dir: Path) -> Path:
-    """An export may go into a new or empty folder, or replace an earlier export: nothing else."""
-    site_dir = Path(site_dir)
-    if site_dir.exists() and not (site_dir / MARKER).exists() and any(site_dir.iterdir()):
+    """An export may go into a new or empty folder, or replace an earlier export that
+    holds only files it wrote: nothing else, so no user's file is ever deleted."""
+    site_dir = Path(os.path.abspath(site_dir))
+    if site_dir == Path(os.path.abspath(os.curdir)) or site_dir in Path(os.path.abspath(os.curdir)).parents:
+        raise ExportError(f"{site_dir}: is the current folder (or holds it); export into a new folder with -o")
+    if os.path.lexists(site_dir) and not site_dir.is_dir():
+        raise ExportError(f"{site_dir}: is a file, not a folder; choose another -o")
+    if not site_dir.exists() or not any(site_dir.iterdir()):
+        return site_dir
+    if not (site_dir / MARKER).is_file():
         raise ExportError(f"{site_dir}: folder is not empty and not an earlier export; choose another -o")
+    exported = _exported_files(site_dir)
+    for path in sorted(site_dir.rglob("*")):
+        relative = path.relative_to(site_dir).as_posix()
+        if path.is_dir() and not path.is_symlink():
+            continue
+        if exported is None and relative.split("/")[0] in _EXPORT_TOP or exported and relative in exported:
+            continue
+        raise ExportError(f"{site_dir}: holds {relative}, which the earlier export did not write; "
+                          "move it out first, or choose another -o")
     return site_dir
 
 
@@ -75,7 +110,10 @@ def export_site(build_dir: Path, site_dir: Path, base_url: str = DEFAULT_BASE_UR
     """Export the guide built in ``build_dir`` as a static site in ``site_dir``."""
     base_url = check_base_url(base_url)
     site_dir = check_site_dir(site_dir)
+    prefix = urlsplit(base_url).path.rstrip("/")
+    root = base_url[: len(base_url) - len(urlsplit(base_url).path)] + prefix
     app = create_app(build_dir)
+    app.config["AUDIOGUIDE_BASE_URL"] = root  # the feed's links: where the site will live
     live = app.extensions["audioguide"]
     site = live.current()  # every page and file below comes from this one snapshot
     manifest = site.manifest
@@ -84,8 +122,6 @@ def export_site(build_dir: Path, site_dir: Path, base_url: str = DEFAULT_BASE_UR
         raise ExportError(f"{site.build_dir}: {missing[0]} is missing or does not match the "
                           "manifest; build the guide again")
     client = app.test_client()
-    prefix = urlsplit(base_url).path.rstrip("/")
-    root = base_url[: len(base_url) - len(urlsplit(base_url).path)] + prefix
 
     def page(path: str) -> bytes:
         response = client.get(path, base_url=root)
@@ -140,7 +176,8 @@ def export_site(build_dir: Path, site_dir: Path, base_url: str = DEFAULT_BASE_UR
             raise ExportError(f"{site.build_dir}: the guide was rebuilt during the export; "
                               "export it again")
         written += precompress(written)  # gzip copies of the text files, for servers that send them ready
-        write(MARKER, f"{manifest.slug}\n".encode())
+        listed = sorted(path.relative_to(staging).as_posix() for path in written)
+        write(MARKER, "\n".join([manifest.slug, *listed]).encode() + b"\n")
         if site_dir.exists():
             retired = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
             os.replace(site_dir, retired)

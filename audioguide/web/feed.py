@@ -7,11 +7,14 @@ Built with ElementTree, so every title and text is escaped for XML.
 
 from __future__ import annotations
 
+import ipaddress
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from email.utils import format_datetime
 
-from flask import Blueprint, Response, current_app, request
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, abort, current_app, request
 
 from ..manifest import FileRef, Manifest
 from .site import guide_manifest
@@ -101,12 +104,31 @@ def feed_base_url(slug: str) -> str:
     --base-url``): behind a proxy, and against a forged Host header, the
     request's own address would put the wrong links into podcast apps.
     """
-    root = current_app.config.get("AUDIOGUIDE_BASE_URL") or request.url_root
+    root = current_app.config.get("AUDIOGUIDE_BASE_URL")
+    if not root:
+        # No public address given: the request's own is trusted only from this machine
+        # (a Host header is the client's to forge; it must not reach a podcast app).
+        if not _is_loopback(request.host):
+            abort(404, "the podcast feed needs the public address: start 'serve' with --base-url")
+        root = request.url_root
     return f"{root.rstrip('/')}/guides/{slug}/"
+
+
+def _is_loopback(host: str) -> bool:
+    name = urlsplit(f"//{host}").hostname or ""
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 @bp.route("/guides/<slug>/feed.xml")
 def feed(slug: str):
     manifest = guide_manifest(slug)
     body = podcast_feed(manifest, feed_base_url(slug))
-    return Response(body, content_type="application/rss+xml; charset=utf-8")
+    response = Response(body, content_type="application/rss+xml; charset=utf-8")
+    if not current_app.config.get("AUDIOGUIDE_BASE_URL"):
+        response.vary.add("Host")  # its links were made from the request's Host
+    return response

@@ -21,7 +21,14 @@ from .site import OpenFile, cache_control, current_site, version_of
 bp = Blueprint("media", __name__)
 
 CHUNK = 64 * 1024
-_RANGE_SPEC = re.compile(r"^(\d*)-(\d*)$")
+_RANGE_SPEC = re.compile(r"^([0-9]*)-([0-9]*)$")
+#: More digits than any file size has: such a position is past every file's end
+#: (and Python will not turn thousands of digits into a number anyway).
+_MAX_DIGITS = 18
+
+
+def _position(digits: str) -> int:
+    return int(digits) if len(digits.lstrip("0")) <= _MAX_DIGITS else 10 ** _MAX_DIGITS
 
 
 def media_version(ref: FileRef) -> str:
@@ -117,13 +124,13 @@ def _requested_span(size: int, sha256: str):
             return None  # malformed: ignore the header
         first, last = match.groups()
         if first == "":  # suffix: the last N bytes
-            if int(last) > 0 and size > 0:
-                spans.append((max(size - int(last), 0), size - 1))
+            if _position(last) > 0 and size > 0:
+                spans.append((max(size - _position(last), 0), size - 1))
             continue
-        if last != "" and int(last) < int(first):
+        if last != "" and _position(last) < _position(first):
             return None  # invalid range-spec: ignore the header
-        if int(first) < size:
-            spans.append((int(first), min(int(last), size - 1) if last else size - 1))
+        if _position(first) < size:
+            spans.append((_position(first), min(_position(last), size - 1) if last else size - 1))
     if not spans:
         return "unsatisfiable"
     if len(spans) > 1:

@@ -3,15 +3,54 @@
 from __future__ import annotations
 
 from flask import Flask
+from waitress.channel import HTTPChannel
 from waitress.server import create_server
+from waitress.task import ErrorTask
+
+from .security import HEADERS
+
+#: Open connections at once. Waitress's default (100) lets about a hundred idle
+#: or slow clients (slowloris) lock every one else out; a connection costs a
+#: few kB, and the worker threads are only taken by whole requests.
+CONNECTION_LIMIT = 1000
+#: A connection that sends nothing for this long is closed: a listener's player
+#: sends its next request within seconds, an idle socket is only holding a place.
+CHANNEL_TIMEOUT_S = 20
+#: How often waitress looks for such connections.
+CLEANUP_INTERVAL_S = 5
+#: The player is read-only: no request has a body worth more than this.
+MAX_REQUEST_BODY_BYTES = 64 * 1024
+MAX_REQUEST_HEADER_BYTES = 64 * 1024
+
+
+class _SecureErrorTask(ErrorTask):
+    """Waitress's own error answers (400, 413, 431...) with the app's security headers."""
+
+    def execute(self):
+        self.response_headers.extend([*HEADERS.items(), ("Cache-Control", "no-cache")])
+        super().execute()
+
+
+class _Channel(HTTPChannel):
+    error_task_class = _SecureErrorTask
 
 
 def make_server(app: Flask, host: str = "127.0.0.1", port: int = 8000, *, threads: int = 4):
-    """A waitress server that sends no ``Server`` banner and no tracebacks.
+    """A waitress server that sends no ``Server`` banner and no tracebacks, and that
+    idle or slow clients cannot fill.
 
     Call ``.run()`` to serve, ``.close()`` from another thread to stop;
     ``.effective_port`` tells the port when ``port=0``.
     """
-    return create_server(
-        app, host=host, port=port, threads=threads, ident="", expose_tracebacks=False
+    server = create_server(
+        app, host=host, port=port, threads=threads, ident="", expose_tracebacks=False,
+        connection_limit=CONNECTION_LIMIT, channel_timeout=CHANNEL_TIMEOUT_S,
+        cleanup_interval=CLEANUP_INTERVAL_S, max_request_body_size=MAX_REQUEST_BODY_BYTES,
+        max_request_header_size=MAX_REQUEST_HEADER_BYTES, asyncore_use_poll=True,
     )
+    # One server, or one per address ("localhost" may be two): each makes the channels.
+    listeners = [server, *getattr(server, "map", {}).values()]
+    for listener in listeners:
+        if hasattr(listener, "channel_class"):
+            listener.channel_class = _Channel
+    return server

@@ -1,0 +1,175 @@
+"""The build folder, for build.py: which files in it are the build's own.
+
+A build replaces and deletes only files it wrote: every file goes through
+``files.atomic_path`` while a ``files.FileRecord`` is open on the folder, so
+the record lists each one before it exists. A folder holding anything else
+(the leaflet, a guide.toml, a user's file) is refused before any work, and
+nothing in it is touched. Chapters finished by a build that was then
+stopped are kept in a record of their own, so the next build reuses them.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+import msgspec
+
+from .errors import UserError
+from .files import RECORD_NAME, FileRecord, is_temporary, write_atomic
+from .manifest import MANIFEST_NAME, ChapterEntry, FileRef, Manifest, ManifestError, load_manifest
+
+LOCK_NAME = ".build.lock"
+#: Chapters mastered by a build that has not finished yet (for the next build to reuse).
+FINISHED_NAME = ".audioguide-finished.json"
+#: The folders a build writes its files into.
+FOLDERS = ("audio", "captions", "text", "downloads", "daisy")
+GUIDE_SETTINGS = "guide.toml"
+
+
+class BuildFolderError(UserError, RuntimeError):
+    """The build folder cannot be used; the message names it."""
+
+
+class BuildLocked(BuildFolderError):
+    """Another build is writing into the same build directory."""
+
+
+def _inside(path: Path | None, folder: Path) -> bool:
+    if path is None:
+        return False
+    try:
+        Path(os.path.realpath(path)).relative_to(os.path.realpath(folder))
+        return True
+    except ValueError:
+        return False
+
+
+def previous_manifest(build_dir: Path) -> Manifest | None:
+    try:
+        return load_manifest(build_dir)
+    except ManifestError:
+        return None
+
+
+def own_files(build_dir: Path) -> set[str]:
+    """Relative paths of the files a build made here: recorded, or listed by a manifest
+    (a build from before the record was kept)."""
+    names = set(FileRecord.load(build_dir)) | {MANIFEST_NAME, LOCK_NAME, RECORD_NAME, FINISHED_NAME}
+    previous = previous_manifest(build_dir)
+    if previous:
+        names |= set(previous.files())
+    return names
+
+
+def check_output_dir(build_dir: Path, sources: list[Path | None]) -> None:
+    """Refuse a build folder that holds one of ``sources`` (the leaflet, its lexicon),
+    a guide.toml, or any file no build made; say which, in one line."""
+    build_dir = Path(build_dir)
+    if not os.path.lexists(build_dir):
+        return
+    if not build_dir.is_dir():
+        raise BuildFolderError(f"{build_dir}: is a file, not a folder; choose another with -o")
+    for source in sources:
+        if _inside(source, build_dir):
+            raise BuildFolderError(f"{build_dir}: holds the guide's own file {source}; "
+                                   "choose an empty or new build folder with -o")
+    ours = own_files(build_dir)
+    for folder, folders, names in os.walk(build_dir):
+        folders.sort()
+        for name in sorted(names) + [f for f in folders if os.path.islink(Path(folder) / f)]:
+            path = Path(folder) / name
+            relative = path.relative_to(build_dir).as_posix()
+            if name == GUIDE_SETTINGS or (relative not in ours and not is_temporary(path)):
+                raise BuildFolderError(
+                    f"{build_dir}: holds {relative}, which no build made; a build replaces its "
+                    "own files only: choose an empty or new build folder with -o")
+
+
+@contextmanager
+def build_lock(build_dir: Path):
+    """Hold an exclusive lock on the build directory, refusing a second build at once."""
+    path = build_dir / LOCK_NAME
+    try:
+        handle = open(path, "a+")
+    except OSError as error:
+        raise BuildFolderError(f"{path}: cannot lock the build folder ({error.strerror}); "
+                               f"remove {LOCK_NAME} if it is not a file") from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLocked(
+                f"{build_dir}: another build is writing here; wait for it to finish"
+            ) from None
+        yield
+    finally:
+        handle.close()
+
+
+def prepare_output(build_dir: Path) -> None:
+    """Create the output folders now, so an unwritable place fails before any work."""
+    try:
+        for folder in FOLDERS[:3]:
+            (build_dir / folder).mkdir(parents=True, exist_ok=True)
+        probe = build_dir / f".write-test.{os.getpid()}.tmp"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise BuildFolderError(f"{build_dir}: cannot write the build here ({error.strerror})") from None
+
+
+def present(build_dir: Path, ref: FileRef) -> bool:
+    """The file is there, whole, and is the one ``ref`` describes (size and sha256)."""
+    path = build_dir / ref.path
+    try:
+        if path.stat().st_size != ref.bytes:
+            return False
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest() == ref.sha256
+    except OSError:
+        return False
+
+
+def files_present(build_dir: Path, chapter: ChapterEntry) -> bool:
+    return all(present(build_dir, ref) for ref in (chapter.audio, chapter.captions, chapter.transcript))
+
+
+def finished_chapters(build_dir: Path) -> list[ChapterEntry]:
+    """Chapters an unfinished build mastered (their files may since have been replaced)."""
+    try:
+        raw = (build_dir / FINISHED_NAME).read_bytes()
+        return list(msgspec.json.decode(raw, type=list[ChapterEntry]))
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        return []
+
+
+def note_finished(build_dir: Path, chapters: list[ChapterEntry]) -> None:
+    """Keep the chapters mastered so far, for a build that follows a stopped one."""
+    data = json.dumps([msgspec.to_builtins(chapter) for chapter in chapters], ensure_ascii=False,
+                      allow_nan=False)
+    write_atomic(build_dir / FINISHED_NAME, data)
+
+
+def remove_stale_files(build_dir: Path, manifest: Manifest, record: FileRecord) -> None:
+    """Delete the files an earlier build made that the new manifest no longer lists,
+    and what a killed build left under a temporary name; never a file no build made
+    (this build holds the lock, so no other build is writing any)."""
+    keep = set(manifest.files()) | {MANIFEST_NAME, LOCK_NAME, RECORD_NAME}
+    stale = [name for name in record.names if name not in keep]
+    for name in stale:
+        path = build_dir / name
+        if path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
+    record.forget(stale)
+    for folder in (".",) + FOLDERS:
+        for path in (build_dir / folder).glob(".*.tmp"):
+            if is_temporary(path) and path.is_file():
+                path.unlink(missing_ok=True)

@@ -1,0 +1,71 @@
+"""Fractions, ratios and percentages.
+
+"½" -> "one half", "1½" -> "one and a half" (a whole number before a
+fraction is read with it only under 100: "500 2/3" would sound like 502
+thirds), "3/4" -> "three quarters", "2/3" -> "two thirds", "7/10" -> "seven
+tenths" (a fraction under one with a denominator up to 10), but a score
+"out of": "rate your pain 7/10" -> "seven out of ten". "1:1000" -> "one to
+one thousand", "50%" -> "fifty percent"; "1 in 5" is already words and
+stays. Any other slash between figures (not a date, a reading or "24/7") is
+said "over", which keeps every figure: "12/15" -> "twelve over fifteen".
+"""
+
+from __future__ import annotations
+
+import re
+
+from .locale import Locale
+from .numbers import NUMBER, cardinal, ordinal
+
+VULGAR = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5),
+          "⅖": (2, 5), "⅗": (3, 5), "⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅛": (1, 8),
+          "⅜": (3, 8), "⅝": (5, 8), "⅞": (7, 8), "⅐": (1, 7), "⅑": (1, 9), "⅒": (1, 10)}
+#: Denominators said as a fraction word ("three quarters"); others are said "over".
+FRACTION_DENOMINATORS = range(2, 11)
+
+
+def fraction_words(numerator: int, denominator: int, locale: Locale) -> str:
+    if denominator == 2:
+        name = "half" if numerator == 1 else "halves"
+    elif denominator == 4:
+        name = "quarter" if numerator == 1 else "quarters"
+    else:
+        name = ordinal(denominator, locale) + ("" if numerator == 1 else "s")
+    return f"{cardinal(numerator, locale)} {name}"
+
+
+def fractions(text: str, locale: Locale) -> str:
+    def vulgar(match: re.Match) -> str:
+        whole, (numerator, denominator) = match.group(1), VULGAR[match.group(2)]
+        said = fraction_words(numerator, denominator, locale)
+        if whole:
+            return f" {cardinal(int(whole.replace(',', '')), locale)} and {_a(said, numerator)} "
+        return f" {said} "
+
+    def slashed(match: re.Match) -> str:
+        whole, numerator, denominator = match.group(1), int(match.group(2)), int(match.group(3))
+        if not (0 < numerator < denominator and denominator in FRACTION_DENOMINATORS):
+            return match.group(0)
+        said = fraction_words(numerator, denominator, locale)
+        return f"{cardinal(int(whole), locale)} and {_a(said, numerator)}" if whole else said
+
+    text = re.sub(r"(?:(?<![\w.,])([1-9]\d?|0)(?!\d)\s?)?([" + "".join(VULGAR) + "])", vulgar, text)
+    if SCORE_WORDS.search(text):  # "rate your pain 7/10" -> "7 out of 10"
+        text = re.sub(rf"(?<![\w.,/])({NUMBER})\s?/\s?(10|100|5)(?![\w/]|[.,]\d)", r"\1 out of \2", text)
+    text = re.sub(r"(?:(?<![\w.,/])([1-9]\d?|0)\s)?(?<![\w.,/])(\d{1,2})/(\d{1,2})(?![\w/]|[.,]\d)", slashed, text)
+    text = re.sub(rf"(?<![\w.,/])({NUMBER})\s?/\s?({NUMBER})(?![\w/]|[.,]\d)", r"\1 over \2", text)
+    return re.sub(rf"(?<![\w.,:])(\d+):({NUMBER})(?!\w|[.,:]\d)", r"\1 to \2", text)
+
+
+SCORE_WORDS = re.compile(r"\b(?:score|scored|rate|rated|rating|pain|scale)\b", re.I)
+
+
+def _a(said: str, numerator: int) -> str:
+    """ "one half" -> "a half" after "and": "one and a half"."""
+    return "a " + said.split(" ", 1)[1] if numerator == 1 else said
+
+
+def percentages(text: str, locale: Locale) -> str:
+    text = re.sub(rf"({NUMBER})\s?%\s?[-–—]\s?({NUMBER})\s?%", r"\1 to \2 percent", text)
+    text = re.sub(rf"({NUMBER})\s?%", r"\1 percent", text)
+    return re.sub(rf"({NUMBER})\s?‰", r"\1 per mille", text)

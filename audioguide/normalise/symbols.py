@@ -1,0 +1,51 @@
+"""Comparison signs and other symbols, said as words.
+
+"≥ 30" -> "at least 30", "≤ 5" -> "at most 5", "< 2" -> "less than 2", "> 7" ->
+"more than 7", "±" -> "plus or minus", "2 × 3" -> "2 by 3" ("3× a day" ->
+"3 times a day"), "~5" -> "about 5", "&" -> "and", "16+" -> "16 and over",
+"=" -> "equals", "→" -> "then". Between words, "≥" is "greater than or equal to".
+"""
+
+from __future__ import annotations
+
+import re
+
+from .numbers import NUMBER
+
+
+def comparisons(text: str, locale=None) -> str:
+    text = re.sub(rf"(?:≥|>=|=>)\s?(?=-?{NUMBER})", " at least ", text)
+    text = re.sub(rf"(?:≤|<=|=<)\s?(?=-?{NUMBER})", " at most ", text)
+    text = re.sub(rf"<\s?(?=-?{NUMBER})", " less than ", text)
+    text = re.sub(rf">\s?(?=-?{NUMBER})", " more than ", text)
+    text = re.sub(rf"(?<=\w)\s?(?:≥|>=)\s?(?=\w)", " greater than or equal to ", text)
+    text = re.sub(rf"(?<=\w)\s?(?:≤|<=)\s?(?=\w)", " less than or equal to ", text)
+    return text
+
+
+def symbols(text: str, locale=None) -> str:
+    text = re.sub(r"\s?±\s?", " plus or minus ", text)
+    text = re.sub(rf"({NUMBER})\s?[×x]\s?(?=(?:a|per|each|daily|weekly)\b)", r"\1 times ", text)
+    text = re.sub(rf"({NUMBER})\s?[×x]\s?(?={NUMBER})", r"\1 by ", text)
+    text = re.sub(r"\s?×\s?", " times ", text)
+    text = re.sub(rf"(?:(?<=\s)|^)[~≈∼]\s?(?={NUMBER})", "about ", text)
+    text = re.sub(r"\s?[≈]\s?", " about ", text)
+    text = re.sub(rf"({NUMBER})\+(?=\s|$|[.,;:!?])", r"\1 and over", text)
+    text = re.sub(r"\s?\+\s?", " plus ", text)
+    text = re.sub(r"\s=\s", " equals ", text)
+    text = re.sub(r"\s?(?:→|->)\s?", ", then ", text)
+    text = re.sub(r"\band/or\b", "and or", text)
+    text = re.sub(r"\s?&\s?", " and ", text)
+    text = re.sub(r"(?<=[A-Za-z])/(?=[A-Za-z])", " or ", text)  # "he/she", "pain/swelling"
+    text = re.sub(r"\s?#\s?(?=\d)", " number ", text)
+    text = re.sub(r"\s*[–—]\s*", ", ", text)  # a dash is a pause
+    return text
+
+
+def leftovers(text: str, locale=None) -> str:
+    """Brackets, markup and signs an engine would spell out ("less than script") become pauses."""
+    text = re.sub(r"[\"“”„«»]", " ", text)
+    text = re.sub(r"(?<=\d)\s?/\s?(?=\d)", " ", text)
+    text = re.sub(r"(?<=\w):(?=\w)", " ", text)
+    text = re.sub(r"[\[\](){}<>\\|`*_#~^/=@]+", " ", text)
+    return text

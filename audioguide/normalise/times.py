@@ -1,0 +1,164 @@
+"""Times, dates, days and ranges of them, in the leaflet's locale.
+
+Times: "9am" -> "nine AM", "9.30am" -> "nine thirty AM" (written "AM" and
+"PM" because an engine reads "a m" as the article "a"), "09:30" -> "nine
+thirty", "9:00" -> "nine o'clock", "17:00" -> "seventeen hundred", "7:05" ->
+"seven oh five". Dates: "3 March 2024" -> "the third of March, twenty
+twenty-four" (en-GB) and "March 3, 2024" -> "March third, twenty
+twenty-four"; numeric dates follow the locale's order (03/04/2024 is the
+third of April in en-GB, March fourth in en-US; 13/01/1950 can only be
+the thirteenth of January, and is said so, day first, in both). Ranges: "Mon–Fri, 9am–5pm"
+-> "Monday to Friday, nine AM to five PM"; "4-6 hours" -> "four to six hours".
+"""
+
+from __future__ import annotations
+
+import re
+
+from .locale import Locale
+from .numbers import NUMBER, cardinal, ordinal, year
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
+_MONTH_ABBREVIATIONS = {m[:3]: m for m in MONTHS} | {"Sept": "September"}
+MONTH = r"(?:" + "|".join(MONTHS) + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)"
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+_DAY_ABBREVIATIONS = {"Mon": "Monday", "Tue": "Tuesday", "Tues": "Tuesday", "Wed": "Wednesday",
+                      "Thu": "Thursday", "Thur": "Thursday", "Thurs": "Thursday", "Fri": "Friday",
+                      "Sat": "Saturday", "Sun": "Sunday"}
+DAY = r"(?:" + "|".join(DAYS) + r"|(?:Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\.?)"
+DASH = r"\s?[-–—]\s?"
+MERIDIEM = r"(?:[AaPp]\.?\s?[Mm]\.?(?![A-Za-z]))"
+#: A clock time: "9am", "9 a.m.", "9.30pm", "09:30", "17:00".
+TIME = rf"(?:\d{{1,2}}(?:[:.]\d{{2}})?\s?{MERIDIEM}|\d{{1,2}}:\d{{2}}(?!\d|:\d))"
+
+
+def month_name(written: str) -> str:
+    return _MONTH_ABBREVIATIONS.get(written.rstrip("."), written.rstrip("."))
+
+
+def day_name(written: str) -> str:
+    return _DAY_ABBREVIATIONS.get(written.rstrip("."), written.rstrip("."))
+
+
+def say_time(written: str, locale: Locale) -> str:
+    match = re.fullmatch(rf"(\d{{1,2}})(?:[:.](\d{{2}}))?\s?({MERIDIEM})?", written.strip())
+    if not match:
+        return written
+    hours, minutes, meridiem = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+    if minutes > 59 or hours > 24 or (meridiem and not 0 < hours <= 12):
+        return written
+    hour_words = cardinal(hours, locale)
+    if hours == 0:  # "00:30" -> "zero zero thirty": every zero said
+        hour_words = " ".join("zero" for _ in match.group(1))
+    if minutes == 0:
+        if meridiem:
+            spoken = hour_words
+        elif hours == 0:
+            spoken = f"{hour_words} zero zero"
+        elif hours > 12:
+            spoken = f"{hour_words} hundred"
+        else:
+            spoken = f"{hour_words} o'clock"
+    elif minutes < 10:
+        spoken = f"{hour_words} oh {cardinal(minutes, locale)}"
+    else:
+        spoken = f"{hour_words} {cardinal(minutes, locale)}"
+    if meridiem:  # "AM", "PM": engines read "a m" as the article "a" and "m"
+        spoken += f" {meridiem[0].upper()}M"
+    return spoken
+
+
+def times(text: str, locale: Locale) -> str:
+    """Clock times, and ranges of them ("9am–5pm", "9am to 5.30pm")."""
+    text = re.sub(rf"(?<![\w.:£$€])({TIME}){DASH}({TIME})(?!\w|:\d)",
+                  lambda m: f"{say_time(m.group(1), locale)} to {say_time(m.group(2), locale)}", text)
+    # "9-5pm": the first time takes the second's a m or p m only in speech, never in figures.
+    text = re.sub(rf"(?<![\w.:£$€])(\d{{1,2}}(?:[:.]\d{{2}})?){DASH}({TIME})(?!\w|:\d)",
+                  lambda m: f"{say_time(m.group(1), locale) if ':' in m.group(1) else cardinal(int(m.group(1).split('.')[0]), locale) + _minutes(m.group(1), locale)} to {say_time(m.group(2), locale)}",
+                  text)
+    def single(match: re.Match) -> str:
+        if ":" in match.group(1) and not re.search(MERIDIEM, match.group(1)) and \
+                RATIO_WORDS.search(text[max(0, match.start() - 30):match.start()]):
+            return match.group(0)  # "dilute 1:10": a ratio, said later
+        return say_time(match.group(1), locale)
+
+    return re.sub(rf"(?<![\w.:£$€])({TIME})(?!\w|:\d)", single, text)
+
+
+#: Words before "1:10" that make it a ratio, not a time.
+RATIO_WORDS = re.compile(r"\b(?:dilute|diluted|dilution|ratio|strength|concentration|mix|mixed|odds)\b[^.;]*$", re.I)
+
+
+def _minutes(written: str, locale: Locale) -> str:
+    if "." not in written:
+        return ""
+    minutes = int(written.split(".")[1])
+    return f" oh {cardinal(minutes, locale)}" if minutes < 10 else f" {cardinal(minutes, locale)}"
+
+
+def say_date(day: int, month: int, year_text: str | None, locale: Locale, *, day_first: bool) -> str:
+    name = MONTHS[month - 1]
+    said_year = f", {say_year(year_text, locale)}" if year_text else ""
+    if day_first:
+        return f"the {ordinal(day, locale)} of {name}{said_year}"
+    return f"{name} {ordinal(day, locale)}{said_year}"
+
+
+def say_year(written: str, locale: Locale) -> str:
+    value = int(written)
+    return year(value, locale) if len(written) == 4 and value >= 1100 else cardinal(value, locale)
+
+
+def dates(text: str, locale: Locale) -> str:
+    """Dates with month names in either order, and numeric dates in the locale's order."""
+
+    def numeric(match: re.Match) -> str:
+        first, second, year_text = int(match.group(1)), int(match.group(2)), match.group(3)
+        day_first = locale.day_first
+        if not (1 <= (second if day_first else first) <= 12 and 1 <= (first if day_first else second) <= 31):
+            day_first = not day_first  # 13/01/1950 can only be the 13th of January, in any locale
+        day, month = (first, second) if day_first else (second, first)
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return match.group(0)
+        return say_date(day, month, year_text, locale, day_first=day_first)
+
+    def iso(match: re.Match) -> str:
+        year_text, month, day = match.group(1), int(match.group(2)), int(match.group(3))
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return match.group(0)
+        return say_date(day, month, year_text, locale, day_first=locale.day_first)
+
+    def day_month(match: re.Match) -> str:
+        day = int(match.group(1))
+        if not 1 <= day <= 31:
+            return match.group(0)
+        month = MONTHS.index(month_name(match.group(2))) + 1
+        return say_date(day, month, match.group(3), locale, day_first=True)
+
+    def month_day(match: re.Match) -> str:
+        day = int(match.group(2))
+        if not 1 <= day <= 31:
+            return match.group(0)
+        month = MONTHS.index(month_name(match.group(1))) + 1
+        return say_date(day, month, match.group(3), locale, day_first=False)
+
+    text = re.sub(r"(?<![\w/.])(\d{4})-(\d{2})-(\d{2})(?![\w/-])", iso, text)
+    text = re.sub(r"(?<![\w/.,])(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})(?![\w/]|\.\d)", numeric, text)
+    text = re.sub(rf"(?<![\w.,:/-])(\d{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?({MONTH})(?:,?\s(\d{{4}}))?(?![\w])", day_month, text)
+    text = re.sub(rf"\b({MONTH})\s(\d{{1,2}})(?:st|nd|rd|th)?(?:,\s?(\d{{4}}))?(?![\w:.]|\.\d)", month_day, text)
+    # A month and a year alone: "March 2024" -> "March twenty twenty-four".
+    return re.sub(rf"\b({MONTH})\s(\d{{4}})\b", lambda m: f"{month_name(m.group(1))} {say_year(m.group(2), locale)}", text)
+
+
+def days(text: str, locale: Locale) -> str:
+    """Ranges of days, "Mon–Fri" -> "Monday to Friday"; short day names in lists of days."""
+    text = re.sub(rf"\b({DAY}){DASH}({DAY})(?![\w])",
+                  lambda m: f"{day_name(m.group(1))} to {day_name(m.group(2))}", text)
+    return re.sub(rf"\b(Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\.?(?=,?\s(?:{DAY}|and\s{DAY}|\d|{'|'.join(DAYS)}))",
+                  lambda m: day_name(m.group(1)), text)
+
+
+def ranges(text: str, locale: Locale) -> str:
+    """Number ranges with a hyphen or an en dash: "4-6 hours" -> "4 to 6 hours" (figures said later)."""
+    return re.sub(rf"(?<![\w.,/:-])({NUMBER})\s?[-–—]\s?({NUMBER})(?![\d/-]|[.,:]\d)", r"\1 to \2", text)

@@ -1,0 +1,123 @@
+"""Units and doses, "per" readings and "A/B unit" readings.
+
+"500 mg" -> "500 milligrams", "1 ml" -> "1 millilitre" (en-GB) or
+"milliliter" (en-US), "a 5 ml spoon" -> "a 5 millilitre spoon" (a
+measurement used as an adjective is singular), "10 mg/kg" -> "10 milligrams
+per kilogram", "5 mg/5 ml" -> "5 milligrams per 5 millilitres", "3
+times/day" -> "3 times a day", "120/80 mmHg" -> "120 over 80 millimetres of
+mercury", "24/7" -> "twenty-four seven". Figures are left for the number rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .locale import Locale
+from .numbers import NUMBER
+
+#: Written unit -> (singular, plural); "{re}" is "re" or "er" by locale (litre/liter).
+UNITS = {
+    "mg": ("milligram", "milligrams"), "mcg": ("microgram", "micrograms"),
+    "µg": ("microgram", "micrograms"), "μg": ("microgram", "micrograms"),
+    "ug": ("microgram", "micrograms"), "ng": ("nanogram", "nanograms"),
+    "g": ("gram", "grams"), "kg": ("kilogram", "kilograms"),
+    "ml": ("millilit{re}", "millilit{re}s"), "mL": ("millilit{re}", "millilit{re}s"),
+    "dl": ("decilit{re}", "decilit{re}s"), "dL": ("decilit{re}", "decilit{re}s"),
+    "l": ("lit{re}", "lit{re}s"), "L": ("lit{re}", "lit{re}s"),
+    "mmol": ("millimole", "millimoles"), "mol": ("mole", "moles"),
+    "IU": ("international unit", "international units"),
+    "mmHg": ("millimet{re} of mercury", "millimet{re}s of mercury"),
+    "mm Hg": ("millimet{re} of mercury", "millimet{re}s of mercury"),
+    "mm": ("millimet{re}", "millimet{re}s"), "cm": ("centimet{re}", "centimet{re}s"),
+    "km": ("kilomet{re}", "kilomet{re}s"), "m": ("met{re}", "met{re}s"),
+    "hrs": ("hour", "hours"), "hr": ("hour", "hours"), "h": ("hour", "hours"),
+    "mins": ("minute", "minutes"), "min": ("minute", "minutes"),
+    "secs": ("second", "seconds"), "sec": ("second", "seconds"),
+    "wks": ("week", "weeks"), "wk": ("week", "weeks"),
+    "yrs": ("year", "years"), "yr": ("year", "years"),
+    "kcal": ("kilocalorie", "kilocalories"), "lbs": ("pound", "pounds"), "lb": ("pound", "pounds"),
+    "oz": ("ounce", "ounces"), "bpm": ("beat per minute", "beats per minute"),
+    "mph": ("mile per hour", "miles per hour"),
+    "m²": ("square met{re}", "square met{re}s"), "m2": ("square met{re}", "square met{re}s"),
+    "cm²": ("square centimet{re}", "square centimet{re}s"),
+}
+#: Words that can follow "per" or a slash after a unit: "mg/day", "times/week".
+PERIODS = {"day": "day", "d": "day", "week": "week", "wk": "week", "month": "month", "year": "year",
+           "hour": "hour", "hr": "hour", "h": "hour", "min": "minute", "minute": "minute",
+           "dose": "dose", "night": "night", "meal": "meal", "kg": "kilogram", "L": "lit{re}",
+           "l": "lit{re}", "ml": "millilit{re}", "mL": "millilit{re}", "dL": "decilit{re}",
+           "dl": "decilit{re}", "m²": "square met{re}", "m2": "square met{re}", "mol": "mole",
+           "mmol": "millimole"}
+UNIT = "|".join(re.escape(unit) for unit in sorted(UNITS, key=len, reverse=True))
+PERIOD = "|".join(re.escape(word) for word in sorted(PERIODS, key=len, reverse=True))
+#: Counted things that take "a day" rather than "per day" after a slash: "3 times/day".
+COUNTS = r"times|tablets?|capsules?|doses?|puffs?|drops?|sachets?|spoonfuls?|glasses|cups?|units?|portions?|meals?"
+
+
+def spelled(words: str, locale: Locale) -> str:
+    return words.replace("{re}", locale.metric_spelling)
+
+
+def _per(rest: str, locale: Locale) -> str:
+    """ "/kg/day" -> " per kilogram per day"; "/5 ml" -> " per 5 millilitres"."""
+    spoken = ""
+    for match in re.finditer(rf"/\s?(?:({NUMBER})\s?({UNIT})|({PERIOD}))", rest):
+        if match.group(1):
+            figure, unit = match.group(1), match.group(2)
+            one, many = UNITS[unit]
+            spoken += f" per {figure} {spelled(one if figure == '1' else many, locale)}"
+        else:
+            spoken += f" per {spelled(PERIODS[match.group(3)], locale)}"
+    return spoken
+
+
+def units(text: str, locale: Locale) -> str:
+    per_part = rf"(?:/\s?(?:(?:{NUMBER})\s?(?:{UNIT})|(?:{PERIOD}))(?!\w))*"
+
+    def say(match: re.Match) -> str:
+        article, figure, unit, per, stop = (match.group("article") or "", match.group("figure"),
+                                            match.group("unit"), match.group("per"), match.group("stop"))
+        one, many = UNITS[unit]
+        singular = figure == "1" or bool(article)
+        if re.match(rf"/\s?(?:{NUMBER})\s?{re.escape(unit)}(?!\w)", per):
+            # "200mg/400mg": two strengths, not a rate.
+            return f"{article}{figure} {spelled(many, locale)} or " + units(per.lstrip("/ "), locale) + (stop or "")
+        spoken = f"{article}{figure} {spelled(one if singular else many, locale)}{_per(per, locale)}"
+        return spoken + (stop or "")
+
+    # A full stop after an abbreviated unit is kept only where it ends the text:
+    # "for 20 min. on most days" has no stop to say.
+    text = re.sub(
+        rf"(?P<article>\b[Aa]n?\s(?:{NUMBER}\s?(?:[×x]|by)\s?)?)?(?<![\w.,])(?P<figure>{NUMBER})\s?(?P<unit>{UNIT})(?P<per>{per_part})"
+        rf"(?:(?P<stop>\.)(?=\s*$)|\.(?=\s[a-z])|(?![\w/]))",
+        say, text)
+    text = re.sub(rf"({NUMBER})\s?[×x]\s?/\s?(day|week|month|night)\b", r"\1 times a \2", text)
+    # "3 times/day", "2 tablets/dose" -> "a day", "per dose".
+    text = re.sub(rf"\b({COUNTS})\s?/\s?(day|week|month|year|night|dose|hour)\b",
+                  lambda m: f"{m.group(1)} {'a' if m.group(2) != 'hour' else 'an'} {m.group(2)}"
+                  if m.group(2) != "dose" else f"{m.group(1)} per dose", text)
+    # A unit with no figure: "mg/kg", "mmol/L".
+    return re.sub(rf"(?<![\w/])({UNIT})((?:/\s?(?:{PERIOD}))+)(?![\w/])",
+                  lambda m: spelled(UNITS[m.group(1)][1], locale) + _per(m.group(2), locale), text)
+
+
+def readings(text: str, locale: Locale) -> str:
+    """ "120/80 mmHg" -> "120 over 80 mmHg"; "24/7" -> "twenty-four seven"; other "A/B" figures: "A over B"."""
+    text = re.sub(r"(?<![\w/.])24\s?/\s?7(?![\w/]|\.\d)", "twenty-four seven", text)
+    return re.sub(rf"(?<![\w/.,])(\d{{2,3}})\s?/\s?(\d{{2,3}})(?=\s?(?:mmHg|mm\sHg)\b|\s(?:or|and)\s(?:above|below|higher|lower|more|less))",
+                  r"\1 over \2", text)
+
+
+def temperatures(text: str, locale: Locale) -> str:
+    def say(match: re.Match) -> str:
+        scale = "Celsius" if match.group(2).upper() == "C" else "Fahrenheit"
+        return f"{match.group(1)} {'degree' if match.group(1) == '1' else 'degrees'} {scale}"
+
+    def bare(match: re.Match) -> str:  # "38C", "100.4F": a body temperature without its degree sign
+        value = float(match.group(1))
+        plausible = 30 <= value <= 45 if match.group(2) == "C" else 90 <= value <= 110
+        return say(match) if plausible else match.group(0)
+
+    text = re.sub(rf"(-?{NUMBER})\s?[°º]\s?([CcFf])\b", say, text)
+    text = re.sub(r"(?<![\w.,])(\d{2,3}(?:\.\d)?)\s?([CF])\b", bare, text)
+    return re.sub(rf"({NUMBER})\s?[°º](?![CcFf])", lambda m: f"{m.group(1)} degrees", text)
