@@ -83,7 +83,7 @@ def markdown_epub(tmp_path_factory, segment_cache) -> Path:
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout.splitlines()[-1])["formats"] == ["mp3", "epub", "daisy"]
     manifest = load_manifest(folder / "build")
-    assert manifest.language == "en" and [c.title for c in manifest.chapters] == [
+    assert manifest.language == "en-GB" and [c.title for c in manifest.chapters] == [
         "Introduction", "Treatment", "Getting help"]
     book = folder / "build" / manifest.formats["epub"].download.path
     with zipfile.ZipFile(book) as archive:
