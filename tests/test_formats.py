@@ -21,6 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 from xml.etree import ElementTree
 
+import numpy as np
 import pytest
 
 from audioguide.build import build_guide
@@ -321,16 +322,33 @@ def test_every_chapter_records_the_gain_its_mp3_was_kept_with(every_format):
         assert -25 < chapter.gain_aim_lufs < -10 and -10 < chapter.limiter_ceiling_dbfs < 0
 
 
-@pytest.mark.parametrize("db, problem", [(12, "true peak"), (-10, "loudness")])
-def test_an_m4b_over_the_peak_limit_or_off_the_loudness_target_is_refused(every_format, tmp_path, db, problem):
-    """The first chapter's real audio, made louder (clipping) or quieter, is measured and refused."""
+def _first_chapter_pcm(build_dir: Path, manifest, db: float = 0.0) -> bytes:
+    """The first chapter's real audio, decoded from its MP3, ``db`` louder."""
+    return subprocess.run([ffmpeg_executable(), "-v", "error", "-i", str(build_dir / manifest.chapters[0].audio.path),
+                           "-af", f"volume={db}dB", "-f", "s16le", "-ac", "1", "-ar", "22050", "-"],
+                          capture_output=True, check=True).stdout
+
+
+def test_an_m4b_off_the_loudness_target_is_encoded_again_corrected(every_format, tmp_path):
     build_dir, manifest = every_format.build_dir, every_format.manifest
     manifest = replace(manifest, chapters=manifest.chapters[:1])
-    decoded = subprocess.run([ffmpeg_executable(), "-v", "error", "-i", str(build_dir / manifest.chapters[0].audio.path),
-                              "-af", f"volume={db}dB", "-f", "s16le", "-ac", "1", "-ar", "22050", "-"],
-                             capture_output=True, check=True).stdout
+    quiet = _first_chapter_pcm(build_dir, manifest, -6)
     target = tmp_path / "guide.m4b"
-    with pytest.raises(MasteringError, match=rf"guide\.m4b: {problem} .* after the AAC encode") as caught:
-        write_m4b(manifest, build_dir, target, lambda index: [decoded])
+    write_m4b(manifest, build_dir, target, lambda index: [quiet])
+    loudness, peak = measure_encoded(target, AudioSettings())
+    assert abs(loudness - AudioSettings().loudness_lufs) <= 0.5 and peak <= AudioSettings().true_peak_dbtp
+
+
+def test_an_m4b_that_cannot_meet_both_limits_is_refused(every_format, tmp_path):
+    """Full-scale clicks over speech at the target: quiet enough for the peaks is too quiet."""
+    build_dir, manifest = every_format.build_dir, every_format.manifest
+    manifest = replace(manifest, chapters=manifest.chapters[:1])
+    samples = np.frombuffer(_first_chapter_pcm(build_dir, manifest), dtype="<i2").copy()
+    samples[::22050] = 32767
+    samples[1::22050] = -32768
+    target = tmp_path / "guide.m4b"
+    with pytest.raises(MasteringError, match=r"guide\.m4b: after the AAC encode and one correction .* "
+                                             r"it was not written") as caught:
+        write_m4b(manifest, build_dir, target, lambda index: [samples.tobytes()])
     assert "\n" not in str(caught.value)
     assert not target.exists() and not list(tmp_path.iterdir())  # nothing half-written

@@ -4,8 +4,9 @@ The audio comes from mastering (PCM, never the lossy MP3), chapter after
 chapter into one ffmpeg that encodes AAC. Each chapter takes as long as its
 MP3 does (its PCM is followed by the few ms of silence the MP3 encoder adds),
 so the chapter marks are the full-guide MP3's marks. Title and author are
-tagged; there is no cover. The AAC is measured once encoded: one that is
-over the true-peak limit or off the loudness target is refused, not shipped.
+tagged; there is no cover. The AAC is measured once encoded: one over the
+true-peak limit or off the loudness target is encoded again with its gain
+corrected, and refused, not shipped, if it still misses.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+
+import numpy as np
 
 from ..ffmpeg import MasteringError, feed, ffmpeg_executable
 from ..manifest import Manifest
@@ -65,26 +68,38 @@ def _padded(pcm: Callable[[int], Iterable[bytes]], spans: list[tuple[int, int]])
         yield bytes(max(0, 2 * samples - written))
 
 
-def check_loudness(path: Path, settings: AudioSettings, name: Path | None = None,
-                   audio_seconds: float = 3600.0) -> tuple[float, float]:
-    """(loudness, true peak) of the encoded ``path``; a MasteringError naming ``name``
-    when it is over the true-peak limit or further from the loudness target than
-    the MP3s may be."""
-    loudness, peak = measure_encoded(path, settings, audio_seconds)
-    path = name or path
-    if peak > settings.true_peak_dbtp - METER_GUARD_DB:
-        raise MasteringError(f"{path}: true peak {peak:.2f} dBTP is over the {settings.true_peak_dbtp} dBTP "
-                             "limit after the AAC encode; the audiobook was not written")
-    if not abs(loudness - settings.loudness_lufs) <= LOUDNESS_TOLERANCE_LU:
-        raise MasteringError(f"{path}: loudness {loudness:.2f} LUFS is off the {settings.loudness_lufs} LUFS "
-                             "target after the AAC encode; the audiobook was not written")
-    return loudness, peak
+def _scaled(chunks: Iterable[bytes], db: float) -> Iterator[bytes]:
+    """16-bit PCM ``db`` louder (quieter when negative)."""
+    factor = np.float32(10 ** (db / 20))
+    for chunk in chunks:
+        samples = np.frombuffer(chunk, dtype="<i2").astype(np.float32) * factor
+        yield np.clip(np.rint(samples), -32768, 32767).astype("<i2").tobytes()
+
+
+def correction_db(loudness: float, peak: float, settings: AudioSettings) -> float:
+    """The gain that brings an encode onto the loudness target, no further than the
+    true-peak limit allows (quieter when it is over it); 0 when it already meets both
+    as the MP3s must (within ``LOUDNESS_TOLERANCE_LU``, under the limit)."""
+    over = peak - (settings.true_peak_dbtp - METER_GUARD_DB)
+    miss = settings.loudness_lufs - loudness
+    if over <= 0 and abs(miss) <= LOUDNESS_TOLERANCE_LU:
+        return 0.0
+    return min(miss, -over - 0.1)
+
+
+def _refusal(name: Path, loudness: float, peak: float, settings: AudioSettings) -> MasteringError:
+    return MasteringError(
+        f"{name}: after the AAC encode and one correction the audiobook measures {loudness:.2f} LUFS and "
+        f"{peak:.2f} dBTP (wanted: {settings.loudness_lufs} LUFS within {LOUDNESS_TOLERANCE_LU} LU, under "
+        f"{settings.true_peak_dbtp} dBTP); it was not written")
 
 
 def write_m4b(manifest: Manifest, build_dir: Path, target: Path,
               pcm: Callable[[int], Iterable[bytes]], settings: AudioSettings = AudioSettings()) -> None:
     """Encode ``target`` from ``pcm(index)``, each chapter's mastered 16-bit mono PCM
-    at its MP3's sample rate, and measure it (see ``check_loudness``)."""
+    at its MP3's sample rate. The file is measured; one off the loudness target or over
+    the true-peak limit is encoded once more, its gain corrected (``correction_db``),
+    and refused if it still misses."""
     spans = chapter_samples(build_dir, manifest)
     rate = spans[0][1]
     marks, position = [], 0
@@ -102,5 +117,12 @@ def write_m4b(manifest: Manifest, build_dir: Path, target: Path,
             "-c:a", "aac", "-aac_coder", "fast", "-b:a", f"{BITRATE_KBPS}k", "-fflags", "+bitexact",
             "-movflags", "+faststart", "-f", "ipod", str(temporary),
         ]
-        feed(command, _padded(pcm, spans), str(target))
-        check_loudness(temporary, settings, target, position / rate)
+        gain_db = 0.0
+        for encode in (1, 2):
+            feed(command, _scaled(_padded(pcm, spans), gain_db) if gain_db else _padded(pcm, spans), str(target))
+            loudness, peak = measure_encoded(temporary, settings, position / rate)
+            correction = correction_db(loudness, peak, settings)
+            if not correction:
+                return
+            gain_db += correction
+        raise _refusal(target, loudness, peak, settings)
