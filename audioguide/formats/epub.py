@@ -92,12 +92,13 @@ def overlay_ms(chapter: ChapterEntry) -> int:
 
 def navigation(manifest: Manifest) -> str:
     items = "\n".join(f'<li><a href="text/{c.file_stem}.xhtml">{attr(c.title)}</a></li>' for c in manifest.chapters)
-    return _page(manifest, manifest.title, "style.css", f"""<nav epub:type="toc" role="doc-toc" id="toc" aria-labelledby="toc-title">
+    nav = f"""<nav epub:type="toc" role="doc-toc" id="toc" aria-labelledby="toc-title">
 <h1 id="toc-title">{attr(manifest.title)}: contents</h1>
 <ol>
 {items}
 </ol>
-</nav>""")
+</nav>"""
+    return _page(manifest, manifest.title, "style.css", nav)
 
 
 def package(manifest: Manifest) -> str:
