@@ -230,7 +230,7 @@ def _build_locked(guide: Guide, build_dir: Path, script: Script, cache: SegmentC
         # Nothing changed: keep the publication date (the feed's), and the file.
         manifest = replace(manifest, built_at=previous.built_at or manifest.built_at)
     manifest = publish_formats(manifest, build_dir, guide.formats, previous,
-                               _mastered_audio(guide, script, keys, cache, audio, workers))
+                               _mastered_audio(guide, script, keys, cache, audio, workers, manifest.chapters))
     if manifest != previous:
         write_atomic(build_dir / MANIFEST_NAME, manifest.to_json())
     remove_stale_files(build_dir, manifest, record)
@@ -298,7 +298,8 @@ def _synthesize_and_master(
 
 
 def _mastered_audio(guide: Guide, script: Script, keys: list[list[list[str]]], cache: SegmentCache,
-                    audio: AudioSettings, workers: int | None) -> Callable[[int], Iterator[bytes]]:
+                    audio: AudioSettings, workers: int | None,
+                    entries: tuple[ChapterEntry, ...]) -> Callable[[int], Iterator[bytes]]:
     """Chapter index -> its mastered PCM, from the cached sentences (said again if the
     cache lost any since the chapter was mastered), for the M4B's AAC encode."""
     def pcm(index: int) -> Iterator[bytes]:
@@ -307,7 +308,7 @@ def _mastered_audio(guide: Guide, script: Script, keys: list[list[list[str]]], c
                 for part, key in zip(breath_groups(segment.spoken), segment_keys) if not cache.has(key)}
         synthesize_all(((part, cache.path(key)) for key, part in lost.items()), guide.voice, workers=workers)
         return mastered_pcm(chapter, [[cache.path(k) for k in segment_keys] for segment_keys in keys[index]],
-                            audio)
+                            audio, entries[index].gain_aim_lufs, entries[index].limiter_ceiling_dbfs)
     return pcm
 
 
@@ -389,6 +390,7 @@ def _master_and_publish(
         fingerprint=fingerprint,
         loudness_lufs=_finite(mastered.loudness_lufs),
         true_peak_dbtp=_finite(mastered.true_peak_dbtp),
+        gain_aim_lufs=mastered.aim_lufs, limiter_ceiling_dbfs=mastered.ceiling_dbfs,
     )
     return entry, mastered.encodes
 

@@ -70,6 +70,10 @@ class ChapterEntry:
     fingerprint: str = ""  # hash of every input to this chapter's files (for reuse)
     loudness_lufs: float | None = None  # measured on the encoded MP3
     true_peak_dbtp: float | None = None
+    #: The gain search's aims for the MP3 encode kept (``MasteredChapter.aim_lufs``,
+    #: ``ceiling_dbfs``): the other encodes (the M4B's) use the same gain and limiter.
+    gain_aim_lufs: float | None = None
+    limiter_ceiling_dbfs: float | None = None
 
     @property
     def file_stem(self) -> str:

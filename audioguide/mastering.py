@@ -17,7 +17,6 @@ only a miss costs a second encode.
 from __future__ import annotations
 
 import copy
-import shutil
 import subprocess
 import threading
 import tempfile
@@ -37,7 +36,7 @@ with warnings.catch_warnings():  # pydub warns at import when ffmpeg is not on P
     from pydub.silence import detect_leading_silence
 from mutagen.id3 import CHAP, CTOC, ID3, TALB, TCON, TIT2, TLAN, TPE1, TRCK, CTOCFlags
 
-from .errors import UserError
+from .ffmpeg import MasteringError, feed, ffmpeg_executable, run_error, start
 from .mp3 import MP3Error, audio_span
 from .narration import ChapterScript, Pauses
 from .files import atomic_path
@@ -95,10 +94,6 @@ CTOC_MAX_ENTRIES = 255
 READ_SAMPLES = 1 << 18
 
 
-class MasteringError(UserError, RuntimeError):
-    """ffmpeg is missing or failed; the message names the chapter."""
-
-
 @dataclass(frozen=True)
 class AudioSettings:
     sample_rate: int = 22050
@@ -130,22 +125,10 @@ class MasteredChapter:
     loudness_lufs: float  # measured on the encoded file
     true_peak_dbtp: float  # measured on the encoded file
     encodes: int = 1  # 2 or more when the first encode missed a limit and was redone
-
-
-def ffmpeg_executable() -> str:
-    """The system ffmpeg when there is one, else the binary imageio-ffmpeg ships."""
-    found = shutil.which("ffmpeg")
-    if found:
-        return found
-    try:
-        import imageio_ffmpeg
-
-        return imageio_ffmpeg.get_ffmpeg_exe()
-    except (ImportError, RuntimeError):
-        raise MasteringError(
-            "ffmpeg was not found: install it (apt-get install ffmpeg) "
-            "or 'pip install imageio-ffmpeg'"
-        ) from None
+    #: What the gain search aimed at for the encode kept (after any correction):
+    #: the loudness (LUFS) and the limiter's ceiling (dBFS). ``mastered_pcm`` needs them.
+    aim_lufs: float | None = None
+    ceiling_dbfs: float | None = None
 
 
 def prepare(settings: AudioSettings | None = None) -> None:
@@ -694,18 +677,6 @@ def choose_gain(peak_db: np.ndarray, energy: np.ndarray, rate: int, target_lufs:
 
 # Encoding --------------------------------------------------------------------------
 
-def _run_error(name: str, stderr: bytes, code: int) -> MasteringError:
-    lines = stderr.decode(errors="replace").strip().splitlines()
-    return MasteringError(f"{name}: ffmpeg failed: {lines[-1] if lines else code}")
-
-
-def _start(command: list[str], name: str, **streams) -> subprocess.Popen:
-    try:
-        return subprocess.Popen(command, **streams)
-    except OSError as error:
-        raise MasteringError(f"{name}: ffmpeg could not start ({error})") from None
-
-
 def _pcm_chunks(layout: _Layout, gain: _Gain, block: int) -> Iterator[bytes]:
     """The chapter, gained and limited, as 16-bit mono PCM, piece by piece."""
     silence = b""
@@ -751,28 +722,8 @@ def _encode(layout: _Layout, gain: _Gain, target: Path, settings: AudioSettings,
         "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
         "-c:a", "libmp3lame", "-b:a", f"{settings.bitrate_kbps}k", "-f", "mp3", str(target),
     ]
-    with tempfile.TemporaryFile() as errors:
-        process = _start(command, name, stdin=subprocess.PIPE, stderr=errors)
-        watchdog = _Watchdog(process, layout.samples / rate)
-        finished = False
-        try:
-            for chunk in _pcm_chunks(layout, gain, block):
-                process.stdin.write(chunk)
-            finished = True
-        except BrokenPipeError:
-            finished = True  # ffmpeg stopped early; its exit code and message say why
-        finally:
-            if not finished:
-                process.kill()
-            try:
-                process.stdin.close()
-            except BrokenPipeError:
-                pass
-            code = process.wait()
-            watchdog.check(name)
-        if code != 0:
-            errors.seek(0)
-            raise _run_error(name, errors.read(), code)
+    feed(command, _pcm_chunks(layout, gain, block), name,
+         watch=lambda process: _Watchdog(process, layout.samples / rate))
 
 
 def measure_encoded(path: Path, settings: AudioSettings, audio_seconds: float = 3600.0) -> tuple[float, float]:
@@ -781,7 +732,7 @@ def measure_encoded(path: Path, settings: AudioSettings, audio_seconds: float = 
                "-i", str(path), "-f", "s16le", "-ac", "1", "-ar", str(settings.sample_rate), "pipe:1"]
     loudness, peak = BlockMeter(settings.sample_rate, peaks=False), TruePeakMeter()
     with tempfile.TemporaryFile() as errors:
-        process = _start(command, str(path), stdout=subprocess.PIPE, stderr=errors)
+        process = start(command, str(path), stdout=subprocess.PIPE, stderr=errors)
         watchdog = _Watchdog(process, audio_seconds)
         leftover = b""
         with process.stdout:
@@ -796,7 +747,7 @@ def measure_encoded(path: Path, settings: AudioSettings, audio_seconds: float = 
         watchdog.check(str(path))
         if code != 0:
             errors.seek(0)
-            raise _run_error(str(path), errors.read(), code)
+            raise run_error(str(path), errors.read(), code)
     return gated_loudness(loudness.finish()[1], settings.sample_rate), peak.finish()
 
 
@@ -883,15 +834,17 @@ def _laid_out(chapter: ChapterScript, wav_paths: list[list[Path]],
 
 
 def mastered_pcm(chapter: ChapterScript, wav_paths: list[list[Path]],
-                 settings: AudioSettings = AudioSettings()) -> Iterator[bytes]:
+                 settings: AudioSettings = AudioSettings(), aim_lufs: float | None = None,
+                 ceiling_dbfs: float | None = None) -> Iterator[bytes]:
     """The chapter mastered again from its sentence WAVs, as 16-bit mono PCM at
-    ``settings.sample_rate``: the same layout, gain and limiter as its first MP3
-    encode, for an encoder other than MP3 (the M4B's AAC), which must not start
-    from the lossy MP3."""
+    ``settings.sample_rate``, for an encoder other than MP3 (the M4B's AAC), which
+    must not start from the lossy MP3: the same layout, and the gain and limiter
+    of the MP3 encode that was kept, given by the ``aim_lufs`` and ``ceiling_dbfs``
+    it settled on (``MasteredChapter``); without them, those of a first encode."""
     layout, peak_db, energy = _laid_out(chapter, wav_paths, settings)
     _, gain = choose_gain(peak_db, energy, settings.sample_rate,
-                          settings.loudness_lufs + CODEC_ALLOWANCE_LU,
-                          settings.true_peak_dbtp - TRUE_PEAK_MARGIN_DB)
+                          settings.loudness_lufs + CODEC_ALLOWANCE_LU if aim_lufs is None else aim_lufs,
+                          settings.true_peak_dbtp - TRUE_PEAK_MARGIN_DB if ceiling_dbfs is None else ceiling_dbfs)
     del peak_db, energy
     yield from _pcm_chunks(layout, gain, block_size(settings.sample_rate)[0])
 
@@ -946,7 +899,7 @@ def master_chapter(
         write_tags(temporary, tags)
     to_ms = 1000 / rate
     timings = tuple((round(start * to_ms), round(end * to_ms)) for start, end in layout.spans)
-    return MasteredChapter(timings, round(layout.samples * to_ms), loudness, final, peak, encodes)
+    return MasteredChapter(timings, round(layout.samples * to_ms), loudness, final, peak, encodes, aim, ceiling)
 
 
 @dataclass(frozen=True)

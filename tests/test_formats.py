@@ -11,20 +11,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
+import sys
 import typing
 import zipfile
 from dataclasses import replace
 from pathlib import Path
 from xml.etree import ElementTree
 
+import numpy as np
 import pytest
 
 from audioguide.build import build_guide
 from audioguide.cli import main
-from audioguide.formats import FormatsError, parse_formats
-from audioguide.formats.epub import write_epub
+from audioguide.formats import FormatsError, parse_formats, publish_formats
+from audioguide.formats.m4b import write_m4b
+from audioguide.mastering import MasteringError, ffmpeg_executable
 from audioguide.guides import GuideError, load_guide
 from audioguide.manifest import load_manifest
 from audioguide.mastering import AudioSettings, measure_encoded
@@ -133,10 +137,23 @@ def test_epub_lists_are_lists(built_guide):
     assert len(items) == len(list_items)
 
 
-def test_same_content_gives_the_same_epub_bytes(built_guide, tmp_path):
+WRITE_EPUB = """import sys
+from pathlib import Path
+from audioguide.formats.epub import write_epub
+from audioguide.manifest import load_manifest
+build = Path(sys.argv[1])
+write_epub(load_manifest(build), build, Path(sys.argv[2]))
+"""
+
+
+def test_same_content_gives_the_same_epub_bytes_in_another_process(built_guide, tmp_path):
+    """Two fresh interpreters (other hash seeds, other clocks) write the very bytes the build wrote."""
     manifest = load_manifest(built_guide)
-    write_epub(manifest, built_guide, tmp_path / "again.epub")
-    assert (tmp_path / "again.epub").read_bytes() == (built_guide / manifest.formats["epub"].download.path).read_bytes()
+    for run, seed in enumerate(("1", "2")):
+        subprocess.run([sys.executable, "-c", WRITE_EPUB, str(built_guide), str(tmp_path / f"{run}.epub")],
+                       check=True, env={**os.environ, "PYTHONHASHSEED": seed}, timeout=120)
+    built = (built_guide / manifest.formats["epub"].download.path).read_bytes()
+    assert (tmp_path / "0.epub").read_bytes() == (tmp_path / "1.epub").read_bytes() == built
 
 
 # DAISY 2.02 ---------------------------------------------------------------------------
@@ -266,16 +283,72 @@ def test_formats_are_chosen_on_the_command_line_and_in_guide_toml(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_a_format_is_written_again_when_what_it_holds_changes(built_guide):
-    from audioguide.formats import fingerprint
+def _identity(build_dir: Path, entry) -> dict[str, tuple[int, int, str]]:
+    return {ref.path: ((build_dir / ref.path).stat().st_ino, (build_dir / ref.path).stat().st_mtime_ns,
+                       _sha256(build_dir / ref.path)) for ref in (entry.download, *entry.files)}
 
-    manifest = load_manifest(built_guide)
+
+def test_a_format_is_written_again_only_when_what_it_holds_changes(every_format, tmp_path):
+    copy = tmp_path / "dystonia"
+    shutil.copytree(every_format.build_dir, copy)
+    manifest = load_manifest(copy)
+
+    def no_audio(index):
+        raise AssertionError("an unchanged M4B must not be encoded again")
+
+    before = {name: _identity(copy, entry) for name, entry in manifest.formats.items()}
+    again = publish_formats(manifest, copy, ALL, manifest, no_audio)
+    assert again.formats == manifest.formats
+    assert {name: _identity(copy, entry) for name, entry in again.formats.items()} == before
+
     chapter = manifest.chapters[0]
-    edited = replace(chapter, segments=(replace(chapter.segments[0], written="Changed."), *chapter.segments[1:]))
-    reencoded = replace(chapter, audio=replace(chapter.audio, sha256="0" * 64))
-    for name in ("epub", "daisy", "m4b"):
-        before = fingerprint(name, manifest)
-        assert fingerprint(name, manifest) == before
-        for changed in (edited, reencoded):
-            assert fingerprint(name, replace(manifest, chapters=(changed, *manifest.chapters[1:]))) != before
-        assert fingerprint(name, replace(manifest, title="Another title")) != before
+    edited = replace(chapter, segments=(replace(chapter.segments[0], written="Changed title."),
+                                        *chapter.segments[1:]))
+    changed = replace(manifest, chapters=(edited, *manifest.chapters[1:]))
+    rewritten = publish_formats(changed, copy, ("mp3", "epub", "daisy"), manifest, no_audio)
+    for name in ("epub", "daisy"):
+        new, old = rewritten.formats[name], manifest.formats[name]
+        assert new.fingerprint != old.fingerprint
+        now = _identity(copy, new)
+        for path in {"epub": [new.download.path], "daisy": [new.download.path, "daisy/content.html"]}[name]:
+            assert now[path][:2] != before[name][path][:2]  # a new file in its place
+            assert now[path][2] != before[name][path][2]
+    with zipfile.ZipFile(copy / rewritten.formats["epub"].download.path) as book:
+        assert "Changed title." in book.read(f"EPUB/text/{chapter.file_stem}.xhtml").decode()
+
+
+def test_every_chapter_records_the_gain_its_mp3_was_kept_with(every_format):
+    for chapter in every_format.manifest.chapters:
+        assert -25 < chapter.gain_aim_lufs < -10 and -10 < chapter.limiter_ceiling_dbfs < 0
+
+
+def _first_chapter_pcm(build_dir: Path, manifest, db: float = 0.0) -> bytes:
+    """The first chapter's real audio, decoded from its MP3, ``db`` louder."""
+    return subprocess.run([ffmpeg_executable(), "-v", "error", "-i", str(build_dir / manifest.chapters[0].audio.path),
+                           "-af", f"volume={db}dB", "-f", "s16le", "-ac", "1", "-ar", "22050", "-"],
+                          capture_output=True, check=True).stdout
+
+
+def test_an_m4b_off_the_loudness_target_is_encoded_again_corrected(every_format, tmp_path):
+    build_dir, manifest = every_format.build_dir, every_format.manifest
+    manifest = replace(manifest, chapters=manifest.chapters[:1])
+    quiet = _first_chapter_pcm(build_dir, manifest, -6)
+    target = tmp_path / "guide.m4b"
+    write_m4b(manifest, build_dir, target, lambda index: [quiet])
+    loudness, peak = measure_encoded(target, AudioSettings())
+    assert abs(loudness - AudioSettings().loudness_lufs) <= 0.5 and peak <= AudioSettings().true_peak_dbtp
+
+
+def test_an_m4b_that_cannot_meet_both_limits_is_refused(every_format, tmp_path):
+    """Full-scale clicks over speech at the target: quiet enough for the peaks is too quiet."""
+    build_dir, manifest = every_format.build_dir, every_format.manifest
+    manifest = replace(manifest, chapters=manifest.chapters[:1])
+    samples = np.frombuffer(_first_chapter_pcm(build_dir, manifest), dtype="<i2").copy()
+    samples[::22050] = 32767
+    samples[1::22050] = -32768
+    target = tmp_path / "guide.m4b"
+    with pytest.raises(MasteringError, match=r"guide\.m4b: after the AAC encode and one correction .* "
+                                             r"it was not written") as caught:
+        write_m4b(manifest, build_dir, target, lambda index: [samples.tobytes()])
+    assert "\n" not in str(caught.value)
+    assert not target.exists() and not list(tmp_path.iterdir())  # nothing half-written

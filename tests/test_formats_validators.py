@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from audioguide.cli import main
+from audioguide.formats.epub import write_epub
 from audioguide.manifest import load_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +35,7 @@ CHROMIUM = Path(os.environ.get("PUPPETEER_EXECUTABLE_PATH", "/usr/bin/chromium")
 LEAFLET = """# Looking after your hands
 
 Writer's cramp is a dystonia of the hand. It is not caused by overuse.
+Q&A: is a dose < 5 units "low"? It's 'low' for some ]]> not for others.￾
 
 ## Treatment
 
@@ -82,12 +85,23 @@ def markdown_epub(tmp_path_factory, segment_cache) -> Path:
     manifest = load_manifest(folder / "build")
     assert manifest.language == "en-GB" and [c.title for c in manifest.chapters] == [
         "Introduction", "Treatment", "Getting help"]
-    return folder / "build" / manifest.formats["epub"].download.path
+    book = folder / "build" / manifest.formats["epub"].download.path
+    with zipfile.ZipFile(book) as archive:
+        text = archive.read("EPUB/text/01-introduction.xhtml").decode("utf-8")
+    for escaped in ("Q&amp;A: is a dose &lt; 5 units &quot;low&quot;?", "It&#x27;s &#x27;low&#x27;", "]]&gt;"):
+        assert escaped in text
+    assert "\ufffe" not in text
+    return book
 
 
 @pytest.fixture(scope="module")
 def epubs(built_guide, markdown_epub) -> dict[str, Path]:
-    return {"built-in": built_guide / "downloads" / "dystonia.epub", "markdown": markdown_epub}
+    """The built-in guide's EPUB, the Markdown guide's, and the Markdown guide's written with no author."""
+    build = markdown_epub.parent.parent
+    anonymous = build.parent / "anonymous.epub"
+    write_epub(replace(load_manifest(build), author=""), build, anonymous)
+    return {"built-in": built_guide / "downloads" / "dystonia.epub", "markdown": markdown_epub,
+            "no author": anonymous}
 
 
 def _run_all(commands: dict[str, list[str]], env: dict[str, str] | None = None,

@@ -28,7 +28,7 @@ from .m4b import write_m4b
 FORMATS = ("mp3", "epub", "daisy", "m4b")
 DEFAULT_FORMATS = ("mp3", "epub")
 #: Bump when a writer changes what it writes, so no older file is reused.
-FORMATS_VERSION = 1
+FORMATS_VERSION = 2
 
 
 class FormatsError(UserError, ValueError):
@@ -54,6 +54,8 @@ def fingerprint(name: str, manifest: Manifest) -> str:
                                 for s in c.segments]] for c in manifest.chapters]]
     if name in ("epub", "daisy"):
         parts.append(manifest.built_at)  # dcterms:modified, dc:date
+    if name == "m4b":  # the gain and limiter its audio is mastered with
+        parts.append([[c.gain_aim_lufs, c.limiter_ceiling_dbfs] for c in manifest.chapters])
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 

@@ -76,7 +76,8 @@ def ncc(manifest: Manifest, files: int) -> str:
         "ncc:pageSpecial": "0",
         "ncc:maxPageNormal": "0",
     }
-    head = [f'<meta name="{name}" content="{attr(value)}"/>' for name, value in meta.items()]
+    head = [f'<meta name="{name}" content="{attr(value)}"/>' for name, value in meta.items()
+            if attr(value)]  # no author: no dc:creator nor dc:publisher
     body = []
     for number, chapter in enumerate(manifest.chapters):
         title_class = ' class="title"' if number == 0 else ""

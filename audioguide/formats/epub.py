@@ -41,33 +41,34 @@ def modified(manifest: Manifest) -> str:
     return stamp + "Z"
 
 
-def _stem(chapter: ChapterEntry) -> str:
-    return chapter.file_stem
-
-
-def content_document(manifest: Manifest, chapter: ChapterEntry) -> str:
+def _page(manifest: Manifest, title: str, style: str, body: str) -> str:
+    """An XHTML content document: ``body`` under a head with ``title`` and the stylesheet at ``style``."""
     lang = attr(manifest.language)
-    body = "\n".join(chapter_body(chapter, lambda index: f"s{index + 1}"))
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE html>
 <html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="{lang}" xml:lang="{lang}">
 <head>
 <meta charset="UTF-8"/>
-<title>{attr(chapter.title)}</title>
-<link rel="stylesheet" type="text/css" href="../style.css"/>
+<title>{attr(title)}</title>
+<link rel="stylesheet" type="text/css" href="{style}"/>
 </head>
 <body>
-<section id="chapter" epub:type="chapter" role="doc-chapter" aria-label="{attr(chapter.title)}">
 {body}
-</section>
 </body>
 </html>
 """
 
 
+def content_document(manifest: Manifest, chapter: ChapterEntry) -> str:
+    body = "\n".join(chapter_body(chapter, lambda index: f"s{index + 1}"))
+    return _page(manifest, chapter.title, "../style.css",
+                 f'<section id="chapter" epub:type="chapter" role="doc-chapter" aria-label="{attr(chapter.title)}">\n'
+                 f"{body}\n</section>")
+
+
 def overlay(chapter: ChapterEntry) -> str:
     """The SMIL Media Overlay of one chapter: one ``par`` per segment, in reading order."""
-    text = f"../text/{_stem(chapter)}.xhtml"
+    text = f"../text/{chapter.file_stem}.xhtml"
     audio = f"../audio/{Path(chapter.audio.path).name}"
     pars = [
         f'<par id="p{index}"><text src="{text}#s{index}"/>'
@@ -90,26 +91,14 @@ def overlay_ms(chapter: ChapterEntry) -> int:
 
 
 def navigation(manifest: Manifest) -> str:
-    lang = attr(manifest.language)
-    items = "\n".join(f'<li><a href="text/{_stem(c)}.xhtml">{attr(c.title)}</a></li>' for c in manifest.chapters)
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE html>
-<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="{lang}" xml:lang="{lang}">
-<head>
-<meta charset="UTF-8"/>
-<title>{attr(manifest.title)}</title>
-<link rel="stylesheet" type="text/css" href="style.css"/>
-</head>
-<body>
-<nav epub:type="toc" role="doc-toc" id="toc" aria-labelledby="toc-title">
+    items = "\n".join(f'<li><a href="text/{c.file_stem}.xhtml">{attr(c.title)}</a></li>' for c in manifest.chapters)
+    nav = f"""<nav epub:type="toc" role="doc-toc" id="toc" aria-labelledby="toc-title">
 <h1 id="toc-title">{attr(manifest.title)}: contents</h1>
 <ol>
 {items}
 </ol>
-</nav>
-</body>
-</html>
-"""
+</nav>"""
+    return _page(manifest, manifest.title, "style.css", nav)
 
 
 def package(manifest: Manifest) -> str:
@@ -119,10 +108,10 @@ def package(manifest: Manifest) -> str:
         f'<dc:identifier id="pub-id">{book_id(manifest)}</dc:identifier>',
         f"<dc:title>{attr(manifest.title)}</dc:title>",
         f"<dc:language>{attr(manifest.language)}</dc:language>",
-        f"<dc:creator>{attr(manifest.author)}</dc:creator>",
+        *([f"<dc:creator>{attr(manifest.author)}</dc:creator>"] if attr(manifest.author) else []),
         f'<meta property="dcterms:modified">{modified(manifest)}</meta>',
         f'<meta property="media:duration">{clock(sum(durations))}</meta>',
-        *(f'<meta property="media:duration" refines="#mo-{_stem(c)}">{clock(ms)}</meta>'
+        *(f'<meta property="media:duration" refines="#mo-{c.file_stem}">{clock(ms)}</meta>'
           for c, ms in zip(chapters, durations)),
         f'<meta property="media:narrator">{attr(f"Synthetic voice ({manifest.voice})")}</meta>',
         f'<meta property="media:active-class">{ACTIVE_CLASS}</meta>',
@@ -140,14 +129,14 @@ def package(manifest: Manifest) -> str:
     items = ['<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>',
              '<item id="style" href="style.css" media-type="text/css"/>']
     for c in chapters:
-        stem = _stem(c)
+        stem = c.file_stem
         items += [
             f'<item id="text-{stem}" href="text/{stem}.xhtml" media-type="application/xhtml+xml" '
             f'media-overlay="mo-{stem}"/>',
             f'<item id="mo-{stem}" href="smil/{stem}.smil" media-type="application/smil+xml"/>',
             f'<item id="audio-{stem}" href="audio/{Path(c.audio.path).name}" media-type="audio/mpeg"/>',
         ]
-    spine = "\n".join(f'<itemref idref="text-{_stem(c)}"/>' for c in chapters)
+    spine = "\n".join(f'<itemref idref="text-{c.file_stem}"/>' for c in chapters)
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="pub-id" xml:lang="{attr(manifest.language)}">
 <metadata xmlns:dc="http://purl.org/dc/elements/1.1/">
@@ -182,7 +171,7 @@ def write_epub(manifest: Manifest, build_dir: Path, target: Path) -> None:
         ("EPUB/style.css", STYLE),
     ]
     for chapter in manifest.chapters:
-        stem = _stem(chapter)
+        stem = chapter.file_stem
         members += [
             (f"EPUB/text/{stem}.xhtml", content_document(manifest, chapter)),
             (f"EPUB/smil/{stem}.smil", overlay(chapter)),

@@ -4,18 +4,22 @@ The audio comes from mastering (PCM, never the lossy MP3), chapter after
 chapter into one ffmpeg that encodes AAC. Each chapter takes as long as its
 MP3 does (its PCM is followed by the few ms of silence the MP3 encoder adds),
 so the chapter marks are the full-guide MP3's marks. Title and author are
-tagged; there is no cover.
+tagged; there is no cover. The AAC is measured once encoded: one over the
+true-peak limit or off the loudness target is encoded again with its gain
+corrected, and refused, not shipped, if it still misses.
 """
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
+
+from ..ffmpeg import MasteringError, feed, ffmpeg_executable
 from ..manifest import Manifest
-from ..mastering import MasteringError, ffmpeg_executable
+from ..mastering import LOUDNESS_TOLERANCE_LU, METER_GUARD_DB, AudioSettings, measure_encoded
 from ..mp3 import MP3Error, audio_span
 from ..publish import atomic_path
 
@@ -32,7 +36,8 @@ def _meta(text: str) -> str:
 def ffmetadata(manifest: Manifest, marks: list[tuple[int, int, str]]) -> str:
     """ffmpeg's metadata file: title, author, and one chapter per (start ms, end ms, title)."""
     lines = [";FFMETADATA1", f"title={_meta(manifest.title)}", f"album={_meta(manifest.title)}",
-             f"artist={_meta(manifest.author)}", f"album_artist={_meta(manifest.author)}",
+             *([f"artist={_meta(manifest.author)}", f"album_artist={_meta(manifest.author)}"]
+               if _meta(manifest.author) else []),
              "genre=Audiobook", f"language={_meta(manifest.language)}"]
     for start, end, title in marks:
         lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={start}", f"END={end}", f"title={_meta(title)}"]
@@ -52,10 +57,49 @@ def chapter_samples(build_dir: Path, manifest: Manifest) -> list[tuple[int, int]
     return spans
 
 
+def _padded(pcm: Callable[[int], Iterable[bytes]], spans: list[tuple[int, int]]) -> Iterator[bytes]:
+    """Each chapter's PCM cut or padded with silence to its MP3's length, one after another."""
+    for index, (samples, _) in enumerate(spans):
+        written = 0
+        for chunk in pcm(index):
+            chunk = chunk[: max(0, 2 * samples - written)]
+            written += len(chunk)
+            yield chunk
+        yield bytes(max(0, 2 * samples - written))
+
+
+def _scaled(chunks: Iterable[bytes], db: float) -> Iterator[bytes]:
+    """16-bit PCM ``db`` louder (quieter when negative)."""
+    factor = np.float32(10 ** (db / 20))
+    for chunk in chunks:
+        samples = np.frombuffer(chunk, dtype="<i2").astype(np.float32) * factor
+        yield np.clip(np.rint(samples), -32768, 32767).astype("<i2").tobytes()
+
+
+def correction_db(loudness: float, peak: float, settings: AudioSettings) -> float:
+    """The gain that brings an encode onto the loudness target, no further than the
+    true-peak limit allows (quieter when it is over it); 0 when it already meets both
+    as the MP3s must (within ``LOUDNESS_TOLERANCE_LU``, under the limit)."""
+    over = peak - (settings.true_peak_dbtp - METER_GUARD_DB)
+    miss = settings.loudness_lufs - loudness
+    if over <= 0 and abs(miss) <= LOUDNESS_TOLERANCE_LU:
+        return 0.0
+    return min(miss, -over - 0.1)
+
+
+def _refusal(name: Path, loudness: float, peak: float, settings: AudioSettings) -> MasteringError:
+    return MasteringError(
+        f"{name}: after the AAC encode and one correction the audiobook measures {loudness:.2f} LUFS and "
+        f"{peak:.2f} dBTP (wanted: {settings.loudness_lufs} LUFS within {LOUDNESS_TOLERANCE_LU} LU, under "
+        f"{settings.true_peak_dbtp} dBTP); it was not written")
+
+
 def write_m4b(manifest: Manifest, build_dir: Path, target: Path,
-              pcm: Callable[[int], Iterable[bytes]]) -> None:
+              pcm: Callable[[int], Iterable[bytes]], settings: AudioSettings = AudioSettings()) -> None:
     """Encode ``target`` from ``pcm(index)``, each chapter's mastered 16-bit mono PCM
-    at its MP3's sample rate."""
+    at its MP3's sample rate. The file is measured; one off the loudness target or over
+    the true-peak limit is encoded once more, its gain corrected (``correction_db``),
+    and refused if it still misses."""
     spans = chapter_samples(build_dir, manifest)
     rate = spans[0][1]
     marks, position = [], 0
@@ -65,7 +109,6 @@ def write_m4b(manifest: Manifest, build_dir: Path, target: Path,
     with tempfile.TemporaryDirectory() as scratch, atomic_path(target) as temporary:
         metadata = Path(scratch) / "chapters.txt"
         metadata.write_text(ffmetadata(manifest, marks), encoding="utf-8")
-        errors_path = Path(scratch) / "errors.txt"
         command = [
             ffmpeg_executable(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
             "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
@@ -74,24 +117,12 @@ def write_m4b(manifest: Manifest, build_dir: Path, target: Path,
             "-c:a", "aac", "-aac_coder", "fast", "-b:a", f"{BITRATE_KBPS}k", "-fflags", "+bitexact",
             "-movflags", "+faststart", "-f", "ipod", str(temporary),
         ]
-        with open(errors_path, "wb") as errors:
-            process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=errors)
-            try:
-                for index, (samples, _) in enumerate(spans):
-                    written = 0
-                    for chunk in pcm(index):
-                        chunk = chunk[: max(0, 2 * samples - written)]
-                        process.stdin.write(chunk)
-                        written += len(chunk)
-                    process.stdin.write(bytes(max(0, 2 * samples - written)))
-            except BrokenPipeError:
-                pass  # ffmpeg stopped: its exit code and message say why
-            finally:
-                try:
-                    process.stdin.close()
-                except BrokenPipeError:
-                    pass
-                code = process.wait()
-        if code != 0:
-            lines = errors_path.read_text(errors="replace").strip().splitlines()
-            raise MasteringError(f"{target}: ffmpeg failed: {lines[-1] if lines else code}")
+        gain_db = 0.0
+        for encode in (1, 2):
+            feed(command, _scaled(_padded(pcm, spans), gain_db) if gain_db else _padded(pcm, spans), str(target))
+            loudness, peak = measure_encoded(temporary, settings, position / rate)
+            correction = correction_db(loudness, peak, settings)
+            if not correction:
+                return
+            gain_db += correction
+        raise _refusal(target, loudness, peak, settings)

@@ -8,15 +8,25 @@ target the synchronisation files point at.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Callable
 
 from ..manifest import ChapterEntry, TimedSegment
 
 
+#: What XML 1.0 forbids (C0 controls but tab, newline and return; lone surrogates;
+#: U+FFFE, U+FFFF) and what it discourages and validators refuse (C1 controls,
+#: the non-characters U+FDD0..U+FDEF and the last two code points of every plane).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                     + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+                     + "]")
+
+
 def attr(text: str) -> str:
-    """Text for an XML attribute or element: &, <, > and both quotes escaped."""
-    return escape(" ".join(str(text).split()), quote=True)
+    """Text for an XML attribute or element: characters XML cannot carry left out,
+    white space folded, &, <, > and both quotes escaped."""
+    return escape(" ".join(NOT_XML.sub("", str(text)).split()), quote=True)
 
 
 def clock(ms: int) -> str:
