@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import copy
 import subprocess
-import threading
 import tempfile
 import warnings
 import wave
@@ -36,7 +35,7 @@ with warnings.catch_warnings():  # pydub warns at import when ffmpeg is not on P
     from pydub.silence import detect_leading_silence
 from mutagen.id3 import CHAP, CTOC, ID3, TALB, TCON, TIT2, TLAN, TPE1, TRCK, CTOCFlags
 
-from .ffmpeg import MasteringError, feed, ffmpeg_executable, run_error, start
+from .ffmpeg import MasteringError, Watchdog, feed, ffmpeg_executable, run_error, start
 from .mp3 import MP3Error, audio_span
 from .narration import ChapterScript, Pauses
 from .files import atomic_path
@@ -83,11 +82,6 @@ METER_GUARD_DB = 0.2
 #: distort, and the MP3's true peak overshoots the ceiling more.
 LIMITER_ATTACK_DB_PER_MS = 4.0
 LIMITER_RELEASE_DB_PER_MS = 0.2
-#: A healthy ffmpeg takes well under a second per minute of speech to encode or
-#: decode it; one that runs past this (plus its allowance per second of audio)
-#: is hung, and is stopped.
-FFMPEG_TIMEOUT_S = 120.0
-FFMPEG_SECONDS_PER_AUDIO_SECOND = 0.5
 #: Entries one ID3 table of contents (CTOC) can list: its count is one byte.
 CTOC_MAX_ENTRIES = 255
 #: Samples read from the decoder at a time when measuring an encoded file.
@@ -690,29 +684,6 @@ def _pcm_chunks(layout: _Layout, gain: _Gain, block: int) -> Iterator[bytes]:
         yield _to_int16(piece * gains).tobytes()
 
 
-class _Watchdog:
-    """Kills ``process`` if it runs longer than any healthy ffmpeg would on this much
-    audio: a hung ffmpeg ends the build with one line instead of stalling it for ever."""
-
-    def __init__(self, process: subprocess.Popen, audio_seconds: float):
-        self.limit = FFMPEG_TIMEOUT_S + audio_seconds * FFMPEG_SECONDS_PER_AUDIO_SECOND
-        self.fired = False
-        self._process = process
-        self._timer = threading.Timer(self.limit, self._fire)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def _fire(self) -> None:
-        self.fired = True
-        self._process.kill()
-
-    def check(self, name: str) -> None:
-        """Stop watching; raise if the process had to be stopped."""
-        self._timer.cancel()
-        if self.fired:
-            raise MasteringError(f"{name}: ffmpeg did not finish within {self.limit:g} s and was stopped")
-
-
 def _encode(layout: _Layout, gain: _Gain, target: Path, settings: AudioSettings, name: str) -> None:
     """Stream the chapter, gained and limited, into one ffmpeg that writes the CBR MP3."""
     rate = settings.sample_rate
@@ -722,8 +693,7 @@ def _encode(layout: _Layout, gain: _Gain, target: Path, settings: AudioSettings,
         "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
         "-c:a", "libmp3lame", "-b:a", f"{settings.bitrate_kbps}k", "-f", "mp3", str(target),
     ]
-    feed(command, _pcm_chunks(layout, gain, block), name,
-         watch=lambda process: _Watchdog(process, layout.samples / rate))
+    feed(command, _pcm_chunks(layout, gain, block), name, audio_seconds=layout.samples / rate)
 
 
 def measure_encoded(path: Path, settings: AudioSettings, audio_seconds: float = 3600.0) -> tuple[float, float]:
@@ -733,7 +703,7 @@ def measure_encoded(path: Path, settings: AudioSettings, audio_seconds: float = 
     loudness, peak = BlockMeter(settings.sample_rate, peaks=False), TruePeakMeter()
     with tempfile.TemporaryFile() as errors:
         process = start(command, str(path), stdout=subprocess.PIPE, stderr=errors)
-        watchdog = _Watchdog(process, audio_seconds)
+        watchdog = Watchdog(process, audio_seconds)
         leftover = b""
         with process.stdout:
             while chunk := process.stdout.read(2 * READ_SAMPLES):

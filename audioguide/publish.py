@@ -13,7 +13,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from .files import atomic_path, is_temporary, write_atomic  # noqa: F401 (where they used to live)
+from .files import atomic_path
 from .manifest import FileRef, TimedSegment
 
 #: Media types by how a file name ends; the first match wins.

@@ -11,7 +11,8 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from ..publish import ZIP_DATE, atomic_path
+from ..files import atomic_path
+from ..publish import ZIP_DATE
 
 STORED_ENDINGS = (".mp3", ".m4a", ".m4b", "mimetype")
 

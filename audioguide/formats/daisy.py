@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 from ..manifest import ChapterEntry, Manifest
-from ..publish import atomic_path, write_atomic
+from ..files import atomic_path, write_atomic
 from .epub import book_id
 from .text import attr, chapter_body, clips
 

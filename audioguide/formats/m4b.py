@@ -21,7 +21,7 @@ from ..ffmpeg import MasteringError, feed, ffmpeg_executable
 from ..manifest import Manifest
 from ..mastering import LOUDNESS_TOLERANCE_LU, METER_GUARD_DB, AudioSettings, measure_encoded
 from ..mp3 import MP3Error, audio_span
-from ..publish import atomic_path
+from ..files import atomic_path
 
 BITRATE_KBPS = 64
 
@@ -119,7 +119,8 @@ def write_m4b(manifest: Manifest, build_dir: Path, target: Path,
         ]
         gain_db = 0.0
         for encode in (1, 2):
-            feed(command, _scaled(_padded(pcm, spans), gain_db) if gain_db else _padded(pcm, spans), str(target))
+            feed(command, _scaled(_padded(pcm, spans), gain_db) if gain_db else _padded(pcm, spans), str(target),
+                 audio_seconds=position / rate)
             loudness, peak = measure_encoded(temporary, settings, position / rate)
             correction = correction_db(loudness, peak, settings)
             if not correction:
