@@ -25,7 +25,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .errors import UserError
-from .speech.base import ENGINES
+from .speech.registry import engine_names
 from .tomlfile import Key, TomlFile
 
 #: Characters an engine would read aloud instead of obeying (espeak-ng's
@@ -120,9 +120,9 @@ def load_lexicon(path: Path) -> Lexicon:
             spoken = value["spoken"]
             by_engine = {name: form for name, form in value.items() if name != "spoken"}
             for name, form in by_engine.items():
-                if name not in ENGINES:
+                if name not in engine_names():
                     raise fail(key + (name,), f"unknown engine (an entry holds 'spoken' and "
-                                              f"overrides for: {', '.join(ENGINES)})")
+                                              f"overrides for: {', '.join(engine_names())})")
                 if not isinstance(form, str):
                     raise fail(key + (name,), "an engine override must be a string")
         else:

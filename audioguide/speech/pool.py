@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..publish import atomic_path
-from .base import SpeechError, VoiceSettings, create_engine
+from .base import SpeechError, VoiceSettings
+from .registry import create_engine
 
 #: Longer than any one sentence takes, even on a loaded machine (a long
 #: breath group takes espeak-ng well under a second, piper a few seconds).
