@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .content import DEFAULT_MAX_BYTES, SourceError, slugify
 from .errors import UserError
-from .lexicon import Lexicon, LexiconError, load_lexicon
+from .lexicon import Lexicon, LexiconError, load_lexicon, medical_lexicon
 from .speech import SpeechError, VoiceSettings
 from .tomlfile import TomlFile
 
@@ -37,7 +37,8 @@ class Guide:
     language: str = "en"
     author: str = "audioguide"
     voice: VoiceSettings = field(default_factory=VoiceSettings)
-    lexicon: Lexicon = field(default_factory=Lexicon)
+    #: The shipped medical lexicon with the guide's own merged over it.
+    lexicon: Lexicon = field(default_factory=medical_lexicon)
     lexicon_path: Path | None = None
     #: Larger leaflets are refused before they are read (a 5,000-word leaflet is ~30 kB).
     max_source_bytes: int = DEFAULT_MAX_BYTES
@@ -91,7 +92,7 @@ def load_guide(path: Path | None = None) -> Guide:
     except SpeechError as error:
         raise GuideError(f"{config_path}: [voice] {error}") from None
     lexicon_path = path / guide["lexicon"] if "lexicon" in guide else None
-    lexicon = load_lexicon(lexicon_path) if lexicon_path else Lexicon()
+    lexicon = medical_lexicon().merged(load_lexicon(lexicon_path) if lexicon_path else Lexicon())
     return Guide(
         source=source,
         slug=slugify(guide.get("slug", path.name)),

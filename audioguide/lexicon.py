@@ -14,6 +14,9 @@ An entry may also override the respelling for one engine:
 
 ``audioguide lexicon check`` shows the phonemes espeak-ng makes of each
 respelling, so an editor can review them without building the guide.
+
+A medical lexicon ships with the package (``medical_lexicon``) and applies to
+every guide; a guide's own lexicon overrides it word by word.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 from .errors import UserError
@@ -86,6 +90,18 @@ class Lexicon:
 
 
 # --- loading ----------------------------------------------------------------------------
+
+
+def medical_lexicon_path() -> Path:
+    """The medical lexicon shipped inside the package (audioguide/lexicons/medical.toml)."""
+    return Path(str(files("audioguide") / "lexicons" / "medical.toml"))
+
+
+@lru_cache(maxsize=1)
+def medical_lexicon() -> Lexicon:
+    """The shipped medical lexicon, which every guide starts from: a guide's own
+    lexicon (and ``--lexicon``) is merged over it, word by word."""
+    return load_lexicon(medical_lexicon_path())
 
 
 def load_lexicon(path: Path) -> Lexicon:
