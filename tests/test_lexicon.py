@@ -28,7 +28,7 @@ LEAFLET = """Movement disorders
 
 Treatment
 
-Some people with choreoathetosis take tetrabenazine, and some believe in telepathy.
+Some people with choreoathetosis take deutetrabenazine, and some believe in telepathy.
 Physiotherapy helps many people with dystonia.
 """
 
@@ -188,7 +188,7 @@ def test_unknown_medical_words_are_warned_about_with_file_and_line(leaflet):
     warnings = pronunciation_warnings(texts, guide.lexicon, guide.voice, source=guide.source)
     assert [w.split(": ", 1)[0] for w in warnings] == [f"{leaflet}:5", f"{leaflet}:5"]
     assert "'choreoathetosis' looks like a medical word that espeak-ng does not know" in warnings[0]
-    assert "'tetrabenazine'" in warnings[1]
+    assert "'deutetrabenazine'" in warnings[1]
     assert "audioguide lexicon check" in warnings[0]
 
 
@@ -206,7 +206,7 @@ def test_a_lexicon_entry_silences_the_warning(leaflet, tmp_path):
     extra.write_text('[words]\nchoreoathetosis = "korree-oh-atha-tohsis"\n', encoding="utf-8")
     lexicon = load_lexicon(extra)
     warnings = pronunciation_warnings([LEAFLET], lexicon, VoiceSettings())
-    assert len(warnings) == 1 and warnings[0].startswith("'tetrabenazine'")
+    assert len(warnings) == 1 and warnings[0].startswith("'deutetrabenazine'")
 
 
 def test_the_builtin_guide_has_no_unchecked_medical_word():
@@ -224,8 +224,8 @@ def test_lexicon_check_lists_unknown_medical_words_with_their_phonemes(leaflet):
     assert result.exit_code == 0, result.output
     assert f"# Lexicon check: {len(medical_lexicon().entries)} entries (no lexicon file)" in result.output
     assert "(not in the lexicon): 2" in result.output
-    listed = dict(re.findall(r"^(choreoathetosis|tetrabenazine)\s+(\S+)$", result.output, re.M))
-    assert set(listed) == {"choreoathetosis", "tetrabenazine"}
+    listed = dict(re.findall(r"^(choreoathetosis|deutetrabenazine)\s+(\S+)$", result.output, re.M))
+    assert set(listed) == {"choreoathetosis", "deutetrabenazine"}
     assert all("ˈ" in said for said in listed.values())
     assert "telepathy" not in result.output
 
@@ -235,6 +235,6 @@ def test_build_warns_on_stderr_and_still_builds(leaflet, tmp_path):
                  str(tmp_path / "cache"), "-q")
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if line.startswith("audioguide: warning: ")]
-    assert [line.split("'")[1] for line in warnings] == ["choreoathetosis", "tetrabenazine"], result.stderr
+    assert [line.split("'")[1] for line in warnings] == ["choreoathetosis", "deutetrabenazine"], result.stderr
     assert f"{leaflet}:5: " in warnings[0]
     assert (tmp_path / "out" / "manifest.json").is_file()
