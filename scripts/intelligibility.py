@@ -118,8 +118,11 @@ class Recogniser:
                                    cpu_threads=os.cpu_count() or 1, local_files_only=True)
 
     def transcribe(self, audio: Path) -> str:
+        # The VAD (Silero, shipped inside faster-whisper) cuts long readings into
+        # speech pieces: without it the recogniser dropped whole 30 s windows of
+        # one long reading (93 words of one leaflet) and not of another.
         segments, _ = self._model.transcribe(str(audio), language="en", beam_size=1,
-                                             condition_on_previous_text=False, vad_filter=False)
+                                             condition_on_previous_text=False, vad_filter=True)
         return " ".join(segment.text.strip() for segment in segments)
 
 
@@ -191,6 +194,7 @@ def measure(variants: list[str], work: Path) -> dict:
                 missed(reference, normalise(heard)), engine=manifest.engine, voice=manifest.voice,
                 rate=manifest.rate, audio_seconds=round(audio_s, 1),
                 speed_x_realtime=round(audio_s / summary["stages"]["synthesized"], 1),
+                audio_per_cpu_second=round(audio_s / measured["cpu_seconds"], 1),
                 build_seconds=round(measured["seconds"], 1), cpu_seconds=round(measured["cpu_seconds"], 1),
                 peak_rss_mb=round(measured["peak_rss_bytes"] / 2**20), transcript=heard)
             shutil.rmtree(out)
@@ -210,14 +214,22 @@ def measure(variants: list[str], work: Path) -> dict:
 
 def print_table(results: dict) -> None:
     print(f"Recogniser: {results['recogniser']}; missed = (substitutions + deletions) / written words")
-    print("| leaflet | reading | words | missed | vs bare espeak-ng | target | speed (x real time) | peak RSS |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| leaflet | reading | words | missed | vs bare espeak-ng | target | x real time | audio s per CPU s | peak RSS |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for leaflet, data in results["leaflets"].items():
         for label, row in data["rows"].items():
             target = f"≤ {row['target']}x {'met' if row['meets_target'] else 'missed'}" if "target" in row else ""
             rss = f"{row['peak_rss_mb']} MB" if "peak_rss_mb" in row else ""
+            per_cpu = row.get("audio_per_cpu_second", "")
             print(f"| {leaflet} | {label} | {row['words']} | {row['missed_share']:.1%} | "
-                  f"{row['vs_bare_espeak']}x | {target} | {row['speed_x_realtime']}x | {rss} |")
+                  f"{row['vs_bare_espeak']}x | {target} | {row['speed_x_realtime']}x | {per_cpu} | {rss} |")
+    totals = {}
+    for data in results["leaflets"].values():
+        for label, row in data["rows"].items():
+            words, lost = totals.get(label, (0, 0))
+            totals[label] = (words + row["words"], lost + row["substitutions"] + row["deletions"])
+    results["overall"] = {label: round(lost / words, 4) for label, (words, lost) in totals.items()}
+    print("Over all leaflets: " + ", ".join(f"{label} {share:.1%}" for label, share in results["overall"].items()))
 
 
 def main(variants: list[str], output: Path) -> None:
@@ -226,8 +238,9 @@ def main(variants: list[str], output: Path) -> None:
         results = measure(variants, Path(work))
     results["when"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     results["bench_seconds"] = round(time.perf_counter() - started)
+    results["load_average_at_end"] = [round(x, 1) for x in os.getloadavg()]
+    print_table(results)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print_table(results)
     print(f"Took {results['bench_seconds']} s. Written to {output}")
 

@@ -121,6 +121,7 @@ class HibariEngine:
             self._tts = hibari.Hibari(voice=settings.voice, model=str(model), threads=1)
         except Exception as error:  # onnxruntime raises its own exception types
             raise SpeechError(f"the hibari voice {settings.voice!r} could not be loaded: {error}") from None
+        self._tts.g2p  # load the dictionaries now, while the worker starts, not on the first sentence
         self._sample_rate = hibari.SAMPLE_RATE
         self._speed = speed_for(settings.rate)
 
