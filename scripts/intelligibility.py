@@ -125,7 +125,9 @@ class Recogniser:
         # The VAD (Silero, shipped inside faster-whisper) cuts long readings into
         # speech pieces: without it the recogniser dropped whole 30 s windows of
         # one long reading (93 words of one leaflet) and not of another.
-        segments, _ = self._model.transcribe(str(audio), language="en", beam_size=1,
+        # Temperature 0 only: faster-whisper's fallback to sampling made the same
+        # audio lose a whole chapter in one run and not in another.
+        segments, _ = self._model.transcribe(str(audio), language="en", beam_size=1, temperature=0.0,
                                              condition_on_previous_text=False, vad_filter=True)
         return " ".join(segment.text.strip() for segment in segments)
 
