@@ -17,7 +17,7 @@ from .content import DEFAULT_MAX_BYTES
 from .errors import UserError
 from .guides import load_guide, with_overrides
 from .speech import SegmentCache
-from .speech.base import ENGINES
+from .speech.registry import engine_names
 
 
 class ServeError(UserError, RuntimeError):
@@ -55,8 +55,9 @@ def guide_options(command, source=SOURCE):
     """Options shared by every command that reads a guide, so each reads it the same way."""
     options = [
         source,
-        click.option("--engine", type=click.Choice(ENGINES),
-                     help="Speech engine (piper needs the 'neural' extra); default from guide.toml."),
+        click.option("--engine", type=click.Choice(engine_names()),
+                     help="Speech engine (piper and hibari need the 'neural' extra); "
+                          "default from guide.toml."),
         click.option("--voice", help="Voice id (see 'audioguide voices'); default from guide.toml, "
                                      "or the engine's own default when --engine changes it."),
         click.option("--rate", type=click.IntRange(80, 450), help="Speaking rate in words per minute."),
@@ -319,8 +320,8 @@ def lexicon_check(source, engine, voice, rate, volume, lexicon_path, language, m
     review = review_lexicon(guide.lexicon, settings.engine, espeak_voice_for(settings), words)
     where = guide.lexicon_path or "no lexicon file"
     click.echo(f"# Lexicon check: {len(review.entries)} entries ({where})")
-    click.echo(f"# engine {settings.engine}; phonemes in {PHONEME_ALPHABET} from espeak-ng "
-               f"{review.espeak_version}, voice {review.voice}")
+    click.echo(f"# engine {settings.engine}; phonemes in {PHONEME_ALPHABET} from {review.phonemizer}, "
+               f"voice {review.voice}")
     width = max((len(check.written) for check in review.entries), default=0)
     for check in review.entries:
         click.echo(f"\n{check.written:<{width}}  spoken as  {check.spoken}")
@@ -338,7 +339,7 @@ def lexicon_check(source, engine, voice, rate, volume, lexicon_path, language, m
 
 
 @main.command()
-@click.option("--engine", type=click.Choice(ENGINES), default="pyttsx3", show_default=True,
+@click.option("--engine", type=click.Choice(engine_names()), default=engine_names()[0], show_default=True,
               help="Whose voices to list.")
 @click.option("--language", help="Only voices whose language starts with this, e.g. 'en'.")
 @friendly_errors

@@ -15,7 +15,7 @@ from pathlib import Path
 from .content import DEFAULT_MAX_BYTES, SourceError, slugify
 from .errors import UserError
 from .formats import DEFAULT_FORMATS, FormatsError, parse_formats
-from .lexicon import Lexicon, LexiconError, load_lexicon
+from .lexicon import Lexicon, LexiconError, load_lexicon, medical_lexicon
 from .normalise.locale import KNOWN_TAGS, canonical_tag, is_known_tag
 from .speech import SpeechError, VoiceSettings
 from .tomlfile import TomlFile
@@ -40,7 +40,8 @@ class Guide:
     language: str = "en"
     author: str = "audioguide"
     voice: VoiceSettings = field(default_factory=VoiceSettings)
-    lexicon: Lexicon = field(default_factory=Lexicon)
+    #: The shipped medical lexicon with the guide's own merged over it.
+    lexicon: Lexicon = field(default_factory=medical_lexicon)
     lexicon_path: Path | None = None
     #: Larger leaflets are refused before they are read (a 5,000-word leaflet is ~30 kB).
     max_source_bytes: int = DEFAULT_MAX_BYTES
@@ -124,7 +125,7 @@ def load_guide(path: Path | None = None) -> Guide:
     lexicon_path = None
     if "lexicon" in guide:
         lexicon_path = _inside_guide(file, path, ("guide", "lexicon"), guide["lexicon"])
-    lexicon = load_lexicon(lexicon_path) if lexicon_path else Lexicon()
+    lexicon = medical_lexicon().merged(load_lexicon(lexicon_path) if lexicon_path else Lexicon())
     return Guide(
         source=source,
         slug=slugify(guide.get("slug", path.name)),

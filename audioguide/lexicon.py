@@ -14,6 +14,9 @@ An entry may also override the respelling for one engine:
 
 ``audioguide lexicon check`` shows the phonemes espeak-ng makes of each
 respelling, so an editor can review them without building the guide.
+
+A medical lexicon ships with the package (``medical_lexicon``) and applies to
+every guide; a guide's own lexicon overrides it word by word.
 """
 
 from __future__ import annotations
@@ -21,11 +24,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 from .errors import UserError
-from .speech.base import ENGINES
+from .speech.registry import engine_names
 from .tomlfile import Key, TomlFile
 
 #: Characters an engine would read aloud instead of obeying (espeak-ng's
@@ -88,6 +92,18 @@ class Lexicon:
 # --- loading ----------------------------------------------------------------------------
 
 
+def medical_lexicon_path() -> Path:
+    """The medical lexicon shipped inside the package (audioguide/lexicons/medical.toml)."""
+    return Path(str(files("audioguide") / "lexicons" / "medical.toml"))
+
+
+@lru_cache(maxsize=1)
+def medical_lexicon() -> Lexicon:
+    """The shipped medical lexicon, which every guide starts from: a guide's own
+    lexicon (and ``--lexicon``) is merged over it, word by word."""
+    return load_lexicon(medical_lexicon_path())
+
+
 def load_lexicon(path: Path) -> Lexicon:
     """Read a TOML lexicon; every problem is reported with the file, line and key."""
     file = TomlFile.read(path, LexiconError, "lexicon file")
@@ -120,9 +136,9 @@ def load_lexicon(path: Path) -> Lexicon:
             spoken = value["spoken"]
             by_engine = {name: form for name, form in value.items() if name != "spoken"}
             for name, form in by_engine.items():
-                if name not in ENGINES:
+                if name not in engine_names():
                     raise fail(key + (name,), f"unknown engine (an entry holds 'spoken' and "
-                                              f"overrides for: {', '.join(ENGINES)})")
+                                              f"overrides for: {', '.join(engine_names())})")
                 if not isinstance(form, str):
                     raise fail(key + (name,), "an engine override must be a string")
         else:

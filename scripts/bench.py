@@ -137,10 +137,10 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_build(source: Path, out: Path, cache: Path) -> dict:
+def run_build(source: Path, out: Path, cache: Path, extra: list[str] = ()) -> dict:
     """One `audioguide build` as a person runs it: wall seconds, CPU seconds, peak memory, summary."""
     command = [sys.executable, "-m", "audioguide", "build", str(source), "-o", str(out),
-               "--cache-dir", str(cache), "--json"]
+               "--cache-dir", str(cache), "--json", *extra]
     cpu = children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -531,10 +531,22 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=float, default=20.0)
     parser.add_argument("--output", type=Path,
                         help="Where to write the results (default bench/results.json; "
-                             "with --quick, bench/quick.json, so the full run's numbers stay).")
+                             "with --quick, bench/quick.json, so the full run's numbers stay; "
+                             "with --intelligibility, bench/intelligibility.json).")
     parser.add_argument("--page-only", type=Path, metavar="BUILD_DIR",
                         help="Only weigh the guide page of this build (seconds, nothing written).")
+    parser.add_argument("--intelligibility", action="store_true",
+                        help="Instead: the share of written words an offline recogniser misses, "
+                             "per engine, beside bare espeak-ng (see scripts/intelligibility.py).")
+    parser.add_argument("--variant", action="append", default=[], metavar="VOICE:RATE",
+                        help="With --intelligibility: also measure the default engine with this "
+                             "espeak-ng voice and rate, e.g. gmw/en:175 (repeatable).")
     args = parser.parse_args()
+    if args.intelligibility:
+        import intelligibility
+
+        intelligibility.main(args.variant, args.output or ROOT / "bench" / "intelligibility.json")
+        return
     if args.page_only:
         page = weigh_page(args.page_only)
         print(f"Page weight: {page['total_bytes'] / 1000:.1f} kB (HTML {page['html_bytes']}, CSS {page['css_bytes']}, "

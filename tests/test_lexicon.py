@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from audioguide.build import script_for
 from audioguide.cli import main
 from audioguide.guides import builtin_guide_dir, load_guide, with_overrides
-from audioguide.lexicon import Lexicon, LexiconError, load_lexicon
+from audioguide.lexicon import Lexicon, LexiconError, load_lexicon, medical_lexicon
 from audioguide.speech import VoiceSettings
 from audioguide.speech.phonemes import (
     looks_medical, not_in_dictionary, phonemes, pronunciation_warnings, words_of,
@@ -28,7 +28,7 @@ LEAFLET = """Movement disorders
 
 Treatment
 
-Some people with myoclonus take tetrabenazine, and some believe in telepathy.
+Some people with choreoathetosis take deutetrabenazine, and some believe in telepathy.
 Physiotherapy helps many people with dystonia.
 """
 
@@ -126,7 +126,7 @@ def test_a_malformed_lexicon_stops_the_command_with_one_line_and_exit_2(tmp_path
         lines = result.stderr.strip().splitlines()
         assert lines == [f"audioguide: error: {tmp_path / 'lexicon.toml'}:6: key "
                          "'words.blepharospasm.pipper': unknown engine (an entry holds 'spoken' "
-                         "and overrides for: pyttsx3, piper)"], result.stderr
+                         "and overrides for: pyttsx3, piper, hibari)"], result.stderr
     assert not (tmp_path / "out" / "manifest.json").exists()
 
 
@@ -187,8 +187,8 @@ def test_unknown_medical_words_are_warned_about_with_file_and_line(leaflet):
     texts = [segment.written for segment in script_for(guide).segments]
     warnings = pronunciation_warnings(texts, guide.lexicon, guide.voice, source=guide.source)
     assert [w.split(": ", 1)[0] for w in warnings] == [f"{leaflet}:5", f"{leaflet}:5"]
-    assert "'myoclonus' looks like a medical word that espeak-ng does not know" in warnings[0]
-    assert "'tetrabenazine'" in warnings[1]
+    assert "'choreoathetosis' looks like a medical word that espeak-ng does not know" in warnings[0]
+    assert "'deutetrabenazine'" in warnings[1]
     assert "audioguide lexicon check" in warnings[0]
 
 
@@ -203,10 +203,10 @@ def test_a_utf16_leaflet_gets_the_same_lines_in_its_warnings(tmp_path):
 
 def test_a_lexicon_entry_silences_the_warning(leaflet, tmp_path):
     extra = tmp_path / "extra.toml"
-    extra.write_text('[words]\nmyoclonus = "my-OCK-luh-nuss"\n', encoding="utf-8")
+    extra.write_text('[words]\nchoreoathetosis = "korree-oh-atha-tohsis"\n', encoding="utf-8")
     lexicon = load_lexicon(extra)
     warnings = pronunciation_warnings([LEAFLET], lexicon, VoiceSettings())
-    assert len(warnings) == 1 and warnings[0].startswith("'tetrabenazine'")
+    assert len(warnings) == 1 and warnings[0].startswith("'deutetrabenazine'")
 
 
 def test_the_builtin_guide_has_no_unchecked_medical_word():
@@ -222,10 +222,10 @@ def test_the_builtin_guide_has_no_unchecked_medical_word():
 def test_lexicon_check_lists_unknown_medical_words_with_their_phonemes(leaflet):
     result = CliRunner().invoke(main, ["lexicon", "check", str(leaflet)])
     assert result.exit_code == 0, result.output
-    assert "# Lexicon check: 0 entries (no lexicon file)" in result.output
+    assert f"# Lexicon check: {len(medical_lexicon().entries)} entries (no lexicon file)" in result.output
     assert "(not in the lexicon): 2" in result.output
-    listed = dict(re.findall(r"^(myoclonus|tetrabenazine)\s+(\S+)$", result.output, re.M))
-    assert set(listed) == {"myoclonus", "tetrabenazine"}
+    listed = dict(re.findall(r"^(choreoathetosis|deutetrabenazine)\s+(\S+)$", result.output, re.M))
+    assert set(listed) == {"choreoathetosis", "deutetrabenazine"}
     assert all("ˈ" in said for said in listed.values())
     assert "telepathy" not in result.output
 
@@ -235,6 +235,6 @@ def test_build_warns_on_stderr_and_still_builds(leaflet, tmp_path):
                  str(tmp_path / "cache"), "-q")
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if line.startswith("audioguide: warning: ")]
-    assert [line.split("'")[1] for line in warnings] == ["myoclonus", "tetrabenazine"], result.stderr
+    assert [line.split("'")[1] for line in warnings] == ["choreoathetosis", "deutetrabenazine"], result.stderr
     assert f"{leaflet}:5: " in warnings[0]
     assert (tmp_path / "out" / "manifest.json").is_file()

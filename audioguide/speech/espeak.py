@@ -22,6 +22,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from .base import SpeechError, VoiceSettings
+from .registry import EngineKind
 
 #: The longest one sentence may take before we call the engine stuck.
 SENTENCE_TIMEOUT_S = 30.0
@@ -131,3 +132,34 @@ def _check_wav(path: Path, text: str) -> None:
         raise SpeechError(f"espeak-ng wrote no audio for: {text[:80]!r}") from None
     if frames == 0:
         raise SpeechError(f"espeak-ng wrote an empty WAV for: {text[:80]!r}")
+
+
+def _listed_voices() -> list[tuple[str, str, str]]:
+    """espeak-ng's voices, listed in a worker so this process stays clean."""
+    from .pool import run_in_worker
+
+    return run_in_worker(voices_of_engine, VoiceSettings(engine=ENGINE.name))
+
+
+def _start(settings: VoiceSettings) -> Pyttsx3Engine:
+    return Pyttsx3Engine(settings)
+
+
+def _identity(voice: str) -> str:
+    return engine_version()
+
+
+def _same_voice(voice: str) -> str:
+    return voice
+
+
+ENGINE = EngineKind(
+    name="pyttsx3",
+    summary="espeak-ng through pyttsx3: the default, fast, robotic but steady",
+    default_voice="gmw/en-us",
+    default_rate=160,
+    start=_start,
+    identity=_identity,
+    voices=_listed_voices,
+    espeak_voice=_same_voice,
+)

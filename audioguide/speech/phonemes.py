@@ -7,10 +7,10 @@ checked; espeak-ng guesses those from spelling rules, often badly, so the
 build warns about them.
 
 Phonemes are IPA (espeak-ng's ``--ipa``), with its stress marks ˈ and ˌ.
-Both engines get their phonemes from espeak-ng, so these are what either
-engine starts from. piper links its own copy (with the same dictionaries,
-but it marks a few more details, such as ʲ before a glide), so for piper
-they come from that copy.
+Each engine names where its phonemes come from (speech/registry.py): the
+default gets them from espeak-ng; piper links its own copy (with the same
+dictionaries, but it marks a few more details, such as ʲ before a glide);
+hibari has its own dictionary and letter-to-sound model (misaki's phonemes).
 
 Everything that touches espeak-ng runs in a spawned worker
 (``pool.run_in_worker``): espeak can be initialised only once per process,
@@ -31,7 +31,6 @@ import ctypes
 import re
 import sys
 import tempfile
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +38,7 @@ from typing import Iterable
 
 from ..content import SourceError, read_source
 from .base import SpeechError, VoiceSettings
+from .registry import engine_kind
 
 #: The alphabet ``phonemes`` returns.
 PHONEME_ALPHABET = "IPA"
@@ -221,51 +221,26 @@ def _review_job(texts: list[str], words: list[str], voice: str) -> tuple[list[st
     return spoken, unknown, [_phonemes_here(library, word) for word in unknown], library.espeak_Info(None).decode()
 
 
-# --- piper's own espeak-ng, for what the neural voice starts from ------------------------
-
-
-def _piper_phonemes_job(texts: list[str], voice: str) -> list[str]:
-    """Phonemes from the espeak-ng linked into piper (in a worker without espeakng-loader's)."""
-    try:
-        from piper.phonemize_espeak import EspeakPhonemizer
-    except ImportError:
-        from .piper import NEURAL_HINT
-
-        raise SpeechError(NEURAL_HINT) from None
-    phonemizer = EspeakPhonemizer()
-    found = []
-    for text in texts:
-        sentences = phonemizer.phonemize(voice, text)
-        joined = " ".join("".join(sentence).strip() for sentence in sentences)
-        found.append(unicodedata.normalize("NFC", joined).strip())
-    return found
-
-
 # --- the public functions (each starts one worker) -------------------------------------
 
 
 def espeak_voice_for(settings: VoiceSettings) -> str:
-    """The espeak-ng voice whose phonemes the engine of ``settings`` starts from."""
-    if settings.engine == "piper":
-        from .piper import espeak_voice
-
-        return espeak_voice(settings.voice)
-    return settings.voice
+    """The espeak-ng voice whose dictionary and phonemes stand for the engine of ``settings``."""
+    return engine_kind(settings.engine).espeak_voice(settings.voice)
 
 
 def phonemes(words: list[str], voice: str = "gmw/en-us", engine: str = "pyttsx3") -> list[str]:
-    """espeak-ng's IPA phonemes for each word or phrase, in a spawned worker.
+    """IPA phonemes for each word or phrase, in a spawned worker.
 
-    With ``engine="piper"`` they come from piper's own copy of espeak-ng,
-    which is what the neural voice really starts from.
+    They come from where ``engine`` gets its own: espeakng-loader's espeak-ng
+    for pyttsx3, piper's own copy of espeak-ng for piper, hibari's G2P for hibari.
     """
     from .pool import run_in_worker
 
     words = list(words)
     if not words:
         return []
-    job = _piper_phonemes_job if engine == "piper" else _phonemes_job
-    return run_in_worker(job, words, voice)
+    return run_in_worker(engine_kind(engine).phonemes_job or _phonemes_job, words, voice)
 
 
 def not_in_dictionary(words: list[str], voice: str = "gmw/en-us") -> list[str]:
@@ -337,6 +312,7 @@ class LexiconReview:
     espeak_version: str  # which espeak-ng made the phonemes
     entries: tuple[EntryCheck, ...]
     unknown: tuple[tuple[str, str], ...]  # (word, phonemes) of unknown medical words
+    phonemizer: str = ""  # where the phonemes come from, e.g. "espeak-ng 1.52.0 ..."
 
 
 def review_lexicon(lexicon, engine: str = "pyttsx3", voice: str = "gmw/en-us",
@@ -344,30 +320,32 @@ def review_lexicon(lexicon, engine: str = "pyttsx3", voice: str = "gmw/en-us",
     """Phonemes of each entry's written and spoken forms (the spoken form ``engine``
     uses), and the unknown medical words among ``words``.
 
-    For pyttsx3 one worker does it all. For piper the phonemes come from
-    piper's own espeak-ng, in a second worker (the two copies cannot share a
-    process); espeak-ng's dictionary is still looked up in espeakng-loader's
-    copy, which is the only one that can trace its look-ups.
+    For pyttsx3 one worker does it all. An engine with its own phonemizer
+    (piper's espeak-ng, hibari's G2P) gets its phonemes in a second worker
+    (piper's copy and espeakng-loader's cannot share a process); espeak-ng's
+    dictionary is still looked up in espeakng-loader's copy, which is the
+    only one that can trace its look-ups.
     """
     from .pool import run_in_worker
 
+    kind = engine_kind(engine)
     entries = list(lexicon.entries)
     spoken_forms = [entry.spoken_for(engine) for entry in entries]
     candidates = _candidates(words, lexicon)
     texts = [entry.written for entry in entries] + spoken_forms
-    if engine == "piper":
-        from importlib.metadata import version
-
+    if kind.phonemes_job:
         unknown = not_in_dictionary(candidates, voice)
-        found = phonemes(texts + unknown, voice, engine="piper")
+        found = phonemes(texts + unknown, voice, engine=engine)
         found, unknown_phonemes = found[:len(texts)], found[len(texts):]
-        espeak_version = f"bundled with piper-tts {version('piper-tts')}"
+        phonemizer = kind.phonemizer()
+        espeak_version = phonemizer.removeprefix("espeak-ng ")
     else:
         found, unknown, unknown_phonemes, espeak_version = run_in_worker(
             _review_job, texts, candidates, voice)
+        phonemizer = f"espeak-ng {espeak_version}"
     count = len(entries)
     checks = tuple(
         EntryCheck(entry.written, spoken, written, said)
         for entry, spoken, written, said in zip(entries, spoken_forms, found[:count], found[count:])
     )
-    return LexiconReview(voice, espeak_version, checks, tuple(zip(unknown, unknown_phonemes)))
+    return LexiconReview(voice, espeak_version, checks, tuple(zip(unknown, unknown_phonemes)), phonemizer)

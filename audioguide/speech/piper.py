@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import logging
+import unicodedata
 import wave
 from functools import lru_cache
 from importlib import resources
@@ -38,6 +39,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .base import SpeechError, VoiceSettings
+from .registry import EngineKind
 
 NEURAL_HINT = "the piper engine needs: pip install 'audioguide[neural]'"
 
@@ -201,3 +203,37 @@ class PiperEngine:
         with wave.open(str(wav_path), "rb") as wav:
             if wav.getnframes() == 0:
                 raise SpeechError(f"piper made no audio for: {text[:80]!r}")
+
+
+def phonemes_job(texts: list[str], voice: str) -> list[str]:
+    """Phonemes from the espeak-ng linked into piper (in a worker without espeakng-loader's),
+    which is what the neural voice really starts from."""
+    try:
+        from piper.phonemize_espeak import EspeakPhonemizer
+    except ImportError:
+        raise SpeechError(NEURAL_HINT) from None
+    phonemizer = EspeakPhonemizer()
+    found = []
+    for text in texts:
+        sentences = phonemizer.phonemize(voice, text)
+        joined = " ".join("".join(sentence).strip() for sentence in sentences)
+        found.append(unicodedata.normalize("NFC", joined).strip())
+    return found
+
+
+def _phonemizer() -> str:
+    return f"espeak-ng bundled with piper-tts {version('piper-tts')}"
+
+
+ENGINE = EngineKind(
+    name="piper",
+    summary="piper-tts with the bundled joe voice (the 'neural' extra): clearer, slower",
+    default_voice="en_US-joe-medium",
+    default_rate=160,
+    start=PiperEngine,
+    identity=engine_version,
+    voices=bundled_voices,
+    espeak_voice=espeak_voice,
+    phonemes_job=phonemes_job,
+    phonemizer=_phonemizer,
+)

@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..files import atomic_path
-from .base import SpeechError, VoiceSettings, create_engine
+from .base import SpeechError, VoiceSettings
+from .registry import create_engine
 
 #: Called in a worker with (the whole WAV under its temporary name, its final path).
 Seal = Callable[[Path, Path], None]
