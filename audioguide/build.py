@@ -306,7 +306,8 @@ def _mastered_audio(guide: Guide, script: Script, keys: list[list[list[str]]], c
         chapter = script.chapters[index]
         lost = {key: part for segment, segment_keys in zip(chapter.segments, keys[index])
                 for part, key in zip(breath_groups(segment.spoken), segment_keys) if not cache.has(key)}
-        synthesize_all(((part, cache.path(key)) for key, part in lost.items()), guide.voice, workers=workers)
+        synthesize_all(((part, cache.path(key)) for key, part in lost.items()), guide.voice, workers=workers,
+                       seal=seal_entry)
         return mastered_pcm(chapter, [[cache.path(k) for k in segment_keys] for segment_keys in keys[index]],
                             audio, entries[index].gain_aim_lufs, entries[index].limiter_ceiling_dbfs)
     return pcm

@@ -318,7 +318,7 @@ def lexicon_check(source, engine, voice, rate, volume, lexicon_path, language, m
     settings = guide.voice
     words = [segment.written for segment in script_for(guide).segments]
     review = review_lexicon(guide.lexicon, settings.engine, espeak_voice_for(settings), words)
-    where = guide.lexicon_path or "no lexicon file"
+    where = f"the shipped medical lexicon and {guide.lexicon_path or 'no lexicon file of the guide'}"
     click.echo(f"# Lexicon check: {len(review.entries)} entries ({where})")
     click.echo(f"# engine {settings.engine}; phonemes in {PHONEME_ALPHABET} from {review.phonemizer}, "
                f"voice {review.voice}")

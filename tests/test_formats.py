@@ -24,13 +24,14 @@ from xml.etree import ElementTree
 import numpy as np
 import pytest
 
-from audioguide.build import build_guide
+from audioguide.build import build_guide, needed_cache_keys
 from audioguide.cli import main
 from audioguide.formats import FormatsError, parse_formats, publish_formats
 from audioguide.formats.m4b import write_m4b
 from audioguide.mastering import MasteringError, ffmpeg_executable
 from audioguide.guides import GuideError, load_guide
 from audioguide.manifest import load_manifest
+from audioguide.speech import SegmentCache
 from audioguide.mastering import AudioSettings, measure_encoded
 
 SMIL = "{http://www.w3.org/ns/SMIL}"
@@ -245,6 +246,24 @@ def test_formats_no_longer_asked_for_are_removed(every_format, segment_cache, tm
     assert set(result.manifest.formats) == {"epub"}
     assert not (copy / "downloads" / "dystonia.m4b").exists()
     assert not list((copy / "daisy").iterdir())
+
+
+def test_sentences_said_again_for_the_m4b_are_sealed_in_the_cache(every_format, segment_cache, tmp_path):
+    """The M4B is mastered from the cache; a sentence the cache lost since is said
+    again, and stored with its checksum like any other, so the next build uses it."""
+    copy, cache_dir = tmp_path / "dystonia", tmp_path / "cache"
+    shutil.copytree(every_format.build_dir, copy)
+    cache = SegmentCache(cache_dir)
+    guide = replace(load_guide(), formats=ALL)
+    lost = sorted(needed_cache_keys(guide, segment_cache))[0]
+    for key in needed_cache_keys(guide, segment_cache) - {lost}:
+        cache.path(key).parent.mkdir(parents=True, exist_ok=True)
+        for source in segment_cache.path(key).parent.glob(f"{key}.*"):
+            shutil.copy2(source, cache.path(key).parent / source.name)
+    (copy / "downloads" / "dystonia.m4b").unlink()  # so the M4B is made again, chapters reused
+    result = build_guide(guide, copy, cache=cache)
+    assert result.mastered == () and (copy / "downloads" / "dystonia.m4b").is_file()
+    assert cache.state(lost) == "ok"
 
 
 def test_player_offers_and_export_copies_the_formats(every_format, tmp_path):

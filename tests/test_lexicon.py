@@ -222,7 +222,7 @@ def test_the_builtin_guide_has_no_unchecked_medical_word():
 def test_lexicon_check_lists_unknown_medical_words_with_their_phonemes(leaflet):
     result = CliRunner().invoke(main, ["lexicon", "check", str(leaflet)])
     assert result.exit_code == 0, result.output
-    assert f"# Lexicon check: {len(medical_lexicon().entries)} entries (no lexicon file)" in result.output
+    assert f"# Lexicon check: {len(medical_lexicon().entries)} entries (the shipped medical lexicon and no lexicon file of the guide)" in result.output
     assert "(not in the lexicon): 2" in result.output
     listed = dict(re.findall(r"^(choreoathetosis|deutetrabenazine)\s+(\S+)$", result.output, re.M))
     assert set(listed) == {"choreoathetosis", "deutetrabenazine"}
