@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 
 from .errors import UserError
 from .markup import (
-    blank_rules, drop_footnote_markers, front_matter, has_words, html_block, markdown_table,
+    blank_rules, drop_footnote_markers, front_matter, has_words, html_block, markdown_table, TAG,
 )
 
 #: Leaflets larger than this are refused: a 5,000-word leaflet is ~30 kB.
@@ -321,6 +321,8 @@ def _inline_text(token) -> str:
         elif child.type in ("softbreak", "hardbreak") or (
                 child.type == "html_inline" and re.match(r"<br\b", child.content, re.I)):
             parts.append(" ")  # other inline HTML tags say nothing; the text between them stays
+        elif child.type == "html_inline" and not TAG.fullmatch(child.content.strip()):
+            parts.append(child.content)  # "<six months or >": not a tag, so it is read
         elif child.type == "image":
             parts.append(child.content)
     return tidy(FOOTNOTE_LEFTOVER.sub("", "".join(parts)))

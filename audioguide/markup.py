@@ -13,8 +13,20 @@ from html.parser import HTMLParser
 
 #: A line that only draws a line: "***", "---", "___", "* * *", "===".
 RULE_LINE = re.compile(r"^[ \t]*([-*_=~])(?:[ \t]*\1){2,}[ \t]*$")
-#: An inline HTML tag (not "< 5" nor "<=", which are comparisons).
-TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
+#: The HTML elements a leaflet's markup may use. Only these are tags: "<six
+#: months or >" is text (a comparison) and is read, never dropped.
+HTML_ELEMENTS = (
+    "a abbr address article aside audio b bdi bdo big blockquote body br button caption center cite code "
+    "col colgroup dd del details dfn div dl dt em figcaption figure font footer form h1 h2 h3 h4 h5 h6 "
+    "head header hr html i img input ins kbd label legend li link main mark meta nav noscript ol option p "
+    "picture pre q rp rt ruby s samp script section select small source span strike strong style sub "
+    "summary sup table tbody td template textarea tfoot th thead time title tr track tt u ul var video wbr"
+).split()
+#: An HTML tag with proper syntax: a known element name, then only attributes
+#: (name, or name="value") up to the closing ">" (not "< 5" nor "<=", which are comparisons).
+TAG_PATTERN = (r"</?(?:" + "|".join(sorted(HTML_ELEMENTS, key=len, reverse=True)) + r")"
+               r"(?:\s+[A-Za-z_:][-\w:.]*(?:\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'<>=`]+))?)*\s*/?>")
+TAG = re.compile(TAG_PATTERN + r"|<!--.*?-->", re.S | re.I)
 #: Footnote references: "[^1]", "[^note]".
 FOOTNOTE_REFERENCE = re.compile(r"\[\^[^\]\s]+\]")
 FOOTNOTE_DEFINITION = re.compile(r"^(\s{0,3})\[\^[^\]\s]+\]:[ \t]?", re.M)

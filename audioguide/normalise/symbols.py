@@ -18,6 +18,9 @@ def comparisons(text: str, locale=None) -> str:
     text = re.sub(rf"(?:≤|<=|=<)\s?(?=-?{NUMBER})", " at most ", text)
     text = re.sub(rf"<\s?(?=-?{NUMBER})", " less than ", text)
     text = re.sub(rf">\s?(?=-?{NUMBER})", " more than ", text)
+    # "<six months or >twelve years": a comparison written before a number in words.
+    text = re.sub(r"(?:(?<=\s)|^)<(?=[a-z])", " less than ", text)
+    text = re.sub(r"(?:(?<=\s)|^)>(?=[a-z])", " more than ", text)
     text = re.sub(rf"(?<=\w)\s?(?:≥|>=)\s?(?=\w)", " greater than or equal to ", text)
     text = re.sub(rf"(?<=\w)\s?(?:≤|<=)\s?(?=\w)", " less than or equal to ", text)
     return text

@@ -1,0 +1,32 @@
+"""Readings where a slip would change a dose, an age limit or a number: checked one by one."""
+
+from __future__ import annotations
+
+import pytest
+
+from audioguide.content import parse_markdown
+from audioguide.normalise import EN_GB, EN_US, normalise
+
+
+@pytest.mark.parametrize("written", ["Take .5 mg.", "Give .25 ml.", "(.5 mg)", "Use .75% cream."])
+@pytest.mark.parametrize("locale", [EN_GB, EN_US])
+def test_a_leading_decimal_point_is_said_with_its_zero_and_never_glued(written, locale):
+    spoken = normalise(written, locale)
+    zero = "nought" if locale is EN_GB else "zero"
+    assert f"{zero} point " in spoken, spoken
+    assert not any(f"{word}.{digit}" in spoken for word in ("Take", "Give", "Use") for digit in "57"), spoken
+
+
+@pytest.mark.parametrize("written, spoken", [
+    ("Not for children <6 months or >12 years.", "less than six months or more than twelve years"),
+    ("Not for children <six months or >twelve years.", "less than six months or more than twelve years"),
+    ("Keep <b>away</b> from <i>children</i>.", "Keep away from children."),
+])
+def test_only_real_html_tags_are_dropped(written, spoken):
+    assert spoken in normalise(written, EN_GB)
+
+
+def test_markdown_keeps_text_between_angle_brackets_that_is_not_a_tag():
+    document = parse_markdown("# Guide\n\n## Dosing\n\nNot for children <six months or >twelve years. Use <b>only</b> this.\n")
+    text = document.sections[0].blocks[0].texts[0]
+    assert "<six months or >twelve years" in text and "<b>" not in text and "only" in text, document
