@@ -21,9 +21,13 @@ def comparisons(text: str, locale=None) -> str:
     # "<six months or >twelve years": a comparison written before a number in words.
     text = re.sub(r"(?:(?<=\s)|^)<(?=[a-z])", " less than ", text)
     text = re.sub(r"(?:(?<=\s)|^)>(?=[a-z])", " more than ", text)
-    text = re.sub(rf"(?<=\w)\s?(?:≥|>=)\s?(?=\w)", " greater than or equal to ", text)
-    text = re.sub(rf"(?<=\w)\s?(?:≤|<=)\s?(?=\w)", " less than or equal to ", text)
+    text = re.sub(r"(?<=\w)\s?(?:≥|>=)\s?(?=\w)", " greater than or equal to ", text)
+    text = re.sub(r"(?<=\w)\s?(?:≤|<=)\s?(?=\w)", " less than or equal to ", text)
     return text
+
+
+#: First words of slashed pairs that are read "or": "he/she", "his/her", "yes/no".
+OR_PAIRS = r"he|she|s|him|her|his|hers|yes|no|on|off|true|false|mum|dad|parent|parents|carer|either"
 
 
 def symbols(text: str, locale=None) -> str:
@@ -39,7 +43,10 @@ def symbols(text: str, locale=None) -> str:
     text = re.sub(r"\s?(?:→|->)\s?", ", then ", text)
     text = re.sub(r"\band/or\b", "and or", text)
     text = re.sub(r"\s?&\s?", " and ", text)
-    text = re.sub(r"(?<=[A-Za-z])/(?=[A-Za-z])", " or ", text)  # "he/she", "pain/swelling"
+    # "he/she": "or" only for pairs that mean it; any other slash between words
+    # ("amoxicillin/clavulanate", "pain/swelling") is a pause, which says less and never something else.
+    text = re.sub(rf"\b({OR_PAIRS})/(?=[A-Za-z])", r"\1 or ", text, flags=re.I)
+    text = re.sub(r"(?<=[A-Za-z])/(?=[A-Za-z])", ", ", text)
     text = re.sub(r"\s?#\s?(?=\d)", " number ", text)
     text = re.sub(r"\s*[–—]\s*", ", ", text)  # a dash is a pause
     return text
