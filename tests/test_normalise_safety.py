@@ -30,3 +30,22 @@ def test_markdown_keeps_text_between_angle_brackets_that_is_not_a_tag():
     document = parse_markdown("# Guide\n\n## Dosing\n\nNot for children <six months or >twelve years. Use <b>only</b> this.\n")
     text = document.sections[0].blocks[0].texts[0]
     assert "<six months or >twelve years" in text and "<b>" not in text and "only" in text, document
+
+
+@pytest.mark.parametrize("written", ["½", "1½", "¾", "2", "1.5"])
+@pytest.mark.parametrize("dash", ["-", "–", " – ", "—"])
+def test_a_range_may_start_with_a_fraction_and_is_never_minus(written, dash):
+    spoken = normalise(f"Take {written}{dash}3 tablets.", EN_GB)
+    assert "minus" not in spoken and " to three tablets" in spoken, spoken
+
+
+@pytest.mark.parametrize("written", ["Adults: -2 tablets.", "Under 6 months -1 ml.", "Children 6 to 12 - 1 tablet.",
+                                     "Age 12+ -2 puffs.", "Then -10 mg daily."])
+def test_a_dash_before_a_dose_is_never_minus(written):
+    assert "minus" not in normalise(written, EN_GB)
+
+
+@pytest.mark.parametrize("written", ["1:10,000", "1:1,000", "1:10.5"])
+def test_a_ratio_with_a_thousands_comma_or_a_point_is_not_a_time(written):
+    spoken = normalise(f"Use a {written} solution.", EN_US)
+    assert spoken.startswith("Use a one to ") and "oh" not in spoken, spoken

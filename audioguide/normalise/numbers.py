@@ -129,10 +129,26 @@ def decades(text: str, locale: Locale) -> str:
     return re.sub(r"(?<![\w.,])((?:1[1-9]|20)\d0|['’]?[1-9]0)['’]?s\b", say, text)
 
 
+#: Words after a figure that make it an amount of medicine, which is never negative:
+#: "Under 6 months -1 ml", "Adults: -2 tablets" use the dash as a separator.
+DOSE_WORDS = re.compile(
+    r"\s?(?:(?:milli|micro|nano|kilo)?grams?|(?:milli|deci)?lit(?:re|er)s?|(?:international )?units?|"
+    r"millimoles?|drops?|sprays?|puffs?|tablets?|capsules?|doses?|sachets?|applications?|patch(?:es)?|"
+    r"injections?|spoonfuls?|lozenges?|vials?|ampoules?|inhalations?)\b")
+
+
 def negatives(text: str, locale: Locale) -> str:
-    """ "-5" after a space or an opening bracket -> "minus five"."""
-    return re.sub(rf"(?:(?<=^)|(?<=[\s(]))[-−–]({NUMBER})(?![\d])",
-                  lambda m: f"minus {number(m.group(1), locale, years=False)} ", text)
+    """ "-5" after a space or an opening bracket -> "minus five" ("-5 degrees", "= -2", "a score
+    of -3"); a dash before a dose ("Adults: -2 tablets") is a pause, not a sign."""
+
+    def say(match: re.Match) -> str:
+        spoken = number(match.group(1), locale, years=False)
+        before = match.string[:match.start()].rstrip()
+        if DOSE_WORDS.match(match.string, match.end()) and not before.endswith(("=", "±")):
+            return f"{', ' if before and before[-1].isalnum() else ' '}{spoken} "
+        return f"minus {spoken} "
+
+    return re.sub(rf"(?:(?<=^)|(?<=[\s(]))[-−–]({NUMBER})(?![\d])", say, text)
 
 
 def plain_numbers(text: str, locale: Locale) -> str:

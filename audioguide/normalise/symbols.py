@@ -48,7 +48,7 @@ def symbols(text: str, locale=None) -> str:
     text = re.sub(rf"\b({OR_PAIRS})/(?=[A-Za-z])", r"\1 or ", text, flags=re.I)
     text = re.sub(r"(?<=[A-Za-z])/(?=[A-Za-z])", ", ", text)
     text = re.sub(r"\s?#\s?(?=\d)", " number ", text)
-    text = re.sub(r"\s*[–—]\s*", ", ", text)  # a dash is a pause
+    text = re.sub(r"\s*[–—]\s*|\s+-\s+", ", ", text)  # a dash (or a hyphen with spaces) is a pause
     return text
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from .locale import Locale
-from .numbers import NUMBER, cardinal, ordinal, year
+from .numbers import NUMBER, VULGAR_CHARACTERS, cardinal, ordinal, year
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
@@ -30,7 +30,7 @@ DAY = r"(?:" + "|".join(DAYS) + r"|(?:Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\.?)
 DASH = r"\s?[-–—]\s?"
 MERIDIEM = r"(?:[AaPp]\.?\s?[Mm]\.?(?![A-Za-z]))"
 #: A clock time: "9am", "9 a.m.", "9.30pm", "09:30", "17:00".
-TIME = rf"(?:\d{{1,2}}(?:[:.]\d{{2}})?\s?{MERIDIEM}|\d{{1,2}}:\d{{2}}(?!\d|:\d))"
+TIME = rf"(?:\d{{1,2}}(?:[:.]\d{{2}})?\s?{MERIDIEM}|\d{{1,2}}:\d{{2}}(?!\d|[:.,]\d))"
 
 
 def month_name(written: str) -> str:
@@ -71,10 +71,10 @@ def say_time(written: str, locale: Locale) -> str:
 
 def times(text: str, locale: Locale) -> str:
     """Clock times, and ranges of them ("9am–5pm", "9am to 5.30pm")."""
-    text = re.sub(rf"(?<![\w.:£$€])({TIME}){DASH}({TIME})(?!\w|:\d)",
+    text = re.sub(rf"(?<![\w.:£$€])({TIME}){DASH}({TIME})(?!\w|[:.,]\d)",
                   lambda m: f"{say_time(m.group(1), locale)} to {say_time(m.group(2), locale)}", text)
     # "9-5pm": the first time takes the second's a m or p m only in speech, never in figures.
-    text = re.sub(rf"(?<![\w.:£$€])(\d{{1,2}}(?:[:.]\d{{2}})?){DASH}({TIME})(?!\w|:\d)",
+    text = re.sub(rf"(?<![\w.:£$€])(\d{{1,2}}(?:[:.]\d{{2}})?){DASH}({TIME})(?!\w|[:.,]\d)",
                   lambda m: f"{say_time(m.group(1), locale) if ':' in m.group(1) else cardinal(int(m.group(1).split('.')[0]), locale) + _minutes(m.group(1), locale)} to {say_time(m.group(2), locale)}",
                   text)
     def single(match: re.Match) -> str:
@@ -83,7 +83,7 @@ def times(text: str, locale: Locale) -> str:
             return match.group(0)  # "dilute 1:10": a ratio, said later
         return say_time(match.group(1), locale)
 
-    return re.sub(rf"(?<![\w.:£$€])({TIME})(?!\w|:\d)", single, text)
+    return re.sub(rf"(?<![\w.:£$€])({TIME})(?!\w|[:.,]\d)", single, text)
 
 
 #: Words before "1:10" that make it a ratio, not a time.
@@ -159,6 +159,20 @@ def days(text: str, locale: Locale) -> str:
                   lambda m: day_name(m.group(1)), text)
 
 
+#: A figure that can open or close a range: "4", "1.5", "½", "1½".
+RANGE_END = rf"(?:(?:[1-9]\d?)?[{VULGAR_CHARACTERS}]|{NUMBER})"
+
+
 def ranges(text: str, locale: Locale) -> str:
-    """Number ranges with a hyphen or an en dash: "4-6 hours" -> "4 to 6 hours" (figures said later)."""
-    return re.sub(rf"(?<![\w.,/:-])({NUMBER})\s?[-–—]\s?({NUMBER})(?![\d/-]|[.,:]\d)", r"\1 to \2", text)
+    """Number ranges with a hyphen or an en dash: "4-6 hours" -> "4 to 6 hours", "½-1 tablet"
+    -> "½ to 1 tablet", "1st–3rd" -> "1st to 3rd" (figures said later). A figure that already
+    ends a range ("6 to 12 - 1 tablet") does not open another: that dash is a pause."""
+
+    def say(match: re.Match) -> str:
+        if re.search(r"(?:\bto|\band|\bor|[-–—])\s*$", text[:match.start()]):
+            return match.group(0)
+        return f"{match.group(1)} to {match.group(2)}"
+
+    text = re.sub(r"(?<![\w.,/:-])(\d+(?:st|nd|rd|th))\s?[-–—]\s?(\d+(?:st|nd|rd|th))\b", r"\1 to \2", text)
+    return re.sub(rf"(?<![\w.,/:-])({RANGE_END})(?:[-–—]|\s[-–—]|[-–—]\s|\s[-–—]\s)({RANGE_END})(?![\d/-]|[.,:]\d)",
+                  say, text)
