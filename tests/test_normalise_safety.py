@@ -49,3 +49,22 @@ def test_a_dash_before_a_dose_is_never_minus(written):
 def test_a_ratio_with_a_thousands_comma_or_a_point_is_not_a_time(written):
     spoken = normalise(f"Use a {written} solution.", EN_US)
     assert spoken.startswith("Use a one to ") and "oh" not in spoken, spoken
+
+
+@pytest.mark.parametrize("value", [1100, 1250, 1500, 1998, 2000, 2019, 2099])
+@pytest.mark.parametrize("unit", ["mg", "units", "mL", "micrograms", "tablets", "%"])
+def test_a_four_digit_amount_before_a_unit_is_never_read_as_a_year(value, unit):
+    from audioguide.normalise.numbers import cardinal
+    assert cardinal(value, EN_GB) in normalise(f"Take {value} {unit} daily.", EN_GB)
+
+
+@pytest.mark.parametrize("written", ["555-1234", "123-4567", "876-5432"])
+def test_a_seven_digit_local_number_is_said_digit_by_digit_not_as_a_range(written):
+    spoken = normalise(f"Call {written} now.", EN_US)
+    assert " to " not in spoken and "thousand" not in spoken and "hundred" not in spoken, spoken
+
+
+def test_an_abbreviation_after_an_opening_bracket_does_not_end_the_sentence():
+    from audioguide.normalise.sentences import split_sentences
+    assert split_sentences("Call the ward (ext. 245) today. Then rest.") == [
+        "Call the ward (ext. 245) today.", "Then rest."]

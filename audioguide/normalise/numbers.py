@@ -137,6 +137,12 @@ DOSE_WORDS = re.compile(
     r"injections?|spoonfuls?|lozenges?|vials?|ampoules?|inhalations?)\b")
 
 
+#: Words after a figure that make it a measured amount, never a year.
+MEASURE_WORDS = re.compile(
+    DOSE_WORDS.pattern[:-3] + r"|percent|per mille|degrees|(?:milli|centi|kilo)?met(?:re|er)s?|"
+    r"square|cubic|(?:kilo)?calories|pounds|ounces|stones?|miles|beats|steps|times)\b")
+
+
 def negatives(text: str, locale: Locale) -> str:
     """ "-5" after a space or an opening bracket -> "minus five" ("-5 degrees", "= -2", "a score
     of -3"); a dash before a dose ("Adults: -2 tablets") is a pause, not a sign."""
@@ -157,8 +163,11 @@ def plain_numbers(text: str, locale: Locale) -> str:
 
     def say(match: re.Match) -> str:
         token = match.group(0)
-        spoken = digits(token, locale) if re.fullmatch(r"\d{7,}", token) else number(token, locale)
         source = match.string
+        # "1250 mg", "1100 to 1250 mg": an amount, not a year.
+        measured = bool(MEASURE_WORDS.match(source, match.end()) or re.match(
+            rf"\s(?:to|or|and)\s(?:{NUMBER}){MEASURE_WORDS.pattern}", source[match.end():]))
+        spoken = digits(token, locale) if re.fullmatch(r"\d{7,}", token) else number(token, locale, years=not measured)
         before = " " if match.start() and source[match.start() - 1].isalpha() else ""
         after = " " if match.end() < len(source) and source[match.end()].isalpha() else ""
         return f"{before}{spoken}{after}"
