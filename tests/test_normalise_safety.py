@@ -68,3 +68,22 @@ def test_an_abbreviation_after_an_opening_bracket_does_not_end_the_sentence():
     from audioguide.normalise.sentences import split_sentences
     assert split_sentences("Call the ward (ext. 245) today. Then rest.") == [
         "Call the ward (ext. 245) today.", "Then rest."]
+
+
+@pytest.mark.parametrize("tag", ["en-AU", "en-IE", "en-NZ", "en-ZA", "en-IN", "en_au"])
+def test_day_first_english_regions_are_read_with_british_rules(tag):
+    from audioguide.narration import narrate
+    document = parse_markdown(f"---\nlanguage: {tag}\n---\n# Guide\n\n## When\n\nCome on 03/04/2024 with 5 ml.\n")
+    script = narrate(document)
+    assert script.language == "en-GB" and not script.warnings
+    spoken = " ".join(segment.spoken for segment in script.segments)
+    assert "the third of April" in spoken and "millilitres" in spoken, spoken
+
+
+@pytest.mark.parametrize("tag", ["fr", "de-DE", "es-MX"])
+def test_a_leaflet_in_another_language_gets_an_editor_warning(tag):
+    from audioguide.narration import narrate
+    document = parse_markdown(f"---\nlanguage: {tag}\n---\n# Guide\n\n## Quand\n\nPrenez 5 ml.\n", "notice.md")
+    warnings = narrate(document).warnings
+    assert len(warnings) == 1 and warnings[0].startswith(f"notice.md: language '{tag}' is not English"), warnings
+    assert not narrate(parse_markdown("# Guide\n\n## Dose\n\nTake 5 ml.\n")).warnings

@@ -57,5 +57,6 @@ def leftovers(text: str, locale=None) -> str:
     text = re.sub(r"[\"“”„«»]", " ", text)
     text = re.sub(r"(?<=\d)\s?/\s?(?=\d)", " ", text)
     text = re.sub(r"(?<=\w):(?=\w)", " ", text)
+    text = re.sub(r"\s*/\s*", ", ", text)  # "1950 / 1": a slash left over keeps figures apart
     text = re.sub(r"[\[\](){}<>\\|`*_#~^/=@]+", " ", text)
     return text
