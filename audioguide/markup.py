@@ -58,6 +58,22 @@ def strip_tags(text: str) -> str:
     return TAG.sub("", text)
 
 
+def inline_text(token) -> str:
+    """Text of a Markdown inline token with emphasis, links, code marks and HTML tags dropped."""
+    parts = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak") or (
+                child.type == "html_inline" and re.match(r"<br\b", child.content, re.I)):
+            parts.append(" ")  # other inline HTML tags say nothing; the text between them stays
+        elif child.type == "html_inline" and not TAG.fullmatch(child.content.strip()):
+            parts.append(child.content)  # "<six months or >": not a tag, so it is read
+        elif child.type == "image":
+            parts.append(child.content)
+    return FOOTNOTE_REFERENCE.sub("", "".join(parts))  # "[^1]" the inline parser left as text
+
+
 def blank_rules(text: str) -> str:
     """Horizontal rules become blank lines (they separate, they say nothing)."""
     return "\n".join("" if RULE_LINE.match(line) else line for line in text.split("\n"))
