@@ -172,6 +172,9 @@ def plain_numbers(text: str, locale: Locale) -> str:
         after = " " if match.end() < len(source) and source[match.end()].isalpha() else ""
         return f"{before}{spoken}{after}"
 
+    # "Version 2.1.3": each part a number, "two point one point three".
+    text = re.sub(r"(?<![\w.,])\d+(?:\.\d+){2,}(?![\w]|[.,]\d)",
+                  lambda m: " point ".join(number(part, locale, years=False) for part in m.group(0).split(".")), text)
     text = re.sub(r"(?<=\d)[-–:](?=\d)", ", ", separate_figures(text))  # "12-34-56": a code, not a range
     return re.sub(NUMBER, say, text)
 

@@ -21,8 +21,8 @@ def comparisons(text: str, locale=None) -> str:
     # "<six months or >twelve years": a comparison written before a number in words.
     text = re.sub(r"(?:(?<=\s)|^)<(?=[a-z])", " less than ", text)
     text = re.sub(r"(?:(?<=\s)|^)>(?=[a-z])", " more than ", text)
-    text = re.sub(r"(?<=\w)\s?(?:≥|>=)\s?(?=\w)", " greater than or equal to ", text)
-    text = re.sub(r"(?<=\w)\s?(?:≤|<=)\s?(?=\w)", " less than or equal to ", text)
+    text = re.sub(r"(?<=\w)\s*(?:≥|>=)\s*(?=\w)|\s*≥\s*", " greater than or equal to ", text)
+    text = re.sub(r"(?<=\w)\s*(?:≤|<=)\s*(?=\w)|\s*≤\s*", " less than or equal to ", text)
     return text
 
 

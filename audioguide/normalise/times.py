@@ -17,6 +17,7 @@ import re
 
 from .locale import Locale
 from .numbers import NUMBER, VULGAR_CHARACTERS, cardinal, ordinal, year
+from .units import PER_WORDS, UNIT
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
@@ -83,7 +84,32 @@ def times(text: str, locale: Locale) -> str:
             return match.group(0)  # "dilute 1:10": a ratio, said later
         return say_time(match.group(1), locale)
 
-    return re.sub(rf"(?<![\w.:£$€])({TIME})(?!\w|[:.,]\d)", single, text)
+    text = re.sub(rf"(?<![\w.:£$€])({TIME})(?!\w|[:.,]\d)", single, text)
+    # "at 9.30", "14.00 hrs": a dotted time, said only where it can be nothing else.
+    text = re.sub(r"(?<![\w.,])([0-2]\d\.[0-5]\d)\s?hrs\b(?!\s?(?:a|per|each)\b)",
+                  lambda m: _dotted(m, locale, "hours"), text)
+    def at(match: re.Match) -> str:
+        if AMOUNT_WORDS.search(text[max(0, match.start() - 40):match.start()]):
+            return match.group(0)  # "keep your INR at 2.50": a level, not a time
+        return match.group(1) + _dotted(match, locale, "", group=2)
+
+    return re.sub(rf"(?<=\b(?:at|At|AT))(\s)(\d{{1,2}}\.[0-5][05])(?![\w%°‰]|[.,]\d|\s?(?:{UNIT}|{PER_WORDS})\b)",
+                  at, text)
+
+
+#: Words before "at 2.50" that make it an amount: a level, a price, a reading, not a time.
+AMOUNT_WORDS = re.compile(r"\b(?:INR|level|levels|reading|readings|value|score|rate|rates|cost|costs|price|priced|"
+                          r"kept|keep|stay|stays|set|dose|doses|sugar|glucose|pressure|weight|temperature|look|see|"
+                          r"page|table|figure|row|version|total|average|pound|pounds|dollars?|euros?)\b[^.;]*$", re.I)
+
+
+def _dotted(match: re.Match, locale: Locale, suffix: str, group: int = 1) -> str:
+    hours, minutes = (int(part) for part in match.group(group).split("."))
+    if hours > 24 or minutes > 59:
+        return match.group(0) if group == 1 else match.group(group)
+    if minutes == 0 and (hours > 12 or suffix):
+        return f"{cardinal(hours, locale)} hundred {suffix}".strip()  # "14.00 hrs": "fourteen hundred hours"
+    return say_time(f"{hours}:{minutes:02d}", locale)
 
 
 #: Words before "1:10" that make it a ratio, not a time.
@@ -134,7 +160,10 @@ def dates(text: str, locale: Locale) -> str:
         if not 1 <= day <= 31:
             return match.group(0)
         month = MONTHS.index(month_name(match.group(2))) + 1
-        return say_date(day, month, match.group(3), locale, day_first=True)
+        said = say_date(day, month, match.group(3), locale, day_first=True)
+        if re.search(r"\bthe\s+$", match.string[:match.start()], re.I):
+            said = said.removeprefix("the ")  # "the 3rd of June": one "the"
+        return said
 
     def month_day(match: re.Match) -> str:
         day = int(match.group(2))

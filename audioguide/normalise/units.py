@@ -48,6 +48,8 @@ PERIODS = {"day": "day", "d": "day", "week": "week", "wk": "week", "month": "mon
            "l": "lit{re}", "ml": "millilit{re}", "mL": "millilit{re}", "dL": "decilit{re}",
            "dl": "decilit{re}", "m²": "square met{re}", "m2": "square met{re}", "mol": "mole",
            "mmol": "millimole"}
+SPELLED_UNITS = "|".join(sorted({re.escape(word.format(re=spelling)) for pair in UNITS.values() for word in pair
+                                 for spelling in ("re", "er")}, key=len, reverse=True))
 UNIT = "|".join(re.escape(unit) for unit in sorted(UNITS, key=len, reverse=True))
 PERIOD = "|".join(re.escape(word) for word in sorted(PERIODS, key=len, reverse=True))
 #: Counted things that take "a day" rather than "per day" after a slash: "3 times/day".
@@ -88,7 +90,7 @@ def units(text: str, locale: Locale) -> str:
     # A full stop after an abbreviated unit is kept only where it ends the text:
     # "for 20 min. on most days" has no stop to say.
     text = re.sub(
-        rf"(?P<article>\b[Aa]n?\s(?:{NUMBER}\s?(?:[×x]|by)\s?)?)?(?<![\w.,])(?P<figure>{NUMBER})\s?(?P<unit>{UNIT})(?P<per>{per_part})"
+        rf"(?P<article>\b[Aa]n?\s(?:{NUMBER}\s?(?:[×x]|by)\s?)?)?(?<![\w.,])(?P<figure>{NUMBER})(?:\s?|-(?=[^\W\d]))(?P<unit>{UNIT})(?P<per>{per_part})"
         rf"(?:(?P<stop>\.)(?=\s*$)|\.(?=\s[a-z])|(?![\w/]))",
         say, text)
     text = re.sub(rf"({NUMBER})\s?[×x]\s?/\s?(day|week|month|night)\b", r"\1 times a \2", text)
@@ -97,6 +99,8 @@ def units(text: str, locale: Locale) -> str:
                   lambda m: f"{m.group(1)} {'a' if m.group(2) != 'hour' else 'an'} {m.group(2)}"
                   if m.group(2) != "dose" else f"{m.group(1)} per dose", text)
     text = per_slashes(text, locale)
+    # "5mg-10mg", "2°C-8°C": a range, each end with its unit.
+    text = re.sub(rf"\b({SPELLED_UNITS}|Celsius|Fahrenheit|percent)\s?[-–]\s?(?=-?{NUMBER}\s?[^\W\d])", r"\1 to ", text)
     # A unit with no figure: "mg/kg", "mmol/L".
     return re.sub(rf"(?<![\w/])({UNIT})((?:/\s?(?:{PERIOD}))+)(?![\w/])",
                   lambda m: spelled(UNITS[m.group(1)][1], locale) + _per(m.group(2), locale), text)
