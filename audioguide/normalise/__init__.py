@@ -29,10 +29,12 @@ from .locale import EN_GB, EN_US, KNOWN_TAGS, Locale, canonical_tag, is_known_ta
 #: The rules, in the order they are applied.
 RULES = (
     _web.addresses,
+    _numbers.spaced_thousands,
     _phones.phones,
     _numbers.separate_figures,
     _asides.asides,
     _abbreviations.abbreviations,
+    _phones.extensions,
     _money.money,
     _times.dates,
     _times.times,

@@ -186,6 +186,13 @@ _FIGURE_THEN_FIGURE = re.compile(
     rf"(?=[£$€]?\d|[{VULGAR_CHARACTERS}])")
 
 
+def spaced_thousands(text: str, locale: Locale = EN_US) -> str:
+    """ "10 000 units": thousands set apart by spaces, before a unit, are one amount ("10,000")."""
+    return re.sub(r"(?<![\d.,])(?<!\d\s)\d{1,3}(?:[ ]\d{3})+(?=\s?(?:mg|mcg|µg|micrograms?|milligrams?|"
+                  r"g|grams?|kg|ml|mL|L|IU|mmol|units?|international|doses?|people|patients|steps)\b)",
+                  lambda m: m.group(0).replace(" ", ","), text)
+
+
 def separate_figures(text: str, locale: Locale = EN_US) -> str:
     """Two figures side by side get a pause, or "1950 999" would sound like one
     number ("nineteen fifty nine nine nine"), "90 1" like ninety-one and "1950 £1"

@@ -132,6 +132,20 @@ def _local(match: re.Match, locale: Locale) -> str:
     return _apart(match, f"{digits(first, locale)}, {digits(second, locale)}")
 
 
+def extensions(text: str, locale: Locale) -> str:
+    """ "ext. 245" (once read "extension 245"), and "x245" straight after a phone number:
+    an extension, said digit by digit."""
+    text = re.sub(r"(?:(?<=[\s(])|^)(?:[Ee]xt\.?|[Ee]xtension)\s?(\d{2,5})(?!\w|[.,]\d|\s?[%°])",
+                  lambda m: f"extension {digits(m.group(1), locale)}", text)
+
+    def after_phone(match: re.Match) -> str:
+        if not re.search(r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine),?\s$", text[:match.start()]):
+            return match.group(0)
+        return f"extension {digits(match.group(1), locale)}"
+
+    return re.sub(r"(?<=\s)[xX](\d{2,5})(?!\w|[.,]\d|\s?[%°])", after_phone, text)
+
+
 def _longest_phone(candidate: str) -> str:
     """The longest run of the candidate's first groups that is a phone number, or ""."""
     ends = [m.end() for m in re.finditer(r"\d\)?", candidate) if m.end() == len(candidate)

@@ -35,6 +35,8 @@ def symbols(text: str, locale=None) -> str:
     text = re.sub(rf"({NUMBER})\s?[×x]\s?(?=(?:a|per|each|daily|weekly)\b)", r"\1 times ", text)
     text = re.sub(rf"({NUMBER})\s?[×x]\s?(?={NUMBER})", r"\1 by ", text)
     text = re.sub(r"\s?×\s?", " times ", text)
+    # "10 mg x 2", "Take x2": "times"; "x245" after a phone number is an extension.
+    text = re.sub(r"(?:(?<=\s)|^)[xX]\s?(?=\d{1,2}(?!\d))", "times ", text)
     text = re.sub(rf"(?:(?<=\s)|^)[~≈∼]\s?(?={NUMBER})", "about ", text)
     text = re.sub(r"\s?[≈]\s?", " about ", text)
     text = re.sub(rf"({NUMBER})\+(?=\s|$|[.,;:!?])", r"\1 and over", text)
