@@ -159,7 +159,7 @@ def _longest_phone(candidate: str) -> str:
 def _apart(match: re.Match, spoken: str, end: int | None = None) -> str:
     """A phone number next to another figure is set apart by pauses ("1950, nine nine nine")."""
     end = match.end() if end is None else end
-    before = ", " if re.search(rf"(?:\d[s%]?|°[CFcf]?|[{VULGAR_CHARACTERS}])(?:\s|\s?/\s?)+$",
+    before = ", " if re.search(rf"(?:\d[s%]?|°[CFcf]?|[{VULGAR_CHARACTERS}])(?:\s|\s?[^\w\s.!?;:,]+\s?)*\s$",
                                match.string[:match.start()]) else ""
     after = "," if re.match(rf"(?:\s|\s?/\s?)+(?:[£$€]?\d|[{VULGAR_CHARACTERS}])", match.string[end:]) else ""
     return f"{before}{spoken}{after}"
