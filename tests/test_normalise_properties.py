@@ -289,6 +289,7 @@ LOCALES = st.sampled_from([EN_GB, EN_US])
 @example("01/01/1950 / 1.", EN_GB)
 @example("50 ≥ 1 ½.", EN_GB)
 @example("1950 < 100 020 0000 000.", EN_GB)
+@example("1,000 and 1.", EN_GB)
 @example("Take .5 mg, ½-1 tablet, 2[3] tablets, 1:10,000, 555-1234, 1250 mg.", EN_US)
 def test_every_figure_of_a_leaflet_sentence_is_spoken(sentence, locale):
     assert_figures_kept(sentence, locale)

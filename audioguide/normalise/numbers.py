@@ -209,4 +209,4 @@ def separate_figures(text: str, locale: Locale = EN_US) -> str:
 
     text = _FIGURE_THEN_FIGURE.sub(apart, text)
     # "500 and 1" must not sound like "five hundred and one" (501).
-    return re.sub(r"(?<![\d.,])(\d*00)(\s+and\s+)(?=\d)", r"\1,\2", text)
+    return re.sub(r"(?<![\d.,])((?:\d{1,3}(?:,\d{3})+|\d+)(?<=00))(\s+and\s+)(?=\d)", r"\1,\2", text)
