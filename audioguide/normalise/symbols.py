@@ -4,6 +4,10 @@
 "more than 7", "±" -> "plus or minus", "2 × 3" -> "2 by 3" ("3× a day" ->
 "3 times a day"), "~5" -> "about 5", "&" -> "and", "16+" -> "16 and over",
 "=" -> "equals", "→" -> "then". Between words, "≥" is "greater than or equal to".
+A slash between words is "or" only in pairs that mean it ("he/she", "his/her",
+"yes/no"); any other ("amoxicillin/clavulanate", a combination, not a choice)
+is a pause: "and" or "or" could each say something the leaflet does not.
+After a figure and a unit or counted thing a slash is "per" (units.py).
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ def symbols(text: str, locale=None) -> str:
     text = re.sub(rf"({NUMBER})\s?[×x]\s?(?={NUMBER})", r"\1 by ", text)
     text = re.sub(r"\s?×\s?", " times ", text)
     # "10 mg x 2", "Take x2": "times"; "x245" after a phone number is an extension.
-    text = re.sub(r"(?:(?<=\s)|^)[xX]\s?(?=\d{1,2}(?!\d))", "times ", text)
+    text = re.sub(r"(?:(?<=\s)|^)x\s?(?=\d{1,2}(?!\d))", "times ", text)
     text = re.sub(rf"(?:(?<=\s)|^)[~≈∼]\s?(?={NUMBER})", "about ", text)
     text = re.sub(r"\s?[≈]\s?", " about ", text)
     text = re.sub(rf"({NUMBER})\+(?=\s|$|[.,;:!?])", r"\1 and over", text)
@@ -47,6 +51,7 @@ def symbols(text: str, locale=None) -> str:
     text = re.sub(r"\s?&\s?", " and ", text)
     # "he/she": "or" only for pairs that mean it; any other slash between words
     # ("amoxicillin/clavulanate", "pain/swelling") is a pause, which says less and never something else.
+    text = re.sub(r"\b[Nn]/[Aa]\b", "not applicable", text)
     text = re.sub(rf"\b({OR_PAIRS})/(?=[A-Za-z])", r"\1 or ", text, flags=re.I)
     text = re.sub(r"(?<=[A-Za-z])/(?=[A-Za-z])", ", ", text)
     text = re.sub(r"\s?#\s?(?=\d)", " number ", text)
