@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 
 from .errors import UserError
 from .markup import (
-    blank_rules, drop_footnote_markers, front_matter, has_words, html_block, markdown_table,
+    blank_rules, drop_footnote_markers, front_matter, has_words, html_block, inline_text, markdown_table,
 )
 
 #: Leaflets larger than this are refused: a 5,000-word leaflet is ~30 kB.
@@ -313,21 +313,7 @@ def _document(
 
 
 def _inline_text(token) -> str:
-    """Text of an inline token with emphasis, links and code marks dropped."""
-    parts = []
-    for child in token.children or []:
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak") or (
-                child.type == "html_inline" and re.match(r"<br\b", child.content, re.I)):
-            parts.append(" ")  # other inline HTML tags say nothing; the text between them stays
-        elif child.type == "image":
-            parts.append(child.content)
-    return tidy(FOOTNOTE_LEFTOVER.sub("", "".join(parts)))
-
-
-#: A footnote reference split by the inline parser ("[^1]" left as text).
-FOOTNOTE_LEFTOVER = re.compile(r"\[\^[^\]\s]+\]")
+    return tidy(inline_text(token))
 
 
 def _html_blocks(html: str, line: int) -> list[Block]:

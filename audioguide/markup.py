@@ -13,8 +13,20 @@ from html.parser import HTMLParser
 
 #: A line that only draws a line: "***", "---", "___", "* * *", "===".
 RULE_LINE = re.compile(r"^[ \t]*([-*_=~])(?:[ \t]*\1){2,}[ \t]*$")
-#: An inline HTML tag (not "< 5" nor "<=", which are comparisons).
-TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
+#: The HTML elements a leaflet's markup may use. Only these are tags: "<six
+#: months or >" is text (a comparison) and is read, never dropped.
+HTML_ELEMENTS = (
+    "a abbr address article aside audio b bdi bdo big blockquote body br button caption center cite code "
+    "col colgroup dd del details dfn div dl dt em figcaption figure font footer form h1 h2 h3 h4 h5 h6 "
+    "head header hr html i img input ins kbd label legend li link main mark meta nav noscript ol option p "
+    "picture pre q rp rt ruby s samp script section select small source span strike strong style sub "
+    "summary sup table tbody td template textarea tfoot th thead time title tr track tt u ul var video wbr"
+).split()
+#: An HTML tag with proper syntax: a known element name, then only attributes
+#: (name, or name="value") up to the closing ">" (not "< 5" nor "<=", which are comparisons).
+TAG_PATTERN = (r"</?(?:" + "|".join(sorted(HTML_ELEMENTS, key=len, reverse=True)) + r")"
+               r"(?:\s+[A-Za-z_:][-\w:.]*(?:\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'<>=`]+))?)*\s*/?>")
+TAG = re.compile(TAG_PATTERN + r"|<!--.*?-->", re.S | re.I)
 #: Footnote references: "[^1]", "[^note]".
 FOOTNOTE_REFERENCE = re.compile(r"\[\^[^\]\s]+\]")
 FOOTNOTE_DEFINITION = re.compile(r"^(\s{0,3})\[\^[^\]\s]+\]:[ \t]?", re.M)
@@ -44,6 +56,22 @@ def strip_tags(text: str) -> str:
     """ "<b>word</b>" -> "word"; a line break tag is a space."""
     text = re.sub(r"<br\s*/?>", " ", text, flags=re.I)
     return TAG.sub("", text)
+
+
+def inline_text(token) -> str:
+    """Text of a Markdown inline token with emphasis, links, code marks and HTML tags dropped."""
+    parts = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak") or (
+                child.type == "html_inline" and re.match(r"<br\b", child.content, re.I)):
+            parts.append(" ")  # other inline HTML tags say nothing; the text between them stays
+        elif child.type == "html_inline" and not TAG.fullmatch(child.content.strip()):
+            parts.append(child.content)  # "<six months or >": not a tag, so it is read
+        elif child.type == "image":
+            parts.append(child.content)
+    return FOOTNOTE_REFERENCE.sub("", "".join(parts))  # "[^1]" the inline parser left as text
 
 
 def blank_rules(text: str) -> str:

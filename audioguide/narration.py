@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from .content import Document, Section
 from .lexicon import Lexicon
 from .normalise import EN_US, Locale, locale_for, normalise
+from .normalise.locale import is_english
 from .normalise.sentences import LONGEST_SENTENCE_CHARS, split_sentences
 
 __all__ = ["narrate", "speakable", "split_sentences", "breath_groups", "Pauses", "Segment",
@@ -65,6 +66,7 @@ class Script:
     title: str
     language: str
     chapters: tuple[ChapterScript, ...]
+    warnings: tuple[str, ...] = ()  # for an editor: what narration could not do as asked
 
     @property
     def segments(self) -> list[Segment]:
@@ -277,7 +279,12 @@ def narrate(
                         guide_title=document.title if number == 1 else None)
         for number, section in enumerate(document.sections, start=1)
     )
-    return Script(document.title, locale.tag, chapters)
+    warnings = ()
+    tag = chosen_language(language, document.language)
+    if not is_english(tag):
+        warnings = (f"{document.source}: language '{tag}' is not English: its figures, dates and units "
+                    f"are read with the {locale.tag} rules",)
+    return Script(document.title, locale.tag, chapters, warnings)
 
 
 def chosen_language(*tags: str) -> str:

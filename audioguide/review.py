@@ -15,12 +15,13 @@ class Review:
     source: str
     language: str  # the leaflet's own language tag, "" when it does not say
     warnings: tuple[str, ...]
-    script: Script
+    script: Script  # script.language: the rules it was read with ("en-GB", "en-US")
 
 
 def review_guide(guide: Guide) -> Review:
     document = document_for(guide)
-    return Review(str(guide.source), document.language, document.warnings, script_for(guide, document))
+    script = script_for(guide, document)
+    return Review(str(guide.source), document.language, document.warnings + script.warnings, script)
 
 
 def review_lines(review: Review) -> list[str]:
@@ -42,6 +43,7 @@ def review_data(review: Review) -> dict:
         "source": review.source,
         "title": review.script.title,
         "language": review.language,
+        "spoken_language": review.script.language,
         "warnings": list(review.warnings),
         "chapters": [
             {"number": chapter.number, "slug": chapter.slug, "title": chapter.title,

@@ -17,7 +17,8 @@ brought to what is said before comparing, and only there: the leading zero
 of a clock hour ("09:30" is "nine thirty"), the ":00" of a time with a m or
 p m ("10:00 pm" is "ten p m"), zero pounds and the leading zero of pence or
 cents ("£0.05" is "five pence", "£9.00" is "nine pounds"), and the leading
-zero of a numeric date's day and month; an ISO date (2024-03-05) is read in
+zero of a numeric date's day and month; footnote markers ("2[3]") are not
+said, and a leading decimal point is said with a zero (".5" is "0.5"); an ISO date (2024-03-05) is read in
 the locale's order.
 """
 
@@ -31,6 +32,7 @@ from hypothesis import strategies as st
 
 from audioguide.normalise import EN_GB, EN_US, normalise
 from audioguide.normalise.fractions import VULGAR
+from audioguide.normalise.marks import BRACKET_MARKER, LEADING_POINT
 from audioguide.normalise.numbers import ROMAN_CONTEXT, roman_value
 from audioguide.normalise.times import MONTHS
 
@@ -185,6 +187,9 @@ def written_figures(written: str, locale) -> str:
     text = "".join(" ".join(map(str, VULGAR[ch])) + " " if ch in VULGAR else ch for ch in text)
     text = re.sub(rf"\b({ROMAN_CONTEXT})\s+([IVX]+)\b(?![-'’]?\w)",
                   lambda m: f"{m.group(1)} {roman_value(m.group(2)) or m.group(2)}", text)
+    # Footnote markers ("2[3] tablets") are not said; a leading point is said with its zero (".5" is "0.5").
+    text = BRACKET_MARKER.sub("", text)
+    text = LEADING_POINT.sub("0.", text)
     # Zeros a reader rightly leaves out (see the module's docstring).
     text = re.sub(r"(?<![\d.:])0([1-9])(?=[:.]\d\d(?!\d))", r"\1", text)
     text = re.sub(r"(?<![\d.:])(1[0-2]|0?[1-9])[:.]00(?=\s?[AaPp]\.?\s?[Mm](?![A-Za-z]))", r"\1", text)
@@ -281,6 +286,11 @@ LOCALES = st.sampled_from([EN_GB, EN_US])
 @given(SENTENCES, LOCALES)
 @example("Call 0800 123 4567 or 999, 9am–5pm, £9.05, 03/04/2024.", EN_GB)
 @example("Take 5 mg/5 ml 3 times/day at 09:30 and 10:00 pm; type II; ½ tablet.", EN_US)
+@example("01/01/1950 / 1.", EN_GB)
+@example("50 ≥ 1 ½.", EN_GB)
+@example("1950 < 100 020 0000 000.", EN_GB)
+@example("1,000 and 1.", EN_GB)
+@example("Take .5 mg, ½-1 tablet, 2[3] tablets, 1:10,000, 555-1234, 1250 mg.", EN_US)
 def test_every_figure_of_a_leaflet_sentence_is_spoken(sentence, locale):
     assert_figures_kept(sentence, locale)
 

@@ -16,6 +16,7 @@ import unicodedata
 from . import abbreviations as _abbreviations
 from . import asides as _asides
 from . import fractions as _fractions
+from . import marks as _marks
 from . import money as _money
 from . import numbers as _numbers
 from . import phones as _phones
@@ -28,10 +29,12 @@ from .locale import EN_GB, EN_US, KNOWN_TAGS, Locale, canonical_tag, is_known_ta
 #: The rules, in the order they are applied.
 RULES = (
     _web.addresses,
+    _numbers.spaced_thousands,
     _phones.phones,
     _numbers.separate_figures,
     _asides.asides,
     _abbreviations.abbreviations,
+    _phones.extensions,
     _money.money,
     _times.dates,
     _times.times,
@@ -62,8 +65,6 @@ _DASHES = str.maketrans({"\u2011": "-", "\u2010": "-", "\u2212": "-", "\u00a0": 
                          "\u2009": " ", "\u2044": "/", "\u2215": "/"})
 
 
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
-
 
 def _ascii_digits(text: str) -> str:
     """Digits of any script as ASCII digits, so each is said (and checked) as a figure."""
@@ -75,7 +76,7 @@ def normalise(text: str, locale: Locale | str = EN_US) -> str:
     if isinstance(locale, str):
         locale = locale_for(locale, text)
     text = _SUPPLEMENTARY_PRIVATE.sub("", _ascii_digits(text).translate(_DASHES))
-    text = _TAG.sub(" ", text)  # "<b>word</b>": an HTML tag is never said
+    text = _marks.leading_points(_marks.unsaid_marks(text))
     end = re.search(r"[.!?:]$", text.rstrip("\"'”’)] "))
     for rule in RULES:
         text = rule(text, locale)

@@ -67,5 +67,6 @@ def _a(said: str, numerator: int) -> str:
 
 def percentages(text: str, locale: Locale) -> str:
     text = re.sub(rf"({NUMBER})\s?%\s?[-–—]\s?({NUMBER})\s?%", r"\1 to \2 percent", text)
+    text = re.sub(rf"({NUMBER})\s?%(?=[^\W\d_])", r"\1 percent ", text)  # "0.1%w/w"
     text = re.sub(rf"({NUMBER})\s?%", r"\1 percent", text)
     return re.sub(rf"({NUMBER})\s?‰", r"\1 per mille", text)

@@ -5,7 +5,8 @@ Two English locales are known. They differ in the order of a numeric date
 spelling of metric units (millilitre, millimetre / milliliter, millimeter),
 the word for a zero digit in a phone number ("oh" / "zero"), and whether a
 number says "and" after the hundreds ("one hundred and twenty" /
-"one hundred twenty").
+"one hundred twenty"). Other English regions that write the day first
+(en-AU, en-IE, en-NZ, en-ZA, en-IN...) are read with the en-GB rules.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class Locale:
 EN_GB = Locale("en-GB", day_first=True, metric_spelling="re", zero_digit="oh", hundreds_and=True)
 EN_US = Locale("en-US", day_first=False, metric_spelling="er", zero_digit="zero", hundreds_and=False)
 LOCALES = {"en-gb": EN_GB, "en-us": EN_US}
+#: English-speaking regions that write dates day first and spell "litre": read with en-GB rules.
+DAY_FIRST_REGIONS = ("gb", "uk", "au", "ie", "nz", "za", "in", "sg", "hk", "mt", "jm", "ng", "ke", "pk")
 #: Tags accepted where a language is given: a region, or plain "en" (then inferred).
 KNOWN_TAGS = ("en", "en-GB", "en-US")
 
@@ -44,7 +47,15 @@ def locale_for(tag: str | None, text: str = "") -> Locale:
     key = (tag or "").strip().replace("_", "-").lower()
     if key in LOCALES:
         return LOCALES[key]
+    if key.startswith("en-") and key.split("-")[1] in DAY_FIRST_REGIONS:
+        return EN_GB  # "en-AU": dates day first, metric spellings, as in Britain
     return EN_GB if BRITISH_SIGNS.search(text) else EN_US
+
+
+def is_english(tag: str) -> bool:
+    """Whether a language tag names English ("en", "en-AU", "EN_gb") or names nothing."""
+    key = (tag or "").strip().replace("_", "-").lower()
+    return key in ("", "und") or key == "en" or key.startswith("en-")
 
 
 def is_known_tag(tag: str) -> bool:

@@ -129,10 +129,32 @@ def decades(text: str, locale: Locale) -> str:
     return re.sub(r"(?<![\w.,])((?:1[1-9]|20)\d0|['’]?[1-9]0)['’]?s\b", say, text)
 
 
+#: Words after a figure that make it an amount of medicine, which is never negative:
+#: "Under 6 months -1 ml", "Adults: -2 tablets" use the dash as a separator.
+DOSE_WORDS = re.compile(
+    r"\s?(?:(?:milli|micro|nano|kilo)?grams?|(?:milli|deci)?lit(?:re|er)s?|(?:international )?units?|"
+    r"millimoles?|drops?|sprays?|puffs?|tablets?|capsules?|doses?|sachets?|applications?|patch(?:es)?|"
+    r"injections?|spoonfuls?|lozenges?|vials?|ampoules?|inhalations?)\b")
+
+
+#: Words after a figure that make it a measured amount, never a year.
+MEASURE_WORDS = re.compile(
+    DOSE_WORDS.pattern[:-3] + r"|percent|per mille|degrees|(?:milli|centi|kilo)?met(?:re|er)s?|"
+    r"square|cubic|(?:kilo)?calories|pounds|ounces|stones?|miles|beats|steps|times)\b")
+
+
 def negatives(text: str, locale: Locale) -> str:
-    """ "-5" after a space or an opening bracket -> "minus five"."""
-    return re.sub(rf"(?:(?<=^)|(?<=[\s(]))[-−–]({NUMBER})(?![\d])",
-                  lambda m: f"minus {number(m.group(1), locale, years=False)} ", text)
+    """ "-5" after a space or an opening bracket -> "minus five" ("-5 degrees", "= -2", "a score
+    of -3"); a dash before a dose ("Adults: -2 tablets") is a pause, not a sign."""
+
+    def say(match: re.Match) -> str:
+        spoken = number(match.group(1), locale, years=False)
+        before = match.string[:match.start()].rstrip()
+        if DOSE_WORDS.match(match.string, match.end()) and not before.endswith(("=", "±")):
+            return f"{', ' if before and before[-1].isalnum() else ' '}{spoken} "
+        return f"minus {spoken} "
+
+    return re.sub(rf"(?:(?<=^)|(?<=[\s(]))[-−–]({NUMBER})(?![\d])", say, text)
 
 
 def plain_numbers(text: str, locale: Locale) -> str:
@@ -141,12 +163,18 @@ def plain_numbers(text: str, locale: Locale) -> str:
 
     def say(match: re.Match) -> str:
         token = match.group(0)
-        spoken = digits(token, locale) if re.fullmatch(r"\d{7,}", token) else number(token, locale)
         source = match.string
+        # "1250 mg", "1100 to 1250 mg": an amount, not a year.
+        measured = bool(MEASURE_WORDS.match(source, match.end()) or re.match(
+            rf"\s(?:to|or|and)\s(?:{NUMBER}){MEASURE_WORDS.pattern}", source[match.end():]))
+        spoken = digits(token, locale) if re.fullmatch(r"\d{7,}", token) else number(token, locale, years=not measured)
         before = " " if match.start() and source[match.start() - 1].isalpha() else ""
         after = " " if match.end() < len(source) and source[match.end()].isalpha() else ""
         return f"{before}{spoken}{after}"
 
+    # "Version 2.1.3": each part a number, "two point one point three".
+    text = re.sub(r"(?<![\w.,])\d+(?:\.\d+){2,}(?![\w]|[.,]\d)",
+                  lambda m: " point ".join(number(part, locale, years=False) for part in m.group(0).split(".")), text)
     text = re.sub(r"(?<=\d)[-–:](?=\d)", ", ", separate_figures(text))  # "12-34-56": a code, not a range
     return re.sub(NUMBER, say, text)
 
@@ -156,6 +184,13 @@ VULGAR_CHARACTERS = "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞⅐⅑⅒"
 _FIGURE_THEN_FIGURE = re.compile(
     rf"(?:\d[s%]?|\d°[CFcf]?|[{VULGAR_CHARACTERS}])([ \t]+|[ \t]*[()\[\]{{}}<>|\\\"“”*_#~^`]+[ \t]*)"
     rf"(?=[£$€]?\d|[{VULGAR_CHARACTERS}])")
+
+
+def spaced_thousands(text: str, locale: Locale = EN_US) -> str:
+    """ "10 000 units": thousands set apart by spaces, before a unit, are one amount ("10,000")."""
+    return re.sub(r"(?<![\d.,])(?<!\d\s)\d{1,3}(?:[ ]\d{3})+(?=\s?(?:mg|mcg|µg|micrograms?|milligrams?|"
+                  r"g|grams?|kg|ml|mL|L|IU|mmol|units?|international|doses?|people|patients|steps)\b)",
+                  lambda m: m.group(0).replace(" ", ","), text)
 
 
 def separate_figures(text: str, locale: Locale = EN_US) -> str:
@@ -174,4 +209,4 @@ def separate_figures(text: str, locale: Locale = EN_US) -> str:
 
     text = _FIGURE_THEN_FIGURE.sub(apart, text)
     # "500 and 1" must not sound like "five hundred and one" (501).
-    return re.sub(r"(?<![\d.,])(\d*00)(\s+and\s+)(?=\d)", r"\1,\2", text)
+    return re.sub(r"(?<![\d.,])((?:\d{1,3}(?:,\d{3})+|\d+)(?<=00))(\s+and\s+)(?=\d)", r"\1,\2", text)

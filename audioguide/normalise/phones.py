@@ -24,6 +24,7 @@ import re
 
 from .locale import Locale
 from .numbers import DIGIT_WORDS, VULGAR_CHARACTERS, digits
+from .units import PER_WORDS, UNIT
 
 EMERGENCY = ("999", "911", "111", "112", "000")
 #: A group of a phone number: digits, optionally in brackets.
@@ -110,10 +111,39 @@ def phones(text: str, locale: Locale) -> str:
             match = PHONE.search(text, match.start() + len(re.match(r"\D*\d+", match.group(0)).group(0)))
     text = "".join(parts) + text[position:]
     text = BARE_PHONE.sub(lambda m: _apart(m, say_phone(m.group(0), locale)), text)
+    text = LOCAL_PHONE.sub(lambda m: _local(m, locale), text)
     # "999/112": one service or the other.
     text = re.sub(r"(?<![\w.,/])(999|911|111|112|000)\s?/\s?(?=(?:999|911|111|112|000)(?![\w/]))", r"\1 or ", text)
     # "000" is "zero zero zero" everywhere: that is how the service is named.
     return EMERGENCY_NUMBER.sub(lambda m: _apart(m, " ".join(DIGIT_WORDS[int(d)] for d in m.group(1))), text)
+
+
+#: A seven-digit local number, "555-1234": three digits, a hyphen, four digits, not an amount
+#: ("250-1000 mg", "100-2000 people" are ranges, and so is any pair of round figures).
+LOCAL_PHONE = re.compile(rf"(?<![\w.,/:£$€+-])([1-9]\d\d)-(\d{{4}})(?![\w/%°-]|[.,]\d|\s?(?:[%°‰]|(?:{UNIT}|{PER_WORDS}|"
+                         r"people|patients|adults|children|babies|women|men|cases|deaths|steps|calories|words|"
+                         r"years|months|weeks|days|hours|minutes|seconds|metres|meters|miles|feet)\b))")
+
+
+def _local(match: re.Match, locale: Locale) -> str:
+    first, second = match.group(1), match.group(2)
+    if first.endswith("0") and second.endswith("0"):
+        return match.group(0)  # "500-1000": a range of round figures
+    return _apart(match, f"{digits(first, locale)}, {digits(second, locale)}")
+
+
+def extensions(text: str, locale: Locale) -> str:
+    """ "ext. 245" (once read "extension 245"), and "x245" straight after a phone number:
+    an extension, said digit by digit."""
+    text = re.sub(r"(?:(?<=[\s(])|^)(?:[Ee]xt\.?|[Ee]xtension)\s?(\d{2,5})(?!\w|[.,]\d|\s?[%°])",
+                  lambda m: f"extension {digits(m.group(1), locale)}", text)
+
+    def after_phone(match: re.Match) -> str:
+        if not re.search(r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine),?\s$", text[:match.start()]):
+            return match.group(0)
+        return f"extension {digits(match.group(1), locale)}"
+
+    return re.sub(r"(?<=\s)[xX](\d{2,5})(?!\w|[.,]\d|\s?[%°])", after_phone, text)
 
 
 def _longest_phone(candidate: str) -> str:
@@ -129,7 +159,7 @@ def _longest_phone(candidate: str) -> str:
 def _apart(match: re.Match, spoken: str, end: int | None = None) -> str:
     """A phone number next to another figure is set apart by pauses ("1950, nine nine nine")."""
     end = match.end() if end is None else end
-    before = ", " if re.search(rf"(?:\d[s%]?|°[CFcf]?|[{VULGAR_CHARACTERS}])(?:\s|\s?/\s?)+$",
+    before = ", " if re.search(rf"(?:\d[s%]?|°[CFcf]?|[{VULGAR_CHARACTERS}])(?:\s|\s?[^\w\s.!?;:,]+\s?)*\s$",
                                match.string[:match.start()]) else ""
     after = "," if re.match(rf"(?:\s|\s?/\s?)+(?:[£$€]?\d|[{VULGAR_CHARACTERS}])", match.string[end:]) else ""
     return f"{before}{spoken}{after}"

@@ -31,11 +31,11 @@ def _continues(before: list[str]) -> bool:
     """Whether a full stop after these words is inside the sentence."""
     if not before:
         return False
-    last = before[-1].lower().rstrip(".")
+    last = before[-1].lower().lstrip("([{\"'“‘").rstrip(".")  # "(ext. 245)": the word, not its bracket
     if last in ABBREVIATIONS or re.fullmatch(r"[a-z](?:\.[a-z])+", last):
         return True
     if re.fullmatch(r"[a-z]", last):  # a single letter: an initial, unless it names a thing
-        previous = before[-2].lower().strip(",;:") if len(before) > 1 else ""
+        previous = before[-2].lower().strip(",;:([{\"'“‘") if len(before) > 1 else ""
         return previous not in LETTER_NAMES
     return False
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 
 from .locale import Locale
-from .numbers import NUMBER, cardinal, ordinal, year
+from .numbers import NUMBER, VULGAR_CHARACTERS, cardinal, ordinal, year
+from .units import PER_WORDS, UNIT
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
@@ -30,7 +31,7 @@ DAY = r"(?:" + "|".join(DAYS) + r"|(?:Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\.?)
 DASH = r"\s?[-–—]\s?"
 MERIDIEM = r"(?:[AaPp]\.?\s?[Mm]\.?(?![A-Za-z]))"
 #: A clock time: "9am", "9 a.m.", "9.30pm", "09:30", "17:00".
-TIME = rf"(?:\d{{1,2}}(?:[:.]\d{{2}})?\s?{MERIDIEM}|\d{{1,2}}:\d{{2}}(?!\d|:\d))"
+TIME = rf"(?:\d{{1,2}}(?:[:.]\d{{2}})?\s?{MERIDIEM}|\d{{1,2}}:\d{{2}}(?!\d|[:.,]\d))"
 
 
 def month_name(written: str) -> str:
@@ -71,10 +72,10 @@ def say_time(written: str, locale: Locale) -> str:
 
 def times(text: str, locale: Locale) -> str:
     """Clock times, and ranges of them ("9am–5pm", "9am to 5.30pm")."""
-    text = re.sub(rf"(?<![\w.:£$€])({TIME}){DASH}({TIME})(?!\w|:\d)",
+    text = re.sub(rf"(?<![\w.:£$€])({TIME}){DASH}({TIME})(?!\w|[:.,]\d)",
                   lambda m: f"{say_time(m.group(1), locale)} to {say_time(m.group(2), locale)}", text)
     # "9-5pm": the first time takes the second's a m or p m only in speech, never in figures.
-    text = re.sub(rf"(?<![\w.:£$€])(\d{{1,2}}(?:[:.]\d{{2}})?){DASH}({TIME})(?!\w|:\d)",
+    text = re.sub(rf"(?<![\w.:£$€])(\d{{1,2}}(?:[:.]\d{{2}})?){DASH}({TIME})(?!\w|[:.,]\d)",
                   lambda m: f"{say_time(m.group(1), locale) if ':' in m.group(1) else cardinal(int(m.group(1).split('.')[0]), locale) + _minutes(m.group(1), locale)} to {say_time(m.group(2), locale)}",
                   text)
     def single(match: re.Match) -> str:
@@ -83,7 +84,32 @@ def times(text: str, locale: Locale) -> str:
             return match.group(0)  # "dilute 1:10": a ratio, said later
         return say_time(match.group(1), locale)
 
-    return re.sub(rf"(?<![\w.:£$€])({TIME})(?!\w|:\d)", single, text)
+    text = re.sub(rf"(?<![\w.:£$€])({TIME})(?!\w|[:.,]\d)", single, text)
+    # "at 9.30", "14.00 hrs": a dotted time, said only where it can be nothing else.
+    text = re.sub(r"(?<![\w.,])([0-2]\d\.[0-5]\d)\s?hrs\b(?!\s?(?:a|per|each)\b)",
+                  lambda m: _dotted(m, locale, "hours"), text)
+    def at(match: re.Match) -> str:
+        if AMOUNT_WORDS.search(text[max(0, match.start() - 40):match.start()]):
+            return match.group(0)  # "keep your INR at 2.50": a level, not a time
+        return match.group(1) + _dotted(match, locale, "", group=2)
+
+    return re.sub(rf"(?<=\b(?:at|At|AT))(\s)(\d{{1,2}}\.[0-5][05])(?![\w%°‰]|[.,]\d|\s?(?:{UNIT}|{PER_WORDS})\b)",
+                  at, text)
+
+
+#: Words before "at 2.50" that make it an amount: a level, a price, a reading, not a time.
+AMOUNT_WORDS = re.compile(r"\b(?:INR|level|levels|reading|readings|value|score|rate|rates|cost|costs|price|priced|"
+                          r"kept|keep|stay|stays|set|dose|doses|sugar|glucose|pressure|weight|temperature|look|see|"
+                          r"page|table|figure|row|version|total|average|pound|pounds|dollars?|euros?)\b[^.;]*$", re.I)
+
+
+def _dotted(match: re.Match, locale: Locale, suffix: str, group: int = 1) -> str:
+    hours, minutes = (int(part) for part in match.group(group).split("."))
+    if hours > 24 or minutes > 59:
+        return match.group(0) if group == 1 else match.group(group)
+    if minutes == 0 and (hours > 12 or suffix):
+        return f"{cardinal(hours, locale)} hundred {suffix}".strip()  # "14.00 hrs": "fourteen hundred hours"
+    return say_time(f"{hours}:{minutes:02d}", locale)
 
 
 #: Words before "1:10" that make it a ratio, not a time.
@@ -134,7 +160,10 @@ def dates(text: str, locale: Locale) -> str:
         if not 1 <= day <= 31:
             return match.group(0)
         month = MONTHS.index(month_name(match.group(2))) + 1
-        return say_date(day, month, match.group(3), locale, day_first=True)
+        said = say_date(day, month, match.group(3), locale, day_first=True)
+        if re.search(r"\bthe\s+$", match.string[:match.start()], re.I):
+            said = said.removeprefix("the ")  # "the 3rd of June": one "the"
+        return said
 
     def month_day(match: re.Match) -> str:
         day = int(match.group(2))
@@ -159,6 +188,20 @@ def days(text: str, locale: Locale) -> str:
                   lambda m: day_name(m.group(1)), text)
 
 
+#: A figure that can open or close a range: "4", "1.5", "½", "1½".
+RANGE_END = rf"(?:(?:[1-9]\d?)?[{VULGAR_CHARACTERS}]|{NUMBER})"
+
+
 def ranges(text: str, locale: Locale) -> str:
-    """Number ranges with a hyphen or an en dash: "4-6 hours" -> "4 to 6 hours" (figures said later)."""
-    return re.sub(rf"(?<![\w.,/:-])({NUMBER})\s?[-–—]\s?({NUMBER})(?![\d/-]|[.,:]\d)", r"\1 to \2", text)
+    """Number ranges with a hyphen or an en dash: "4-6 hours" -> "4 to 6 hours", "½-1 tablet"
+    -> "½ to 1 tablet", "1st–3rd" -> "1st to 3rd" (figures said later). A figure that already
+    ends a range ("6 to 12 - 1 tablet") does not open another: that dash is a pause."""
+
+    def say(match: re.Match) -> str:
+        if re.search(r"(?:\bto|\band|\bor|[-–—])\s*$", text[:match.start()]):
+            return match.group(0)
+        return f"{match.group(1)} to {match.group(2)}"
+
+    text = re.sub(r"(?<![\w.,/:-])(\d+(?:st|nd|rd|th))\s?[-–—]\s?(\d+(?:st|nd|rd|th))\b", r"\1 to \2", text)
+    return re.sub(rf"(?<![\w.,/:-])({RANGE_END})(?:[-–—]|\s[-–—]|[-–—]\s|\s[-–—]\s)({RANGE_END})(?![\d/-]|[.,:]\d)",
+                  say, text)

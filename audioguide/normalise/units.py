@@ -48,6 +48,8 @@ PERIODS = {"day": "day", "d": "day", "week": "week", "wk": "week", "month": "mon
            "l": "lit{re}", "ml": "millilit{re}", "mL": "millilit{re}", "dL": "decilit{re}",
            "dl": "decilit{re}", "m²": "square met{re}", "m2": "square met{re}", "mol": "mole",
            "mmol": "millimole"}
+SPELLED_UNITS = "|".join(sorted({re.escape(word.format(re=spelling)) for pair in UNITS.values() for word in pair
+                                 for spelling in ("re", "er")}, key=len, reverse=True))
 UNIT = "|".join(re.escape(unit) for unit in sorted(UNITS, key=len, reverse=True))
 PERIOD = "|".join(re.escape(word) for word in sorted(PERIODS, key=len, reverse=True))
 #: Counted things that take "a day" rather than "per day" after a slash: "3 times/day".
@@ -88,7 +90,7 @@ def units(text: str, locale: Locale) -> str:
     # A full stop after an abbreviated unit is kept only where it ends the text:
     # "for 20 min. on most days" has no stop to say.
     text = re.sub(
-        rf"(?P<article>\b[Aa]n?\s(?:{NUMBER}\s?(?:[×x]|by)\s?)?)?(?<![\w.,])(?P<figure>{NUMBER})\s?(?P<unit>{UNIT})(?P<per>{per_part})"
+        rf"(?P<article>\b[Aa]n?\s(?:{NUMBER}\s?(?:[×x]|by)\s?)?)?(?<![\w.,])(?P<figure>{NUMBER})(?:\s?|-(?=[^\W\d]))(?P<unit>{UNIT})(?P<per>{per_part})"
         rf"(?:(?P<stop>\.)(?=\s*$)|\.(?=\s[a-z])|(?![\w/]))",
         say, text)
     text = re.sub(rf"({NUMBER})\s?[×x]\s?/\s?(day|week|month|night)\b", r"\1 times a \2", text)
@@ -96,15 +98,55 @@ def units(text: str, locale: Locale) -> str:
     text = re.sub(rf"\b({COUNTS})\s?/\s?(day|week|month|year|night|dose|hour)\b",
                   lambda m: f"{m.group(1)} {'a' if m.group(2) != 'hour' else 'an'} {m.group(2)}"
                   if m.group(2) != "dose" else f"{m.group(1)} per dose", text)
+    text = per_slashes(text, locale)
+    # "5mg-10mg", "2°C-8°C": a range, each end with its unit.
+    text = re.sub(rf"\b({SPELLED_UNITS}|Celsius|Fahrenheit|percent)\s?[-–]\s?(?=-?{NUMBER}\s?[^\W\d])", r"\1 to ", text)
     # A unit with no figure: "mg/kg", "mmol/L".
     return re.sub(rf"(?<![\w/])({UNIT})((?:/\s?(?:{PERIOD}))+)(?![\w/])",
                   lambda m: spelled(UNITS[m.group(1)][1], locale) + _per(m.group(2), locale), text)
 
 
+#: Spelled-out units and counted things after which a slash is "per":
+#: "10 micrograms/kg/day", "1 drop/eye", "Max 8 tablets/24 hours".
+PER_WORDS = (r"(?:(?:milli|micro|nano|kilo)?grams?|(?:milli|deci)?lit(?:re|er)s?|(?:international )?units?|"
+             r"millimoles?|drops?|sprays?|puffs?|tablets?|capsules?|doses?|sachets?|applications?|"
+             r"patch(?:es)?|pessar(?:y|ies)|suppositor(?:y|ies)|injections?|spoonfuls?|lozenges?|pastilles?|"
+             r"inhalations?|vials?|ampoules?|times)")
+
+
+def per_slashes(text: str, locale: Locale) -> str:
+    """After a figure and a unit or a counted thing, "/X" is "per X": "2 sprays/nostril" ->
+    "2 sprays per nostril", "100 units/mL" -> "100 units per millilitre"; "1% w/w" is
+    "weight for weight", "w/v" "weight in volume", "v/v" "volume in volume"."""
+    text = re.sub(r"(?<![\w/])([wv])/([wv])(?![\w/])",
+                  lambda m: {"w": "weight", "v": "volume"}[m.group(1)]
+                  + (" for " if m.group(1) == m.group(2) else " in ") + {"w": "weight", "v": "volume"}[m.group(2)],
+                  text)
+
+    def per(match: re.Match) -> str:
+        parts = re.split(r"\s?/\s?", match.group(2).lstrip())
+        return match.group(1) + "".join(" per " + _unit_word(part, locale) for part in parts if part)
+
+    text = re.sub(rf"(?<![\w.,])({NUMBER}\s?(?:{PER_WORDS}|{UNIT}))((?:\s?/\s?(?:{NUMBER}\s?)?[A-Za-z]+[²2]?)+)(?![\w/])",
+                  per, text)
+    return text
+
+
+def _unit_word(written: str, locale: Locale) -> str:
+    """ "mL" -> "millilitre", "24 hours" stays, "eye" stays."""
+    match = re.fullmatch(rf"({NUMBER})?\s?({UNIT})", written)
+    if not match:
+        return written
+    one, many = UNITS[match.group(2)]
+    if match.group(1):
+        return f"{match.group(1)} {spelled(one if match.group(1) == '1' else many, locale)}"
+    return spelled(PERIODS.get(match.group(2), one), locale)
+
+
 def readings(text: str, locale: Locale) -> str:
     """ "120/80 mmHg" -> "120 over 80 mmHg"; "24/7" -> "twenty-four seven"; other "A/B" figures: "A over B"."""
     text = re.sub(r"(?<![\w/.])24\s?/\s?7(?![\w/]|\.\d)", "twenty-four seven", text)
-    return re.sub(rf"(?<![\w/.,])(\d{{2,3}})\s?/\s?(\d{{2,3}})(?=\s?(?:mmHg|mm\sHg)\b|\s(?:or|and)\s(?:above|below|higher|lower|more|less))",
+    return re.sub(r"(?<![\w/.,])(\d{2,3})\s?/\s?(\d{2,3})(?=\s?(?:mmHg|mm\sHg)\b|\s(?:or|and)\s(?:above|below|higher|lower|more|less))",
                   r"\1 over \2", text)
 
 
