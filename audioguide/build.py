@@ -127,7 +127,7 @@ def build_guide(
     # The language the narration settled on (guide.toml, else the leaflet's own
     # declaration or conventions) is the one the manifest, tags and books carry.
     guide = replace(guide, language=script.language)
-    warnings = list(document.warnings) + list(pronunciation_warnings(
+    warnings = list(document.warnings) + list(script.warnings) + list(pronunciation_warnings(
         (s.written for s in script.segments), guide.lexicon, guide.voice, source=guide.source))
     for warning in warnings:
         progress.on_warning(warning)
