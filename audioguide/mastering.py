@@ -838,6 +838,7 @@ def master_chapter(
         # After MAX_ENCODES only a peak over the limit is corrected: it is never
         # shipped, so a little loudness is given up instead.
         encodes = 0
+        first_ceiling, lowered, last_peak, first_over = ceiling, False, None, None
         while True:
             gain = None  # the last try's limiter goes before the next is made
             loudness, gain = choose_gain(peak_db, energy, rate, aim, ceiling)
@@ -848,14 +849,25 @@ def master_chapter(
             miss = settings.loudness_lufs - final
             if not np.isfinite(final) or (over <= 0 and abs(miss) <= LOUDNESS_TOLERANCE_LU):
                 break
-            if encodes < MAX_ENCODES:
+            if not lowered:
+                first_over = over  # the overshoot with the limiter as first set
+            if over > 0 and lowered and peak >= last_peak:
+                # Limiting harder made the encoder overshoot more (its low-pass rings on
+                # the limiter's edges): limit as at first and turn the chapter down by
+                # what that first overshot instead.
+                ceiling, lowered = first_ceiling, False
+                aim -= max(first_over, 0.0) + 0.2
+            elif encodes < MAX_ENCODES:
                 if over > 0:
-                    ceiling -= over + 0.2
+                    ceiling, lowered = ceiling - (over + 0.2), True
                 aim += miss
             elif over > 0 and encodes < MAX_ENCODES + PEAK_RESCUES:
-                ceiling -= over + 0.2
+                ceiling, lowered = ceiling - (over + 0.2), True
                 aim -= over + 0.2
             else:
+                break
+            last_peak = peak
+            if encodes >= MAX_ENCODES + PEAK_RESCUES:
                 break
         too_quiet = loudness + MAX_GAIN_DB < settings.loudness_lufs - LOUDNESS_REFUSED_LU
         if not np.isfinite(final) or (too_quiet and settings.loudness_lufs - final > LOUDNESS_REFUSED_LU):

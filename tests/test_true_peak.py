@@ -50,3 +50,35 @@ def test_true_peak_never_exceeds_the_limit(tmp_path, target_lufs, limit_dbtp):
     _, peak = loudness(mp3)  # ffmpeg's own ebur128 meter, not ours
     assert peak <= limit_dbtp, f"{peak} dBTP with {mastered.encodes} encodes"
     assert mastered.true_peak_dbtp <= limit_dbtp
+
+
+def test_when_harder_limiting_makes_the_encoder_overshoot_more_the_chapter_is_turned_down(
+        tmp_path, monkeypatch):
+    """Seen on real speech with imageio-ffmpeg's encoder: each lower limiter ceiling gave a
+    higher true peak (-1.62, -1.09, -0.73 dBTP) and the chapter shipped at -17.2 LUFS. The
+    encoder is modelled here (the real one does this only on some chapters): its overshoot
+    grows as the ceiling drops, and a quieter chapter overshoots less."""
+    import audioguide.mastering as mastering
+
+    chosen = []
+    real_choose = mastering.choose_gain
+
+    def choose(peak_db, energy, rate, aim, ceiling):
+        chosen.append((aim, ceiling))
+        return real_choose(peak_db, energy, rate, aim, ceiling)
+
+    def measure(path, settings, audio_seconds=3600.0):
+        aim, ceiling = chosen[-1]
+        first_ceiling = chosen[0][1]
+        loudness = aim - 0.42
+        peak = -1.62 + 2 * (first_ceiling - ceiling) + (aim - chosen[0][0])
+        return loudness, peak
+
+    monkeypatch.setattr(mastering, "choose_gain", choose)
+    monkeypatch.setattr(mastering, "measure_encoded", measure)
+    wavs = [[hard_wav(tmp_path / f"{n}.wav", n)] for n in range(2)]
+    chapter = ChapterScript(1, "hard", "Hard", tuple(
+        Segment("sentence", f"Part {n}.", f"Part {n}.", 400) for n in range(2)))
+    mastered = master_chapter(chapter, wavs, tmp_path / "hard.mp3", TAGS, AudioSettings())
+    assert mastered.true_peak_dbtp <= -1.5
+    assert abs(mastered.loudness_lufs + 16) <= 0.5, (mastered.loudness_lufs, chosen)
