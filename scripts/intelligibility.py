@@ -55,7 +55,7 @@ SAME_WORD = {
     "millilitres": "milliliters", "mins": "minutes", "min": "minutes", "hrs": "hours",
     "colour": "color", "centre": "center", "anaemia": "anemia", "oesophagus": "esophagus",
     "haemorrhage": "hemorrhage", "paediatric": "pediatric", "programme": "program",
-    "okay": "ok", "ok": "ok", "behaviour": "behavior", "organisation": "organization",
+    "okay": "ok", "ok": "ok", "oh": "zero",  # "0800": "oh eight hundred" is the same digits "behaviour": "behavior", "organisation": "organization",
     "recognise": "recognize", "recognised": "recognized", "realise": "realize",
 }
 
@@ -72,8 +72,12 @@ def leaflet_words(source: Path) -> str:
     return re.sub(r"^[ \t]*(?:#+|[-*●•]|\d+\.)[ \t]+", "", text, flags=re.M)
 
 
+#: Said digit by digit, as a caller dials them, never as amounts.
+EMERGENCY_NUMBERS = {"999", "911", "111", "112", "000"}
+
+
 def _number_words(token: str) -> str:
-    if re.fullmatch(r"0\d+", token):  # phone numbers and codes: digit by digit
+    if re.fullmatch(r"0\d+", token) or token in EMERGENCY_NUMBERS:  # phones, codes: digit by digit
         return " ".join(num2words(int(digit)) for digit in token)
     match = re.fullmatch(r"(\d+)(st|nd|rd|th)", token)
     if match:
