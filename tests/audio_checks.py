@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import wave
 from pathlib import Path
+
+import numpy as np
 
 from audioguide.mastering import ffmpeg_executable
 
@@ -40,3 +43,11 @@ def decoded_ms(path: Path) -> float:
         capture_output=True, check=True,
     )
     return len(result.stdout) / 2 / 22.05
+
+
+def read_wav(path: Path) -> tuple[np.ndarray, int]:
+    with wave.open(str(path), "rb") as wav:
+        assert (wav.getnchannels(), wav.getsampwidth()) == (1, 2)
+        rate = wav.getframerate()
+        samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
+    return samples.astype(np.float64) / 32768, rate

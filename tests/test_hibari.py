@@ -14,10 +14,8 @@ import re
 import subprocess
 import sys
 import textwrap
-import wave
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 NEURAL_MISSING = "the neural extra is not installed: pip install 'audioguide[neural]'"
@@ -28,7 +26,7 @@ from audioguide.manifest import load_manifest  # noqa: E402
 from audioguide.speech import SpeechError, VoiceSettings, engine_identity, synthesize_all  # noqa: E402
 from audioguide.speech.hibari import speed_for  # noqa: E402
 
-from .audio_checks import loudness, probe  # noqa: E402
+from .audio_checks import loudness, probe, read_wav  # noqa: E402
 from .test_speech import SENTENCES  # noqa: E402  (the same sentences for every engine)
 
 WORKERS = 2
@@ -78,13 +76,6 @@ def guarded_env(tmp_path: Path) -> tuple[dict, Path]:
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "audioguide", *args], capture_output=True, text=True, env=env)
 
-
-def read_wav(path: Path) -> tuple[np.ndarray, int]:
-    with wave.open(str(path), "rb") as wav:
-        assert (wav.getnchannels(), wav.getsampwidth()) == (1, 2)
-        rate = wav.getframerate()
-        samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
-    return samples.astype(np.float64) / 32768, rate
 
 
 # --- the voice on offer -----------------------------------------------------------------

@@ -11,7 +11,6 @@ import json
 import re
 import subprocess
 import sys
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +29,7 @@ from audioguide.manifest import load_manifest  # noqa: E402
 from audioguide.speech import SegmentCache, SpeechError, VoiceSettings, engine_identity, synthesize_all  # noqa: E402
 from audioguide.speech.piper import length_scale_for  # noqa: E402
 
-from .audio_checks import loudness, probe  # noqa: E402
+from .audio_checks import loudness, probe, read_wav  # noqa: E402
 from .test_speech import SENTENCES  # noqa: E402  (the same sentences for both engines)
 
 #: Each piper worker holds about 0.4-0.5 GB; two is what a shared two-core machine takes.
@@ -41,13 +40,6 @@ WORKERS = 2
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "audioguide", *args], capture_output=True, text=True)
 
-
-def read_wav(path: Path) -> tuple[np.ndarray, int]:
-    with wave.open(str(path), "rb") as wav:
-        assert (wav.getnchannels(), wav.getsampwidth()) == (1, 2)
-        rate = wav.getframerate()
-        samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
-    return samples.astype(np.float64) / 32768, rate
 
 
 # --- the engine -------------------------------------------------------------------------
