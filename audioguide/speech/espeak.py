@@ -26,6 +26,9 @@ from .registry import EngineKind
 
 #: The longest one sentence may take before we call the engine stuck.
 SENTENCE_TIMEOUT_S = 30.0
+#: How long the driver may hold an opened WAV, with espeak-ng idle, before we
+#: take it that the driver's write failed (it then never reports the end).
+WRITE_GRACE_S = 2.0
 SAMPLE_RATE = 22050
 
 
@@ -100,6 +103,26 @@ class Pyttsx3Engine:
                 raise SpeechError("espeak-ng did not finish speaking in time")
             time.sleep(0.002)
 
+    def _wait_until_finished(self, wav_path: Path, deadline: float, text: str) -> None:
+        """Wait for the driver's end of utterance, which it sends after writing the WAV.
+
+        When that write fails (a full disk), the driver's callback raises inside
+        ctypes and the end never comes; seeing the WAV opened while espeak-ng is
+        idle for a while tells that case apart, so it is reported in seconds
+        rather than at the sentence timeout.
+        """
+        idle_with_file_since = None
+        while not self._finished.wait(0.05):
+            now = time.monotonic()
+            if now > deadline:
+                raise SpeechError(f"espeak-ng timed out on: {text[:80]!r}")
+            if wav_path.exists() and not self._espeak.IsPlaying():
+                idle_with_file_since = idle_with_file_since or now
+                if now - idle_with_file_since > WRITE_GRACE_S:
+                    raise SpeechError(f"espeak-ng could not write the WAV for: {text[:80]!r}")
+            else:
+                idle_with_file_since = None
+
     def synthesize(self, text: str, wav_path: Path) -> None:
         deadline = time.monotonic() + SENTENCE_TIMEOUT_S
         wav_path = Path(wav_path)
@@ -116,8 +139,7 @@ class Pyttsx3Engine:
         with contextlib.redirect_stdout(io.StringIO()):  # the driver prints "Audio saved to"
             self._engine.save_to_file(text, str(wav_path))
             self._engine.runAndWait()
-            if not self._finished.wait(max(0.0, deadline - time.monotonic())):
-                raise SpeechError(f"espeak-ng timed out on: {text[:80]!r}")
+            self._wait_until_finished(wav_path, deadline, text)
             self._wait_until_quiet(deadline)
         _check_wav(wav_path, text)
 
