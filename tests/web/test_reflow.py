@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from .support import AXE_OPTIONS
+from .support import AXE_OPTIONS, dialog_opens
 
 pytestmark = pytest.mark.browser
 
@@ -117,6 +117,7 @@ def test_reflow_with_wcag_text_spacing_and_the_settings_open(new_page, chapter_t
     assert page.evaluate(ROOT_PX) == (25.6 if width == 320 else 40)
     set_text(page, 200)
     page.click("#btn-settings")
+    dialog_opens(page, "settings")
     assert layout_problems(page) == NO_PROBLEMS
     dialog = page.locator("#settings-dialog").bounding_box()
     assert dialog["x"] >= 0 and dialog["x"] + dialog["width"] <= width
