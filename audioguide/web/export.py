@@ -163,6 +163,7 @@ def export_site(build_dir: Path, site_dir: Path, base_url: str = DEFAULT_BASE_UR
         write(f"{guide}/index.html", page(f"/{guide}/"))
         for chapter in manifest.chapters:
             write(f"{guide}/{chapter.file_stem}/index.html", page(f"/{guide}/{chapter.file_stem}/"))
+        write(f"{guide}/dialogs.html", page(f"/{guide}/dialogs.html"))
         write(f"{guide}/feed.xml", page(f"/{guide}/feed.xml"))
         write(f"{guide}/manifest.webmanifest", page(f"/{guide}/manifest.webmanifest"))
         write("404.html", client.get("/no-such-page", base_url=root).get_data())

@@ -154,6 +154,14 @@ def guide(slug: str):
     return _render(manifest.chapters[0])
 
 
+@bp.route("/guides/<slug>/dialogs.html")
+def dialogs(slug: str):
+    """Keyboard help and settings (the choices from ``settings.SETTINGS``): they need
+    JavaScript, so the player fetches them when one is first opened."""
+    guide_manifest(slug)
+    return render_template("dialogs.html")
+
+
 @bp.route("/guides/<slug>/<stem>/", strict_slashes=False)
 def chapter(slug: str, stem: str):
     guide_manifest(slug)

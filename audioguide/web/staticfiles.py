@@ -3,9 +3,9 @@ minified once, each with a content-hash version for its URL.
 
 The files in ``static/`` stay readable and need no build step. The player's
 ES modules (``static/player/``) import one another by relative URL; each
-import is given the modules' shared version (``./bus.js?v=...``), so the
-browser fetches exactly the URLs the page preloads, and every one of them
-may be cached for good.
+import is given the modules' shared version (``./bus.js?v=...``), so every
+one of them may be cached for good. The stylesheets beside them (for parts
+that load on first use) share that version, so a module can name them.
 """
 
 from __future__ import annotations

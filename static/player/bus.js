@@ -1,6 +1,6 @@
 /* What every module shares: DOM events between the modules and the one
-   controller (requests go up, state comes down), element look-ups and the
-   way times are written and spoken. */
+   controller (requests go up, state comes down), the one live region,
+   element look-ups and the way times are written and spoken. */
 export const $ = (id) => document.getElementById(id);
 export const each = (selector, fn) => document.querySelectorAll(selector).forEach(fn);
 
@@ -12,11 +12,17 @@ export function on(name, fn) {
 }
 /* Ask the controller for an action: {action: "toggle"}, {action: "seek", time: 12}... */
 export const request = (action, detail) => emit("request", Object.assign({action}, detail));
-/* Everything spoken goes through the one live region's queue (announce.js). */
-export const announce = (text) => emit("announce", text);
+/* The one live region: everything said goes there, the latest replacing one
+   not yet spoken, so two never talk over each other. */
+let saying = 0;
+export function announce(text) {
+  const region = $("announcer");
+  clearTimeout(saying);
+  region.textContent = "";
+  saying = setTimeout(() => { region.textContent = text; }, 150);
+}
 
-const plural = (n, word) => n + " " + word + (n === 1 ? "" : "s");
-export { plural };
+export const plural = (n, word) => n + " " + word + (n === 1 ? "" : "s");
 
 export function spoken(seconds) {
   let s = Math.max(0, Math.floor(seconds));

@@ -52,7 +52,7 @@ function swapIn(doc, url, options, autoplay) {
     if (part && $(id)) $(id).replaceWith(document.importNode(part, true));
   }
   each(".chapter-link", (link) => {
-    if (link.dataset.number === main.dataset.chapter) link.setAttribute("aria-current", "page");
+    if (link.id === "chapter-link-" + main.dataset.chapter) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   });
   audio.querySelectorAll("track").forEach((t) => t.remove());

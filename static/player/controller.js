@@ -2,11 +2,8 @@
    an action with an "audioguide:request" event; it plays, seeks, changes
    chapter and speed, remembers positions, and says what happened. */
 import {$, announce, disable, each, on, spoken} from "./bus.js";
-import {go} from "./chapters.js";
-import {openDialog} from "./dialogs.js";
 import {duration, render} from "./position.js";
 import {handedOver, load, prefs, save, setPref} from "./prefs.js";
-import * as sleep from "./sleep.js";
 import {setRate, setVolume} from "./tuning.js";
 
 const main = $("main"), audio = $("audio");
@@ -18,6 +15,23 @@ const REWIND = [[1800, 30], [300, 10], [60, 5], [3, 1]];
 export function rewindFor(pausedSeconds) {
   const row = REWIND.find(([after]) => pausedSeconds >= after);
   return row ? row[1] : 0;
+}
+
+/* Changing chapter, the dialogs, the sleep timer and simple mode load on
+   first use. Without the module (offline, not saved) a chapter is still
+   reached by plain navigation; the others say why they cannot open. */
+const unreachable = () => announce("This needs a connection");
+function go(url, options) {
+  import("./chapters.js").then((m) => m.go(url, options), () => { location.href = url; });
+}
+/* The sleep timer, once one was set (it loads with the settings dialog). */
+let sleep = null;
+function sleepTimer(mode) {
+  import("./sleep.js").then((m) => { sleep = m; m.set(mode); });
+}
+function dialog(name) {
+  const opener = document.activeElement;
+  import("./dialogs.js").then((m) => m.open(name, opener), unreachable);
 }
 
 const here = () => ({url: location.href.split("#")[0], time: audio.currentTime, label: main.dataset.label});
@@ -87,12 +101,15 @@ const actions = {
   faster: () => setRate(prefs.rate + 0.1),
   quieter: () => setVolume(prefs.volume - 0.1),
   louder: () => setVolume(prefs.volume + 0.1),
-  help: () => openDialog($("help-dialog")),
-  settings: () => openDialog($("settings-dialog")),
-  sleep: (d) => sleep.set(d.mode),
+  help: () => dialog("help"),
+  settings: () => dialog("settings"),
+  sleep: (d) => sleepTimer(d.mode),
   time: () => announce("Chapter " + main.dataset.position + " of " + main.dataset.count + ", " +
     $("chapter-title").textContent + ", " + spoken(audio.currentTime) + " of " + spoken(Math.round(main.dataset.durationMs / 1000))),
-  simple: () => { setPref("simple", true); $("simple-play").focus(); },
+  simple: () => import("./simple.js").then((m) => m.ready).then(() => {
+    setPref("simple", true);
+    $("simple-play").focus();
+  }, unreachable),
   full: () => { setPref("simple", false); $("btn-simple").focus(); }
 };
 on("request", (d) => { if (actions[d.action]) actions[d.action](d); });
@@ -158,7 +175,7 @@ audio.addEventListener("timeupdate", () => savePosition(false));
 audio.addEventListener("ended", () => {
   savePosition(true);
   spokenState = "paused";
-  if (sleep.endsWithChapter()) return;
+  if (sleep && sleep.endsWithChapter()) return;
   const next = main.dataset.nextUrl;
   if (!next) return announce("End of the guide");
   if (!prefs.chapterStop) return chapter(next, null, {quiet: true});

@@ -3,25 +3,12 @@
    downloads, a search form the server answers). Each module owns its
    state; they talk through DOM events to one controller (controller.js):
    requests go up ("audioguide:request"), what happened comes down. */
-import "./announce.js";
 import "./input.js";
-import {$, on, request} from "./bus.js";
+import {on, request} from "./bus.js";
 import {prefs} from "./prefs.js";
 import * as controller from "./controller.js";
 import * as offline from "./offline.js";
 import * as transcript from "./transcript.js";
-
-/* Simple mode: the same buttons again, cloned, three of them filling the screen. */
-const box = document.createElement("div");
-box.id = "simple";
-box.className = "simple";
-box.innerHTML = '<button type="button" class="btn" id="simple-full" data-action="full"><span class="label">Full player</span></button>';
-for (const name of ["back", "play", "next"]) {
-  const button = $("btn-" + name).cloneNode(true);
-  button.id = "simple-" + name;
-  box.appendChild(button);
-}
-$("main").prepend(box);
 
 /* A headset's or lock screen's buttons ask like any other. */
 if ("mediaSession" in navigator) {
@@ -31,10 +18,15 @@ if ("mediaSession" in navigator) {
   }
 }
 
-/* Scanning is loaded only for a listener who turns it on. */
-const scanning = () => { if (prefs.scanMs) import("./scan.js"); };
-on("prefs", scanning);
-scanning();
+/* The motor filters, scanning and simple mode load only for a listener who
+   turns one on, and before the controls show, so no press goes unfiltered. */
+const modes = () => Promise.all([
+  (prefs.debounceMs || prefs.holdMs || prefs.scanMs) && import("./filters.js").then((m) => m.ready),
+  prefs.scanMs && import("./scan.js"),
+  prefs.simple && import("./simple.js").then((m) => m.ready)
+]).catch(() => {}); /* offline and never saved: the controls work without them */
+on("prefs", modes);
+await modes();
 
 transcript.start();
 controller.start();

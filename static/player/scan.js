@@ -3,10 +3,13 @@
    while a frame shows; when scanning waits, every input works as usual.
    Loaded when the listener turns scanning on. */
 import {on} from "./bus.js";
-import {scan} from "./input.js";
+import {scan} from "./filters.js";
 import {prefs} from "./prefs.js";
 
 const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+/* What the switch does, at the top of the controls (shown while scanning is on). */
+document.getElementById("controls").prepend(Object.assign(document.createElement("p"), {className: "scan-hint",
+  textContent: "Scanning is on: press Space or Enter, or tap anywhere, to choose the framed button."}));
 let index = -1, framed = null, timer = 0;
 
 const dialogOpen = () => !!document.querySelector("dialog[open]");

@@ -3,12 +3,14 @@
    data-start-ms as a seek). Without JavaScript the same form asks the
    server, which lists them in the page the same way, as links. */
 import {$, announce, plural} from "./bus.js";
+import {stylesheet} from "./sheet.js";
 import {sentences} from "./transcript.js";
 
 const words = (text) => text.toLowerCase().normalize("NFKC").replace(/\s+/g, " ").trim();
 
 /* The same list the server renders without JavaScript, with buttons that play. */
-export function find(query) {
+export async function find(query) {
+  await stylesheet("search.css").catch(() => {}); /* unstyled rather than none */
   const results = $("search-results"), sought = words(query);
   results.replaceChildren();
   if (!sought) return;

@@ -5,7 +5,13 @@
 import {$, announce, plural, request} from "./bus.js";
 import {prefs} from "./prefs.js";
 
-const audio = $("audio"), status = $("sleep-status");
+const audio = $("audio"), line = document.createElement("p"), status = document.createElement("span");
+/* Under the position bar while a timer is set; its mode on data-mode, for the settings. */
+status.id = "sleep-status";
+line.className = "status";
+line.hidden = true;
+line.append("Sleep timer: ", status);
+document.querySelector("#controls .position").after(line);
 let mode = "0", left = 0, last = 0;
 
 /* The listener's volume, faded when the timer is about to pause. */
@@ -24,7 +30,7 @@ export function set(value) {
 
 function tick() {
   const now = Date.now();
-  status.parentNode.hidden = mode === "0";
+  line.hidden = mode === "0";
   if (mode === "0") return;
   let remaining = left;
   if (mode === "chapter") remaining = (audio.duration - audio.currentTime) * 1000 / audio.playbackRate || 1e9;

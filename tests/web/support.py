@@ -17,6 +17,16 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag2
 AXE_AAA_CONTRAST = {"runOnly": {"type": "rule", "values": ["color-contrast-enhanced"]}}
 
 
+def dialog_opens(page, name: str) -> None:
+    """Wait for the help or settings dialog to open: the player fetches them on first use."""
+    page.wait_for_function(f"() => !!document.querySelector('#{name}-dialog[open]')")
+
+
+def simple_mode_shows(page) -> None:
+    """Wait for simple mode's big Play to have focus: simple mode loads on first use."""
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'simple-play'")
+
+
 def current_time(page) -> float:
     return page.evaluate("document.getElementById('audio').currentTime")
 

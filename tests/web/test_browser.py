@@ -8,7 +8,7 @@ import pytest
 
 from audioguide.web.formatting import spoken_duration
 
-from .support import AXE_AAA_CONTRAST, AXE_OPTIONS, current_time
+from .support import AXE_AAA_CONTRAST, AXE_OPTIONS, current_time, dialog_opens
 
 pytestmark = pytest.mark.browser
 
@@ -41,8 +41,9 @@ def test_text_contrast_is_at_least_7_to_1(new_page, axe, chapter_two, theme):
 
 def test_settings_and_help_dialogs_pass_axe(new_page, axe):
     page = new_page()
-    for button in ("#btn-settings", "#btn-help"):
-        page.click(button)
+    for name in ("settings", "help"):
+        page.click(f"#btn-{name}")
+        dialog_opens(page, name)
         results = axe.run(page, options=AXE_OPTIONS)
         assert results.violations_count == 0, results.generate_report()
         page.keyboard.press("Escape")
@@ -54,6 +55,7 @@ def test_no_content_security_policy_violations(new_page):
     page.keyboard.press("n")
     page.wait_for_function("() => document.getElementById('main').dataset.chapter === '2'")
     page.click("#btn-settings")
+    dialog_opens(page, "settings")
     page.keyboard.press("Escape")
     assert page.evaluate("window.__csp") == []
     assert page.errors == []
@@ -133,7 +135,7 @@ def test_n_goes_to_the_next_chapter_and_focus_stays(new_page, manifest):
     page.wait_for_function("() => document.getElementById('main').dataset.chapter === '2'")
     assert page.url.endswith(f"/{second.file_stem}/")
     assert page.locator("h1").text_content() == second.title
-    assert page.locator(".chapter-link[aria-current='page']").get_attribute("data-number") == "2"
+    assert page.locator(".chapter-link[aria-current='page']").get_attribute("id") == "chapter-link-2"
     assert focused_id(page) == "btn-play"
     page.wait_for_function("() => document.getElementById('audio').currentTime > 0.3", timeout=5000)
     assert second.audio.path in page.evaluate("document.getElementById('audio').currentSrc")
@@ -254,7 +256,7 @@ def test_help_dialog_opens_with_question_mark_and_returns_focus(new_page):
     page = new_page()
     tab_to(page, "btn-back")
     page.keyboard.press("?")
-    assert page.evaluate("document.getElementById('help-dialog').open")
+    dialog_opens(page, "help")
     assert page.evaluate("document.getElementById('help-dialog').contains(document.activeElement)")
     page.keyboard.press("n")  # shortcuts are off while a dialog is open
     page.keyboard.press("Escape")
@@ -264,6 +266,7 @@ def test_help_dialog_opens_with_question_mark_and_returns_focus(new_page):
     # The Help button too, closed with its Close button.
     tab_to(page, "btn-help")
     page.keyboard.press("Enter")
+    dialog_opens(page, "help")
     page.keyboard.press("Enter")  # focus went to the only control, Close
     assert not page.evaluate("document.getElementById('help-dialog').open")
     assert focused_id(page) == "btn-help"
@@ -273,6 +276,7 @@ def test_shortcuts_can_be_switched_off(new_page):
     page = new_page()
     tab_to(page, "btn-settings")
     page.keyboard.press("Enter")
+    dialog_opens(page, "settings")
     page.locator("input[name=shortcuts]").focus()
     page.keyboard.press("Space")
     page.keyboard.press("Escape")
@@ -284,7 +288,10 @@ def test_shortcuts_can_be_switched_off(new_page):
     assert page.evaluate("document.getElementById('audio').paused")
     page.reload()
     page.wait_for_function("() => !document.getElementById('controls').hidden")  # the player is running
+    page.click("#btn-settings")
+    dialog_opens(page, "settings")
     assert not page.locator("input[name=shortcuts]").is_checked()  # remembered
+    page.keyboard.press("Escape")
     page.keyboard.press("n")
     page.wait_for_timeout(300)
     assert page.evaluate("document.getElementById('main').dataset.chapter") == "1"
@@ -388,6 +395,7 @@ def test_position_speed_and_theme_are_remembered(new_page, manifest):
     page = new_page(scheme="light")
     page.click("#btn-faster")
     page.click("#btn-settings")
+    dialog_opens(page, "settings")
     page.check("input[name=theme][value=contrast]")
     page.check("input[name=textSize][value='150']")
     page.keyboard.press("Escape")

@@ -20,11 +20,11 @@ import pytest
 from click.testing import CliRunner
 
 from audioguide.cli import main as cli
-from audioguide.web import create_app
+from audioguide.web import create_app, find_static_dir
 from audioguide.web.export import ExportError, export_site
 from audioguide.web.security import PAGE_POLICY
 
-from .support import AXE_OPTIONS, current_time, serving
+from .support import AXE_OPTIONS, current_time, dialog_opens, serving
 
 
 # --- feed ----------------------------------------------------------------------
@@ -140,6 +140,9 @@ def test_exported_site_passes_axe_and_plays_from_the_keyboard(browser, exported_
         page.keyboard.press("n")
         page.wait_for_function(
             f"() => location.pathname.endsWith('/{manifest.chapters[1].file_stem}/')", timeout=10_000)
+        page.click("#btn-settings")  # the dialogs, fetched on first use, are exported too
+        dialog_opens(page, "settings")
+        assert page.locator("#settings-dialog input[name=theme]").count() >= 4
     finally:
         context.close()
 
@@ -226,6 +229,10 @@ def test_a_saved_chapter_plays_and_seeks_with_the_network_gone(browser, own_serv
         page.reload()
         page.wait_for_function("() => !document.getElementById('controls').hidden")
         assert page.locator("#chapter-title").inner_text() == chapter.title
+        # What loads on first use was saved too: the settings open with no network.
+        page.click("#btn-settings")
+        dialog_opens(page, "settings")
+        page.keyboard.press("Escape")
         page.keyboard.press("k")
         page.wait_for_function("() => document.getElementById('audio').currentTime > 0.5", timeout=10_000)
         # Seeking needs byte ranges, which the service worker cuts from the saved file.
@@ -272,6 +279,9 @@ def test_saving_holds_one_chapter_and_removing_leaves_none_of_its_files(browser,
                media + chapter.captions.path}
         saved = set(page.evaluate(cached))
         assert own <= saved
+        # Every module and stylesheet of the player, those it loads on first use too, and the dialogs.
+        player = {f"/static/player/{path.name}" for path in (find_static_dir() / "player").iterdir()}
+        assert player | {f"/guides/{manifest.slug}/dialogs.html"} <= saved, player - saved
         assert not [path for path in saved if path.startswith(media) and path not in own]  # no other chapter
         button.click()
         page.wait_for_function("() => document.getElementById('btn-offline').dataset.saved === 'false'",

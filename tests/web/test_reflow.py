@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from .support import AXE_OPTIONS
+from .support import AXE_OPTIONS, dialog_opens
 
 pytestmark = pytest.mark.browser
 
@@ -57,6 +57,20 @@ TRANSCRIPT_LINES = """() => {
 }"""
 
 
+#: The root font size in px: what 100 % is at this width, times the text size.
+ROOT_PX = "parseFloat(getComputedStyle(document.documentElement).fontSize)"
+
+#: The lines "(blepharospasms)", brackets and all, takes in the transcript: the
+#: guide's longest word must sit whole on one line, not only its letters.
+LONGEST_WORD_LINES = """() => {
+  const seg = [...document.querySelectorAll('#transcript-body .seg')].find(s => s.textContent.includes('(blepharospasms)'));
+  const text = seg.firstChild, start = text.data.indexOf('(blepharospasms)'), range = document.createRange();
+  range.setStart(text, start);
+  range.setEnd(text, start + '(blepharospasms)'.length);
+  return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.bottom))).size;
+}"""
+
+
 def set_text(page, size: int, *, spacing: bool = False) -> None:
     page.evaluate("([size, spacing]) => { const root = document.documentElement;"
                   " root.setAttribute('data-text-size', String(size)); root.toggleAttribute('data-spacing', spacing); }",
@@ -78,7 +92,11 @@ def test_reflow_at_every_text_size(new_page, axe, chapter_two, width, height, th
     page = new_page(chapter_two, width=width, height=height, scheme="dark", prefs={"theme": theme})
     for size in SIZES:
         set_text(page, size)
+        if size == 100:
+            normal = page.evaluate(ROOT_PX)
+        assert page.evaluate(ROOT_PX) == pytest.approx(normal * size / 100), f"{size}% is really {size}%"
         assert layout_problems(page) == NO_PROBLEMS, f"{size}%"
+        assert page.evaluate(LONGEST_WORD_LINES) == 1, f"{size}%"
         if size == 200:
             assert page.evaluate(TRANSCRIPT_LINES) >= 8
         if theme != "auto" and size != 200:
@@ -94,8 +112,12 @@ def test_reflow_with_wcag_text_spacing_and_the_settings_open(new_page, chapter_t
     for size in SIZES:
         set_text(page, size, spacing=True)
         assert layout_problems(page) == NO_PROBLEMS, f"{size}% with spacing"
+        assert page.evaluate(LONGEST_WORD_LINES) == 1, f"{size}% with spacing"
+    # 0.12em more a letter: at 320 px the longest word fits at 8vw (160 %), no larger.
+    assert page.evaluate(ROOT_PX) == (25.6 if width == 320 else 40)
     set_text(page, 200)
     page.click("#btn-settings")
+    dialog_opens(page, "settings")
     assert layout_problems(page) == NO_PROBLEMS
     dialog = page.locator("#settings-dialog").bounding_box()
     assert dialog["x"] >= 0 and dialog["x"] + dialog["width"] <= width
