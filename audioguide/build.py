@@ -35,10 +35,11 @@ from .formats import publish_formats
 from .guides import Guide
 from .importers import load_document
 from .manifest import MANIFEST_NAME, ChapterEntry, FileRef, Manifest, TimedSegment
-from .mastering import (
-    AudioSettings, ChapterTags, ffmpeg_executable, join_chapters, master_chapter, mastered_pcm, prepare,
+from .audio import (
+    AudioSettings, ChapterTags, SpokenSegment, Timeline, ffmpeg_executable, join_chapters, master_chapter,
+    mastered_pcm, prepare,
 )
-from .narration import ChapterScript, Script, breath_groups, narrate
+from .narration import ChapterScript, Pauses, Script, breath_groups, narrate
 from .publish import (
     chapters_json, chapters_vtt, file_ref, m3u_playlist, readme_text, transcript_text, webvtt, write_zip,
 )
@@ -308,9 +309,17 @@ def _mastered_audio(guide: Guide, script: Script, keys: list[list[list[str]]], c
                 for part, key in zip(breath_groups(segment.spoken), segment_keys) if not cache.has(key)}
         synthesize_all(((part, cache.path(key)) for key, part in lost.items()), guide.voice, workers=workers,
                        seal=seal_entry)
-        return mastered_pcm(chapter, [[cache.path(k) for k in segment_keys] for segment_keys in keys[index]],
-                            audio, entries[index].gain_aim_lufs, entries[index].limiter_ceiling_dbfs)
+        wavs = [[cache.path(k) for k in segment_keys] for segment_keys in keys[index]]
+        return mastered_pcm(chapter_timeline(chapter, wavs, script.pauses), audio,
+                            entries[index].gain_aim_lufs, entries[index].limiter_ceiling_dbfs)
     return pcm
+
+
+def chapter_timeline(chapter: ChapterScript, wav_paths: list[list[Path]], pauses: Pauses = Pauses()) -> Timeline:
+    """The chapter as mastering lays it out: each segment's sentence WAVs (one per
+    breath group) and the pause after it, with the script's breath between parts."""
+    return Timeline(tuple(SpokenSegment(tuple(paths), segment.pause_after_ms)
+                          for segment, paths in zip(chapter.segments, wav_paths)), pauses.breath)
 
 
 def _id3_language(guide: Guide) -> str:
@@ -370,7 +379,7 @@ def _master_and_publish(
         track=chapter.number, track_total=total,
         language=_id3_language(guide),
     )
-    mastered = master_chapter(chapter, wavs, mp3, tags, audio)
+    mastered = master_chapter(chapter_timeline(chapter, wavs, script.pauses), mp3, tags, audio)
     segments = tuple(
         TimedSegment(s.kind, s.written, s.spoken, start, end, s.paragraph, s.item)
         for s, (start, end) in zip(chapter.segments, mastered.timings)
