@@ -20,6 +20,7 @@ from audioguide.audio.filters import BlockFilter, block_size, k_weighting
 from audioguide.audio.gain import choose_gain
 from audioguide.audio.limiter import block_gains_at, limiter_shape
 from audioguide.audio.loudness import BlockMeter, gated_loudness
+from audioguide.audio.measures import measured, measures_path
 from audioguide.audio.sentence import spoken_span
 from audioguide.audio.tags import write_tags
 from audioguide.audio.timeline import milliseconds
@@ -184,3 +185,35 @@ def test_measure_of_an_encoded_file_agrees_with_ffmpeg(tmp_path):
     ours, our_peak = measure_encoded(mp3, AudioSettings())
     theirs, their_peak = loudness(mp3)
     assert abs(ours - theirs) <= 0.15 and abs(our_peak - their_peak) <= 0.25
+
+
+def test_a_chapter_measured_from_its_sentences_equals_one_measured_whole(tmp_path):
+    from audioguide.audio.master import _laid_out
+
+    settings = AudioSettings()
+    wavs = [espeak_sentence(tmp_path / "a.wav"), write_wav(tmp_path / "b.wav", sine(300, -15.0, 1.3))]
+    timeline = Timeline((SpokenSegment((wavs[0],), 450), SpokenSegment((wavs[1], wavs[0]), 900)), breath_ms=250)
+    for _ in range(2):  # measured from the WAVs, then from the measures kept beside them
+        _, peak_db, energy = _laid_out(timeline, settings)
+        pcm, _ = join_segments(timeline, settings)
+        meter = BlockMeter(RATE)
+        meter.add(np.frombuffer(pcm, "<i2").astype(np.float32) / 32768)
+        whole_peaks, whole_energy = meter.finish()
+        assert len(energy) == len(whole_energy)
+        with np.errstate(divide="ignore"):
+            assert np.array_equal(peak_db, 20 * np.log10(whole_peaks))
+        assert np.allclose(energy, whole_energy, rtol=1e-4, atol=1e-9)
+        assert all(measures_path(wav).is_file() for wav in wavs)
+
+
+def test_kept_measures_hold_only_for_the_same_wav(tmp_path):
+    settings = AudioSettings()
+    wav = write_wav(tmp_path / "a.wav", np.concatenate([np.zeros(4000), sine(440, -20.0, 1.0)]))
+    first = measured(wav, settings, 0, 551)
+    assert measures_path(wav).is_file()
+    again = measured(wav, settings, 0, 551)
+    assert again.length == first.length and np.array_equal(again.energy, first.energy)
+    write_wav(wav, sine(440, -20.0, 2.0))  # said again: the old measures must not be used
+    assert measured(wav, settings, 0, 551).length > first.length
+    measures_path(wav).write_bytes(b"damaged")
+    assert measured(wav, settings, 0, 551).length > first.length

@@ -19,10 +19,9 @@ import numpy as np
 
 from ..ffmpeg import MasteringError
 from ..files import atomic_path
-from .filters import block_size, k_filter
+from .filters import GROUP, block_size, k_filter
 from .gain import MAX_GAIN_DB, choose_gain
 from .encode import encode, measure_encoded, pcm_chunks
-from .loudness import BlockMeter
 from .settings import AudioSettings
 from .tags import ChapterTags, write_tags
 from .timeline import Layout, Timeline
@@ -77,15 +76,20 @@ def prepare(settings: AudioSettings | None = None) -> None:
 
 
 def _laid_out(timeline: Timeline, settings: AudioSettings) -> tuple[Layout, np.ndarray, np.ndarray]:
-    """The chapter laid out, with each block's peak (dBFS) and K-weighted energy."""
-    meter = BlockMeter(settings.sample_rate)
+    """The chapter laid out, with each block's peak (dBFS) and K-weighted energy,
+    put together from its sentences' measures (silence is zero in both)."""
+    block, _ = block_size(settings.sample_rate)
     layout = Layout(settings)
-    for piece, samples in layout.walk(timeline):
-        if samples is None:
-            meter.add_silence(piece.length)
-        else:
-            meter.add(samples)
-    peaks, energy = meter.finish()
+    placed = [(layout.samples, words) for piece, words in layout.walk(timeline) if words is not None]
+    unit = block * GROUP  # as a meter fed the whole chapter would pad it
+    count = -(-layout.samples // unit) * unit // block
+    peaks, energy = np.zeros(count, np.float32), np.zeros(count, np.float32)
+    for end, words in placed:
+        first = (end - words.length) // block
+        last = min(count, first + len(words.peaks))
+        np.maximum(peaks[first:last], words.peaks[:last - first], out=peaks[first:last])
+        energy[first:last] += words.energy[:last - first]
+    del placed
     with np.errstate(divide="ignore"):
         peak_db = np.log10(peaks, out=peaks)  # in place: a chapter's blocks are many
     peak_db *= 20

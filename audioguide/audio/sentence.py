@@ -63,9 +63,9 @@ def leading_silence_ms(samples: np.ndarray, rate: int, threshold_dbfs: float, le
     starts_ms = np.arange(0, length_ms, SILENCE_CHUNK_MS)
     if not len(starts_ms):
         return 0
-    per_ms = rate / 1000.0
-    bounds = [int(min(ms, length_ms) * per_ms) for ms in range(0, length_ms + SILENCE_CHUNK_MS, SILENCE_CHUNK_MS)]
-    edges = np.array(bounds[: len(starts_ms) + 1])
+    # pydub's positions: a chunk's ends in ms, cut at the length, times (rate / 1000), truncated.
+    ends_ms = np.minimum(np.arange(len(starts_ms) + 1) * SILENCE_CHUNK_MS, length_ms).astype(np.float64)
+    edges = (ends_ms * (rate / 1000.0)).astype(np.int64)
     squares = np.concatenate([[0], np.cumsum(np.square(samples.astype(np.int64)))])
     counts = np.diff(edges)
     sums = squares[np.minimum(edges[1:], len(samples))] - squares[np.minimum(edges[:-1], len(samples))]

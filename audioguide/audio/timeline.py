@@ -13,6 +13,7 @@ from typing import Iterator
 
 import numpy as np
 
+from .measures import Measured, measured
 from .sentence import spoken_part, to_int16
 from .settings import AudioSettings
 
@@ -56,8 +57,8 @@ def milliseconds(ms: int, rate: int) -> int:
 class Layout:
     """A timeline as a list of pieces (trimmed WAVs and silences) and each segment's span.
 
-    ``walk`` reads the WAVs once to lay the chapter out; ``replay`` reads them
-    again, in the same order, for the encoder.
+    ``walk`` lays the chapter out from the sentences' measures; ``replay`` reads
+    the WAVs, in order, for the encoder.
     """
 
     def __init__(self, settings: AudioSettings):
@@ -72,23 +73,25 @@ class Layout:
         self.samples += piece.length
         return piece
 
-    def walk(self, timeline: Timeline) -> Iterator[tuple[Speech | Silence, np.ndarray | None]]:
-        """Lay the chapter out, yielding each piece with its samples (None for silence)."""
+    def walk(self, timeline: Timeline) -> Iterator[tuple[Speech | Silence, Measured | None]]:
+        """Lay the chapter out, yielding each piece with its measures (None for silence).
+        The measures are the sentences' stored ones: no audio is read when they are there."""
         settings = self.settings
+        margin = milliseconds(TRIM_MARGIN_MS, settings.sample_rate)
         yield self._silence(settings.head_ms), None
         for index, segment in enumerate(timeline.segments):
             start = self.samples
             for part, path in enumerate(segment.wavs):
                 if part:
                     yield self._silence(timeline.breath_ms), None
-                words, trimmed = spoken_part(path, settings)
-                if trimmed:
+                words = measured(path, settings, self.samples, margin)
+                if words.trimmed:
                     yield self._silence(TRIM_MARGIN_MS), None
-                piece = Speech(path, len(words))
+                piece = Speech(path, words.length)
                 self.pieces.append(piece)
                 self.samples += piece.length
                 yield piece, words
-                if trimmed:
+                if words.trimmed:
                     yield self._silence(TRIM_MARGIN_MS), None
             self.spans.append((start, self.samples))
             last = index == len(timeline.segments) - 1
@@ -112,7 +115,8 @@ def join_segments(timeline: Timeline, settings: AudioSettings) -> tuple[bytes, l
     mastering lays out.
     """
     layout = Layout(settings)
-    pieces = [np.zeros(piece.length, np.float32) if samples is None else samples
-              for piece, samples in layout.walk(timeline)]
+    for _ in layout.walk(timeline):
+        pass
+    pieces = [np.zeros(piece, np.float32) if isinstance(piece, int) else piece for _, piece in layout.replay()]
     audio = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
     return to_int16(audio).tobytes(), layout.spans

@@ -140,6 +140,8 @@ class SegmentCache:
             else:
                 path.unlink(missing_ok=True)
                 self._check_path(path.stem).unlink(missing_ok=True)
+                for beside in path.parent.glob(f"{path.name}.*"):  # what later stages keep beside it
+                    beside.unlink(missing_ok=True)
                 files, freed = files + 1, freed + size
         for path in self._abandoned():
             if path.is_file():
