@@ -13,6 +13,7 @@ the measures of sentences placed side by side add up to the chapter's own.
 from __future__ import annotations
 
 import io
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,9 @@ MEASURES_SUFFIX = ".blocks.npz"
 MEASURES_VERSION = 1
 #: Silence measured after the words: the K-weighting filter's ringing dies out within it.
 TAIL_MS = 60
+#: Mastering threads may measure the same sentence (said in two chapters) at once;
+#: a temporary name is per process, so they store one at a time.
+_STORING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -57,18 +61,19 @@ def _identity(wav: Path, settings: AudioSettings) -> np.ndarray:
 
 def _store(wav: Path, settings: AudioSettings, arrays: dict[str, np.ndarray]) -> None:
     """Add ``arrays`` to the stored measures (a lost race only loses a phase)."""
-    try:
-        with np.load(measures_path(wav), allow_pickle=False) as data:
-            kept = {name: data[name] for name in data.files} \
-                if np.array_equal(data["identity"], _identity(wav, settings)) else {}
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
-        kept = {}
-    buffer = io.BytesIO()
-    np.savez(buffer, **{**kept, **arrays, "identity": _identity(wav, settings)})
-    try:
-        write_atomic(measures_path(wav), buffer.getvalue())
-    except OSError:
-        pass  # a read-only cache: measured again next time
+    with _STORING:
+        try:
+            with np.load(measures_path(wav), allow_pickle=False) as data:
+                kept = {name: data[name] for name in data.files} \
+                    if np.array_equal(data["identity"], _identity(wav, settings)) else {}
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            kept = {}
+        buffer = io.BytesIO()
+        np.savez(buffer, **{**kept, **arrays, "identity": _identity(wav, settings)})
+        try:
+            write_atomic(measures_path(wav), buffer.getvalue())
+        except OSError:
+            pass  # a read-only cache: measured again next time
 
 
 def block_measures(samples: np.ndarray, phase: int, rate: int) -> tuple[np.ndarray, np.ndarray]:
