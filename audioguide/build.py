@@ -128,8 +128,9 @@ def build_guide(
     try:
         with build_lock(build_dir), recording(build_dir) as record:
             version = engine_identity(guide.voice)
-            job = _Job(guide, build_dir, script, cache, audio, workers, progress, version,
-                       sentence_part_keys(guide, script, cache, version))
+            job = _Job(guide=guide, build_dir=build_dir, script=script, cache=cache, audio=audio,
+                       workers=workers, progress=progress, engine=version,
+                       keys=sentence_part_keys(guide, script, cache, version))
             return _build_locked(job, record, warnings, started)
     except OSError as error:  # the disk filled up, a folder became unwritable...
         where = error.filename or build_dir

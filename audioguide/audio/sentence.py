@@ -53,22 +53,30 @@ def spoken_span(samples: np.ndarray, rate: int, threshold_dbfs: float) -> tuple[
     """(start, end) in ms (pydub's positions) of what lies between the leading and
     the trailing silence of 16-bit ``samples``."""
     length_ms = round(1000 * (len(samples) / rate))
-    start = leading_silence_ms(samples, rate, threshold_dbfs, length_ms)
-    return start, length_ms - leading_silence_ms(samples[::-1], rate, threshold_dbfs, length_ms)
+    # Running sums of the squared samples (exact in 64 bits), for any chunk's sum from either end.
+    energy = np.zeros(len(samples) + 1, np.int64)
+    np.cumsum(np.square(samples.astype(np.int64)), out=energy[1:])
+    start = leading_silence_ms(energy, False, rate, threshold_dbfs, length_ms)
+    return start, length_ms - leading_silence_ms(energy, True, rate, threshold_dbfs, length_ms)
 
 
-def leading_silence_ms(samples: np.ndarray, rate: int, threshold_dbfs: float, length_ms: int) -> int:
-    """Where the leading silence ends, in ms: the start of the first chunk of
-    ``SILENCE_CHUNK_MS`` whose RMS reaches ``threshold_dbfs`` (the length when none does)."""
+def leading_silence_ms(energy: np.ndarray, reverse: bool, rate: int, threshold_dbfs: float,
+                       length_ms: int) -> int:
+    """Where the leading silence ends (of the samples reversed, with ``reverse``), in ms:
+    the start of the first chunk of ``SILENCE_CHUNK_MS`` whose RMS reaches
+    ``threshold_dbfs`` (the length when none does). ``energy`` holds the running
+    sums of the squared samples."""
     starts_ms = np.arange(0, length_ms, SILENCE_CHUNK_MS)
     if not len(starts_ms):
         return 0
     # pydub's positions: a chunk's ends in ms, cut at the length, times (rate / 1000), truncated.
     ends_ms = np.minimum(np.arange(len(starts_ms) + 1) * SILENCE_CHUNK_MS, length_ms).astype(np.float64)
     edges = (ends_ms * (rate / 1000.0)).astype(np.int64)
-    squares = np.concatenate([[0], np.cumsum(np.square(samples.astype(np.int64)))])
-    counts = np.diff(edges)
-    sums = squares[np.minimum(edges[1:], len(samples))] - squares[np.minimum(edges[:-1], len(samples))]
+    count = len(energy) - 1
+    within = np.minimum(edges, count)
+    before = energy[count - within] if reverse else energy[within]
+    sums = before[:-1] - before[1:] if reverse else before[1:] - before[:-1]
+    counts = np.diff(edges)  # beyond the end pydub pads with silence: it counts, adding nothing
     with np.errstate(divide="ignore", invalid="ignore"):
         rms = np.floor(np.sqrt(sums / counts))  # audioop.rms: a whole number
     level = np.full(len(rms), -math.inf)
