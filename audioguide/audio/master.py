@@ -1,12 +1,14 @@
 """One chapter mastered: its timeline measured, the gain chosen, one encode, and
 the encoded file checked.
 
-A chapter is read twice and never held whole. The first pass measures it in
-blocks of about a millisecond (peak and K-weighted energy); from those alone
-the gain that reaches the loudness target, and a look-ahead peak limiter, are
-worked out for any gain. The second pass applies them and streams the samples
-into one ffmpeg. The encoded file is then decoded and measured (loudness and
-4x oversampled true peak); only a miss costs another encode.
+A chapter is never held whole. It is laid out from its sentences' measures
+(peak and K-weighted energy per block of about a millisecond, kept beside
+each WAV; a sentence not measured yet is read and measured once); from those
+alone the gain that reaches the loudness target, and a look-ahead peak
+limiter, are worked out for any gain. The encode reads each sentence, applies
+them and streams the samples into one ffmpeg. The encoded file is then
+decoded and measured (loudness and 4x oversampled true peak); only a miss
+costs another encode.
 """
 
 from __future__ import annotations
