@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import threading
 import time
@@ -30,25 +29,19 @@ from .buildfolder import (
     check_output_dir, files_present, finished_chapters,
     note_finished, prepare_output, present, previous_manifest, remove_stale_files,
 )
+from .buildfiles import chapter_mp3, id3_language, publish_chapter, publish_downloads
 from .files import FileRecord, recording, write_atomic
 from .formats import publish_formats
 from .guides import Guide
 from .importers import load_document
-from .manifest import MANIFEST_NAME, ChapterEntry, FileRef, Manifest, TimedSegment
-from .mastering import (
-    AudioSettings, ChapterTags, ffmpeg_executable, join_chapters, master_chapter, mastered_pcm, prepare,
+from .manifest import MANIFEST_NAME, ChapterEntry, Manifest
+from .audio import (
+    AudioSettings, ChapterTags, SpokenSegment, Timeline, ffmpeg_executable, master_chapter, mastered_pcm, prepare,
 )
-from .narration import ChapterScript, Script, breath_groups, narrate
-from .publish import (
-    chapters_json, chapters_vtt, file_ref, m3u_playlist, readme_text, transcript_text, webvtt, write_zip,
-)
+from .narration import ChapterScript, Pauses, Script, breath_groups, narrate
 from .speech import SegmentCache, engine_identity, synthesize_all
 from .speech.cache import seal_entry
 from .speech.phonemes import pronunciation_warnings
-
-#: ISO 639-1 to the ISO 639-2 codes ID3's TLAN frame wants.
-ID3_LANGUAGES = {"en": "eng", "fr": "fra", "de": "deu", "es": "spa", "it": "ita", "nl": "nld"}
-
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -134,8 +127,11 @@ def build_guide(
     prepare_output(build_dir)
     try:
         with build_lock(build_dir), recording(build_dir) as record:
-            return _build_locked(guide, build_dir, script, cache, workers, audio, progress, record,
-                                 warnings, started)
+            version = engine_identity(guide.voice)
+            job = _Job(guide=guide, build_dir=build_dir, script=script, cache=cache, audio=audio,
+                       workers=workers, progress=progress, engine=version,
+                       keys=sentence_part_keys(guide, script, cache, version))
+            return _build_locked(job, record, warnings, started)
     except OSError as error:  # the disk filled up, a folder became unwritable...
         where = error.filename or build_dir
         raise BuildError(f"{where}: cannot write the build ({error.strerror or error}); "
@@ -146,19 +142,66 @@ class BuildError(BuildFolderError):
     """The build could not be written (a full disk...); the message names the file."""
 
 
-def _build_locked(guide: Guide, build_dir: Path, script: Script, cache: SegmentCache,
-                  workers: int | None, audio: AudioSettings, progress: Progress,
-                  record: FileRecord, warnings: list[str], started: float) -> BuildResult:
+@dataclass(frozen=True)
+class _Job:
+    """What one build works on, settled before any work starts."""
+
+    guide: Guide
+    build_dir: Path
+    script: Script
+    cache: SegmentCache
+    audio: AudioSettings
+    workers: int | None
+    progress: Progress
+    engine: str  # the engine's identity, part of every cache key
+    keys: list[list[list[str]]]  # the cache key of every sentence part, by chapter and segment
+
+    def parts(self, index: int) -> dict[str, str]:
+        """Cache key -> text of every sentence part of chapter ``index``."""
+        return {key: part for segment, segment_keys in zip(self.script.chapters[index].segments, self.keys[index])
+                for part, key in zip(breath_groups(segment.spoken), segment_keys)}
+
+    def timeline(self, index: int) -> Timeline:
+        wavs = [[self.cache.path(key) for key in segment_keys] for segment_keys in self.keys[index]]
+        return chapter_timeline(self.script.chapters[index], wavs, self.script.pauses)
+
+    def tags(self, title: str, track: int = 1, total: int = 1) -> ChapterTags:
+        return ChapterTags(title=title, album=self.script.title, artist=self.guide.author,
+                           track=track, track_total=total, language=id3_language(self.guide.language))
+
+
+class _Mastering:
+    """Masters chapters, from any thread, noting each finished one in the build folder
+    (so a stopped build's chapters are reused)."""
+
+    def __init__(self, job: _Job, fingerprints: list[str], reused: list[ChapterEntry]):
+        self.job, self.fingerprints = job, fingerprints
+        self.finished = list(reused)
+        self.reencoded: list[int] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, index: int) -> ChapterEntry:
+        job = self.job
+        chapter = job.script.chapters[index]
+        tags = job.tags(chapter.title, chapter.number, len(job.script.chapters))
+        mastered = master_chapter(job.timeline(index), chapter_mp3(job.build_dir, chapter), tags, job.audio)
+        entry = publish_chapter(job.build_dir, chapter, mastered, self.fingerprints[index])
+        with self._lock:
+            if mastered.encodes > 1:
+                self.reencoded.append(chapter.number)
+            self.finished.append(entry)
+            note_finished(job.build_dir, self.finished)
+        job.progress.on_chapter(entry)
+        return entry
+
+
+def _build_locked(job: _Job, record: FileRecord, warnings: list[str], started: float) -> BuildResult:
+    guide, build_dir, script, cache = job.guide, job.build_dir, job.script, job.cache
     previous = previous_manifest(build_dir)
     if previous:  # a build from before the record was kept made these
         record.add(*(build_dir / name for name in previous.files()))
-    version = engine_identity(guide.voice)
-    total = len(script.chapters)
-    keys = sentence_part_keys(guide, script, cache, version)
-    fingerprints = [
-        chapter_fingerprint(guide, script, chapter, chapter_keys, total, audio)
-        for chapter, chapter_keys in zip(script.chapters, keys)
-    ]
+    fingerprints = [chapter_fingerprint(guide, script, chapter, chapter_keys, len(script.chapters), job.audio)
+                    for chapter, chapter_keys in zip(script.chapters, job.keys)]
     # A chapter of the last build, or one a stopped build finished, whose files are still there.
     wanted = set(fingerprints)
     earlier = finished_chapters(build_dir) + list(previous.chapters if previous else ())
@@ -166,42 +209,23 @@ def _build_locked(guide: Guide, build_dir: Path, script: Script, cache: SegmentC
                 if chapter.fingerprint in wanted and files_present(build_dir, chapter)}
     to_master = [i for i, fp in enumerate(fingerprints) if fp not in reusable]
 
-    needed = {key: part for i in to_master
-              for segment, segment_keys in zip(script.chapters[i].segments, keys[i])
-              for part, key in zip(breath_groups(segment.spoken), segment_keys)}
+    needed = {key: part for i in to_master for key, part in job.parts(i).items()}
     states = {key: cache.state(key) for key in needed}
     missing = {key: part for key, part in needed.items() if states[key] != "ok"}
     for key, part in missing.items():
         if states[key] == "damaged":  # never shipped: said again, and the editor told
             warnings.append(f"{cache.path(key)}: cached sentence was damaged; saying it again: {part[:60]!r}")
-            progress.on_warning(warnings[-1])
+            job.progress.on_warning(warnings[-1])
     if missing:
         cache.check_writable()
-    progress.on_plan(BuildPlan(len(missing), len(needed) - len(missing), len(to_master),
-                               sum(len(script.chapters[i].segments) for i in to_master)))
-
-    def master(index: int) -> ChapterEntry:
-        chapter = script.chapters[index]
-        wavs = [[cache.path(key) for key in segment_keys] for segment_keys in keys[index]]
-        entry, encodes = _master_and_publish(guide, script, chapter, wavs, build_dir, total, audio,
-                                             fingerprints[index])
-        if encodes > 1:
-            reencoded.append(chapter.number)
-        with finished_lock:
-            finished.append(entry)
-            note_finished(build_dir, finished)
-        progress.on_chapter(entry)
-        return entry
+    job.progress.on_plan(BuildPlan(len(missing), len(needed) - len(missing), len(to_master),
+                                   sum(len(script.chapters[i].segments) for i in to_master)))
 
     stages: list[tuple[str, float]] = []
-    finished = list(reusable.values())
-    finished_lock = threading.Lock()
-    reencoded: list[int] = []
+    mastering = _Mastering(job, fingerprints, list(reusable.values()))
     mastered = _synthesize_and_master(
-        to_master, [[key for part_keys in chapter_keys for key in part_keys] for chapter_keys in keys],
-        missing, cache, guide, audio, workers, master, progress,
-        on_synthesized=lambda: stages.append(("synthesized", time.perf_counter() - started)),
-    )
+        job, to_master, missing, mastering,
+        on_synthesized=lambda: stages.append(("synthesized", time.perf_counter() - started)))
     stages.append(("mastered", time.perf_counter() - started))
     chapters = tuple(mastered.get(i) or reusable[fp] for i, fp in enumerate(fingerprints))
 
@@ -211,13 +235,14 @@ def _build_locked(guide: Guide, build_dir: Path, script: Script, cache: SegmentC
     ):
         downloads, rebuilt_downloads = previous.downloads, False
     else:
-        downloads, rebuilt_downloads = _publish_downloads(guide, script.title, chapters, build_dir), True
+        downloads = publish_downloads(build_dir, guide.slug, job.tags(script.title), chapters)
+        rebuilt_downloads = True
     stages.append(("downloads", time.perf_counter() - started))
     manifest = Manifest(
         slug=guide.slug,
         title=script.title,
         language=guide.language,
-        engine=version,
+        engine=job.engine,
         voice=guide.voice.voice,
         rate=guide.voice.rate,
         chapters=chapters,
@@ -230,7 +255,7 @@ def _build_locked(guide: Guide, build_dir: Path, script: Script, cache: SegmentC
         # Nothing changed: keep the publication date (the feed's), and the file.
         manifest = replace(manifest, built_at=previous.built_at or manifest.built_at)
     manifest = publish_formats(manifest, build_dir, guide.formats, previous,
-                               _mastered_audio(guide, script, keys, cache, audio, workers, manifest.chapters))
+                               _mastered_audio(job, manifest.chapters))
     if manifest != previous:
         write_atomic(build_dir / MANIFEST_NAME, manifest.to_json())
     remove_stale_files(build_dir, manifest, record)
@@ -240,23 +265,21 @@ def _build_locked(guide: Guide, build_dir: Path, script: Script, cache: SegmentC
         rebuilt_downloads=rebuilt_downloads,
         warnings=tuple(warnings),
         stages=tuple(stages),
-        reencoded=tuple(sorted(reencoded)),
+        reencoded=tuple(sorted(mastering.reencoded)),
     )
 
 
-def _synthesize_and_master(
-    to_master: list[int], chapter_keys: list[list[str]], missing: dict[str, str], cache: SegmentCache,
-    guide: Guide, audio: AudioSettings, workers: int | None, master: Callable[[int], ChapterEntry],
-    progress: Progress, on_synthesized: Callable[[], None],
-) -> dict[int, ChapterEntry]:
+def _synthesize_and_master(job: _Job, to_master: list[int], missing: dict[str, str],
+                           master: Callable[[int], ChapterEntry],
+                           on_synthesized: Callable[[], None]) -> dict[int, ChapterEntry]:
     """Synthesize the missing sentences (in chapter order) and master each chapter in
     ``to_master`` as soon as it has all its sentences; the first failure stops both."""
     if not to_master:
         on_synthesized()
         return {}
     ffmpeg_executable()  # no ffmpeg: say so now, not after the whole synthesis
-    prepare(audio)
-    waiting = {i: {key for key in chapter_keys[i] if key in missing} for i in to_master}
+    prepare(job.audio)
+    waiting = {i: {key for key in job.parts(i) if key in missing} for i in to_master}
     chapters_of: dict[str, list[int]] = {}
     for i in to_master:
         for key in waiting[i]:
@@ -268,7 +291,7 @@ def _synthesize_and_master(
         if not future.cancelled() and future.exception() is not None:
             failures.append(future.exception())
 
-    threads = max(1, min(len(to_master), workers or os.cpu_count() or 1))
+    threads = max(1, min(len(to_master), job.workers or os.cpu_count() or 1))
     with ThreadPoolExecutor(threads, thread_name_prefix="master") as pool:
         def start(index: int) -> None:
             futures[index] = pool.submit(master, index)
@@ -276,7 +299,7 @@ def _synthesize_and_master(
 
         def synthesized(path: Path) -> None:
             key = path.stem  # a cache file is named by its key
-            progress.on_segment()
+            job.progress.on_segment()
             for index in chapters_of.get(key, ()):
                 waiting[index].discard(key)
                 if not waiting[index]:
@@ -288,8 +311,8 @@ def _synthesize_and_master(
             for index in to_master:
                 if not waiting[index]:
                     start(index)
-            synthesize_all(((missing[key], cache.path(key)) for key in missing), guide.voice,
-                           workers=workers, on_done=synthesized, seal=seal_entry)
+            synthesize_all(((missing[key], job.cache.path(key)) for key in missing), job.guide.voice,
+                           workers=job.workers, on_done=synthesized, seal=seal_entry)
             on_synthesized()
             return {index: futures[index].result() for index in to_master}
         except BaseException:
@@ -297,25 +320,23 @@ def _synthesize_and_master(
             raise
 
 
-def _mastered_audio(guide: Guide, script: Script, keys: list[list[list[str]]], cache: SegmentCache,
-                    audio: AudioSettings, workers: int | None,
-                    entries: tuple[ChapterEntry, ...]) -> Callable[[int], Iterator[bytes]]:
+def _mastered_audio(job: _Job, entries: tuple[ChapterEntry, ...]) -> Callable[[int], Iterator[bytes]]:
     """Chapter index -> its mastered PCM, from the cached sentences (said again if the
     cache lost any since the chapter was mastered), for the M4B's AAC encode."""
     def pcm(index: int) -> Iterator[bytes]:
-        chapter = script.chapters[index]
-        lost = {key: part for segment, segment_keys in zip(chapter.segments, keys[index])
-                for part, key in zip(breath_groups(segment.spoken), segment_keys) if not cache.has(key)}
-        synthesize_all(((part, cache.path(key)) for key, part in lost.items()), guide.voice, workers=workers,
-                       seal=seal_entry)
-        return mastered_pcm(chapter, [[cache.path(k) for k in segment_keys] for segment_keys in keys[index]],
-                            audio, entries[index].gain_aim_lufs, entries[index].limiter_ceiling_dbfs)
+        lost = {key: part for key, part in job.parts(index).items() if not job.cache.has(key)}
+        synthesize_all(((part, job.cache.path(key)) for key, part in lost.items()), job.guide.voice,
+                       workers=job.workers, seal=seal_entry)
+        return mastered_pcm(job.timeline(index), job.audio,
+                            entries[index].gain_aim_lufs, entries[index].limiter_ceiling_dbfs)
     return pcm
 
 
-def _id3_language(guide: Guide) -> str:
-    """ID3 wants a three-letter code ("eng"); "und" when we do not know it."""
-    return ID3_LANGUAGES.get(guide.language.split("-")[0], "und")
+def chapter_timeline(chapter: ChapterScript, wav_paths: list[list[Path]], pauses: Pauses = Pauses()) -> Timeline:
+    """The chapter as mastering lays it out: each segment's sentence WAVs (one per
+    breath group) and the pause after it, with the script's breath between parts."""
+    return Timeline(tuple(SpokenSegment(tuple(paths), segment.pause_after_ms)
+                          for segment, paths in zip(chapter.segments, wav_paths)), pauses.breath)
 
 
 def sentence_part_keys(guide: Guide, script: Script, cache: SegmentCache, version: str) -> list[list[list[str]]]:
@@ -357,94 +378,3 @@ def chapter_fingerprint(
 def downloads_fingerprint(guide: Guide, title: str, chapters: tuple[ChapterEntry, ...]) -> str:
     return _digest([MASTERING_VERSION, title, guide.slug, guide.author, guide.language,
                     [[c.title, c.audio.sha256, c.captions.sha256, c.transcript.sha256] for c in chapters]])
-
-
-def _master_and_publish(
-    guide: Guide, script: Script, chapter: ChapterScript, wavs: list[Path],
-    build_dir: Path, total: int, audio: AudioSettings, fingerprint: str,
-) -> tuple[ChapterEntry, int]:
-    stem = chapter.file_stem
-    mp3 = build_dir / "audio" / f"{stem}.mp3"
-    tags = ChapterTags(
-        title=chapter.title, album=script.title, artist=guide.author,
-        track=chapter.number, track_total=total,
-        language=_id3_language(guide),
-    )
-    mastered = master_chapter(chapter, wavs, mp3, tags, audio)
-    segments = tuple(
-        TimedSegment(s.kind, s.written, s.spoken, start, end, s.paragraph, s.item)
-        for s, (start, end) in zip(chapter.segments, mastered.timings)
-    )
-    vtt = build_dir / "captions" / f"{stem}.vtt"
-    write_atomic(vtt, webvtt(list(segments)))
-    text = build_dir / "text" / f"{stem}.txt"
-    write_atomic(text, transcript_text(chapter.title, list(segments)))
-    entry = ChapterEntry(
-        number=chapter.number,
-        slug=chapter.slug,
-        title=chapter.title,
-        duration_ms=mastered.duration_ms,
-        audio=file_ref(build_dir, mp3),
-        captions=file_ref(build_dir, vtt),
-        transcript=file_ref(build_dir, text),
-        segments=segments,
-        fingerprint=fingerprint,
-        loudness_lufs=_finite(mastered.loudness_lufs),
-        true_peak_dbtp=_finite(mastered.true_peak_dbtp),
-        gain_aim_lufs=mastered.aim_lufs, limiter_ceiling_dbfs=mastered.ceiling_dbfs,
-    )
-    return entry, mastered.encodes
-
-
-def _finite(value: float) -> float | None:
-    """Rounded for the manifest; None for what JSON cannot hold (infinity, NaN)."""
-    return round(value, 2) if math.isfinite(value) else None
-
-
-def _publish_downloads(
-    guide: Guide, title: str, chapters: tuple[ChapterEntry, ...], build_dir: Path
-) -> dict[str, FileRef]:
-    """The whole guide as one chaptered MP3, its chapter lists, and a ZIP of everything.
-
-    The ZIP is written in a second thread while the full-guide file is joined:
-    both are mostly copying, checksumming and waiting for the disk.
-    """
-    folder = build_dir / "downloads"
-    folder.mkdir(exist_ok=True)
-    slug = guide.slug
-    playlist = f"{slug}.m3u"
-    members: list[tuple[str, Path | str]] = [
-        (f"{slug}/README.txt",
-         readme_text(title, [(f"{c.file_stem}.mp3", c.title, c.duration_ms) for c in chapters],
-                     playlist)),
-        (f"{slug}/{playlist}",
-         m3u_playlist([(f"{c.file_stem}.mp3", c.duration_ms, c.title) for c in chapters])),
-    ]
-    for chapter in chapters:
-        for ref in (chapter.audio, chapter.transcript, chapter.captions):
-            members.append((f"{slug}/{Path(ref.path).name}", build_dir / ref.path))
-    zip_path = folder / f"{slug}-audio-guide.zip"
-
-    def make_zip() -> FileRef:
-        write_zip(zip_path, members)
-        return file_ref(build_dir, zip_path)
-
-    with ThreadPoolExecutor(1, thread_name_prefix="zip") as side:
-        zipped = side.submit(make_zip)
-        full = folder / f"{slug}-full-guide.mp3"
-        tags = ChapterTags(title=title, album=title, artist=guide.author, track=1, track_total=1,
-                           language=_id3_language(guide))
-        marks = join_chapters([build_dir / c.audio.path for c in chapters],
-                              [c.title for c in chapters], full, tags)
-        json_path = folder / f"{slug}-chapters.json"
-        write_atomic(json_path, chapters_json([(m.start_ms, m.title) for m in marks]))
-        vtt_path = folder / f"{slug}-chapters.vtt"
-        write_atomic(vtt_path, chapters_vtt([(m.start_ms, m.end_ms, m.title) for m in marks]))
-        full_ref = file_ref(build_dir, full)
-        zip_ref = zipped.result()
-    return {
-        "full_guide": full_ref,
-        "chapters_json": file_ref(build_dir, json_path),
-        "chapters_vtt": file_ref(build_dir, vtt_path),
-        "zip": zip_ref,
-    }

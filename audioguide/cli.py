@@ -7,6 +7,7 @@ stderr naming the file and the problem, and exit code 2; never a traceback.
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from .content import DEFAULT_MAX_BYTES
 from .errors import UserError
 from .guides import load_guide, with_overrides
 from .speech import SegmentCache
+from .speech.base import RATE_RANGE, VOLUME_RANGE
 from .speech.registry import engine_names
 
 
@@ -49,6 +51,11 @@ def format_duration(ms: int) -> str:
 
 
 SOURCE = click.argument("source", required=False, type=click.Path(path_type=Path))
+SOURCES = click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+
+
+#: The options every command that reads a guide takes, by parameter name.
+GUIDE_OPTIONS = ("engine", "voice", "rate", "volume", "lexicon_path", "language", "max_source_bytes")
 
 
 def guide_options(command, source=SOURCE):
@@ -60,8 +67,9 @@ def guide_options(command, source=SOURCE):
                           "default from guide.toml."),
         click.option("--voice", help="Voice id (see 'audioguide voices'); default from guide.toml, "
                                      "or the engine's own default when --engine changes it."),
-        click.option("--rate", type=click.IntRange(80, 450), help="Speaking rate in words per minute."),
-        click.option("--volume", type=click.FloatRange(0.01, 1.0), help="Engine volume, 0.01 to 1."),
+        click.option("--rate", type=click.IntRange(*RATE_RANGE), help="Speaking rate in words per minute."),
+        click.option("--volume", type=click.FloatRange(*VOLUME_RANGE),
+                     help=f"Engine volume, {VOLUME_RANGE[0]:g} to {VOLUME_RANGE[1]:g}."),
         click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path),
                      help="An extra pronunciation lexicon (TOML) that overrides the guide's."),
         click.option("--language", type=click.Choice(["en", "en-GB", "en-US"], case_sensitive=False),
@@ -74,6 +82,25 @@ def guide_options(command, source=SOURCE):
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def with_guide(command):
+    """Read the guide options and hand ``command`` a ready ``guide`` (the SOURCE's, with
+    the options applied) instead of them; with ``sources`` (several SOURCES), a tuple
+    ``guides``. Problems reading it end as any other: one line, exit code 2."""
+
+    @functools.wraps(command)
+    @friendly_errors
+    def wrapper(**kwargs):
+        options = {name: kwargs.pop(name) for name in GUIDE_OPTIONS}
+        if "sources" in kwargs:
+            kwargs["guides"] = tuple(_guide(source, **options) for source in kwargs.pop("sources") or (None,))
+        else:
+            kwargs["guide"] = _guide(kwargs.pop("source"), **options)
+        return command(**kwargs)
+
+    many = "guides" in inspect.signature(command).parameters
+    return guide_options(wrapper, source=SOURCES if many else SOURCE)
 
 
 def _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes=None, language=None):
@@ -231,15 +258,14 @@ def export(build_dir, output, base_url):
 
 
 @main.command()
-@guide_options
 @click.option("--json", "as_json", is_flag=True, help="Print title, chapters, segments and warnings as JSON.")
-@friendly_errors
-def script(source, engine, voice, rate, volume, lexicon_path, language, max_source_bytes, as_json):
+@with_guide
+def script(guide, as_json):
     """Print what the leaflet was read as: title, chapters, sentences (written and spoken
     forms, pauses), and warnings for the editor; check a PDF here before building."""
     from .review import review_data, review_guide, review_lines
 
-    review = review_guide(_guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes, language))
+    review = review_guide(guide)
     for warning in review.warnings:
         click.echo(f"audioguide: warning: {warning}", err=True)
     click.echo(json.dumps(review_data(review)) if as_json else "\n".join(review_lines(review)))
@@ -251,9 +277,8 @@ def lexicon_group():
 
 
 @lexicon_group.command("check")
-@guide_options
-@friendly_errors
-def lexicon_check(source, engine, voice, rate, volume, lexicon_path, language, max_source_bytes):
+@with_guide
+def lexicon_check(guide):
     """Show the phonemes espeak-ng makes of each lexicon entry, spoken and written.
 
     Also lists the guide's words that look medical, are not in the lexicon
@@ -262,7 +287,6 @@ def lexicon_check(source, engine, voice, rate, volume, lexicon_path, language, m
     from .build import script_for
     from .speech.phonemes import PHONEME_ALPHABET, espeak_voice_for, review_lexicon
 
-    guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes, language)
     settings = guide.voice
     words = [segment.written for segment in script_for(guide).segments]
     review = review_lexicon(guide.lexicon, settings.engine, espeak_voice_for(settings), words)
@@ -326,10 +350,9 @@ def cache_info(cache_dir):
 
 
 @cache.command("prune")
-@functools.partial(guide_options, source=click.argument("sources", nargs=-1, type=click.Path(path_type=Path)))
 @_cache_option
-@friendly_errors
-def cache_prune(sources, engine, voice, rate, volume, lexicon_path, language, max_source_bytes, cache_dir):
+@with_guide
+def cache_prune(guides, cache_dir):
     """Delete cached sentences that none of SOURCES (default: the built-in guide) needs now.
 
     Give the same voice options as the builds whose sentences should be kept.
@@ -338,8 +361,7 @@ def cache_prune(sources, engine, voice, rate, volume, lexicon_path, language, ma
 
     store = SegmentCache(cache_dir)
     keep: set[str] = set()
-    for source in sources or (None,):
-        guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes, language)
+    for guide in guides:
         keep |= needed_cache_keys(guide, store)
     files, freed, kept = store.prune(keep)
     click.echo(f"Removed {files} sentences ({_size(freed)}); the cache now holds "

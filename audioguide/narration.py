@@ -67,6 +67,7 @@ class Script:
     language: str
     chapters: tuple[ChapterScript, ...]
     warnings: tuple[str, ...] = ()  # for an editor: what narration could not do as asked
+    pauses: Pauses = Pauses()  # the pauses it was narrated with (mastering needs the breath)
 
     @property
     def segments(self) -> list[Segment]:
@@ -284,7 +285,7 @@ def narrate(
     if not is_english(tag):
         warnings = (f"{document.source}: language '{tag}' is not English: its figures, dates and units "
                     f"are read with the {locale.tag} rules",)
-    return Script(document.title, locale.tag, chapters, warnings)
+    return Script(document.title, locale.tag, chapters, warnings, pauses)
 
 
 def chosen_language(*tags: str) -> str:

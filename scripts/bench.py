@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 from audioguide.build import script_for  # noqa: E402
 from audioguide.guides import load_guide  # noqa: E402
 from audioguide.manifest import load_manifest  # noqa: E402
-from audioguide.mastering import AudioSettings, ffmpeg_executable  # noqa: E402
+from audioguide.audio import AudioSettings, ffmpeg_executable  # noqa: E402
 from audioguide.narration import breath_groups  # noqa: E402
 
 WORDS = (
@@ -202,10 +202,10 @@ def remaster_reference(source: Path, build_dir: Path, cache: Path, chapter_numbe
 import sys, time
 from pathlib import Path
 sys.path.insert(0, {str(ROOT)!r})
-from audioguide.build import script_for
+from audioguide.build import chapter_timeline, script_for
 from audioguide.guides import load_guide
 from audioguide.manifest import load_manifest
-from audioguide.mastering import ChapterTags, join_chapters, master_chapter, prepare
+from audioguide.audio import ChapterTags, join_chapters, master_chapter, prepare
 from audioguide.narration import breath_groups
 from audioguide.speech import SegmentCache, engine_identity
 guide = load_guide(Path({str(source)!r}))
@@ -219,7 +219,7 @@ manifest = load_manifest(Path({str(build_dir)!r}))
 tags = ChapterTags("t", "a", "b", 1, 1, "eng")
 prepare()
 started = time.perf_counter()
-master_chapter(chapter, wavs, Path({str(work / "chapter.mp3")!r}), tags)
+master_chapter(chapter_timeline(chapter, wavs, script.pauses), Path({str(work / "chapter.mp3")!r}), tags)
 join_chapters([Path({str(build_dir)!r}) / c.audio.path for c in manifest.chapters],
               [c.title for c in manifest.chapters], Path({str(work / "full.mp3")!r}), tags)
 print(time.perf_counter() - started)

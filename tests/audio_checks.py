@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from audioguide.mastering import ffmpeg_executable
+from audioguide.audio import ffmpeg_executable
 
 
 def loudness(path: Path) -> tuple[float, float]:

@@ -15,7 +15,7 @@ from mutagen.id3 import ID3
 from audioguide.build import build_guide
 from audioguide.guides import builtin_guide_dir, load_guide
 from audioguide.manifest import load_manifest
-from audioguide.mastering import AudioSettings
+from audioguide.audio import AudioSettings
 
 from .audio_checks import decoded_ms, loudness, probe
 

@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 import feedparser
 
 from audioguide.manifest import load_manifest
-from audioguide.mastering import ffmpeg_executable
+from audioguide.audio import ffmpeg_executable
 from audioguide.web.feed import podcast_feed
 
 from .audio_checks import decoded_ms, probe

@@ -28,11 +28,11 @@ from audioguide.build import build_guide, needed_cache_keys
 from audioguide.cli import main
 from audioguide.formats import FormatsError, parse_formats, publish_formats
 from audioguide.formats.m4b import write_m4b
-from audioguide.mastering import MasteringError, ffmpeg_executable
+from audioguide.audio import MasteringError, ffmpeg_executable
 from audioguide.guides import GuideError, load_guide
 from audioguide.manifest import load_manifest
 from audioguide.speech import SegmentCache
-from audioguide.mastering import AudioSettings, measure_encoded
+from audioguide.audio import AudioSettings, measure_encoded
 
 SMIL = "{http://www.w3.org/ns/SMIL}"
 XHTML = "{http://www.w3.org/1999/xhtml}"

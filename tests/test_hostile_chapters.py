@@ -8,7 +8,7 @@ import subprocess
 
 from mutagen.id3 import ID3, CTOCFlags
 
-from audioguide.mastering import ChapterTags, ffmpeg_executable, join_chapters
+from audioguide.audio import ChapterTags, ffmpeg_executable, join_chapters
 
 
 def test_three_hundred_chapters_join_with_nested_tables_of_contents(tmp_path, ffprobe):

@@ -17,7 +17,7 @@ from pathlib import Path
 from audioguide.content import parse_file
 from audioguide.guides import builtin_guide_dir
 from audioguide.manifest import load_manifest
-from audioguide.mastering import ffmpeg_executable
+from audioguide.audio import ffmpeg_executable
 from audioguide.narration import split_sentences
 
 BUILD = [sys.executable, "-m", "audioguide", "build", "--quiet"]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from audioguide.manifest import load_manifest
-from audioguide.mastering import AudioSettings, ffmpeg_executable
+from audioguide.audio import AudioSettings, ffmpeg_executable
 from audioguide.narration import Pauses
 
 RATE = 22050

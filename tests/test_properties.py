@@ -11,9 +11,10 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from audioguide.audio import AudioSettings, join_segments
+from audioguide.build import chapter_timeline
 from audioguide.content import SourceError, parse_markdown, parse_text
 from audioguide.lexicon import Lexicon
-from audioguide.mastering import AudioSettings, join_segments
 from audioguide.narration import ChapterScript, Segment, narrate
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -124,7 +125,7 @@ def test_segment_times_increase_and_stay_inside_the_chapter(tmp_path, parts):
         wavs.append(paths)
         segments.append(Segment("sentence", f"Sentence {index}.", f"Sentence {index}.", pause_ms))
     chapter = ChapterScript(1, "one", "One", tuple(segments))
-    pcm, spans = join_segments(chapter, wavs, AudioSettings())
+    pcm, spans = join_segments(chapter_timeline(chapter, wavs), AudioSettings())
     total = len(pcm) // 2
     previous_end = 0
     for start, end in spans:

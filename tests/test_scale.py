@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from audioguide.build import BuildPlan, Progress, build_guide
+from audioguide.audio import AudioSettings, ChapterTags, master_chapter
+from audioguide.audio.mp3 import audio_frames, audio_span
+from audioguide.build import BuildPlan, Progress, build_guide, chapter_timeline
 from audioguide.guides import load_guide
 from audioguide.manifest import MANIFEST_NAME, load_manifest
-from audioguide.mastering import AudioSettings, ChapterTags, master_chapter
-from audioguide.mp3 import audio_frames, audio_span
 from audioguide.narration import ChapterScript, Segment
 from audioguide.speech import SegmentCache, VoiceSettings, synthesize_all
 
@@ -124,7 +124,7 @@ def test_mastering_streams_a_long_chapter_instead_of_holding_its_samples(tmp_pat
     chapter = ChapterScript(1, "long", "Long", tuple(segments))
     tracemalloc.start()
     try:
-        mastered = master_chapter(chapter, paths, tmp_path / "long.mp3",
+        mastered = master_chapter(chapter_timeline(chapter, paths), tmp_path / "long.mp3",
                                   ChapterTags("Long", "Test", "audioguide", 1, 1, "eng"))
         _, peak = tracemalloc.get_traced_memory()
     finally:

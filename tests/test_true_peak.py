@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from audioguide.mastering import AudioSettings, ChapterTags, master_chapter
+from audioguide.audio import AudioSettings, ChapterTags, master_chapter
+from audioguide.build import chapter_timeline
 from audioguide.narration import ChapterScript, Segment
 
 from .audio_checks import loudness
@@ -46,7 +47,7 @@ def test_true_peak_never_exceeds_the_limit(tmp_path, target_lufs, limit_dbtp):
         Segment("sentence", f"Part {n}.", f"Part {n}.", 400) for n in range(4)))
     settings = AudioSettings(loudness_lufs=target_lufs, true_peak_dbtp=limit_dbtp)
     mp3 = tmp_path / "hard.mp3"
-    mastered = master_chapter(chapter, wavs, mp3, TAGS, settings)
+    mastered = master_chapter(chapter_timeline(chapter, wavs), mp3, TAGS, settings)
     _, peak = loudness(mp3)  # ffmpeg's own ebur128 meter, not ours
     assert peak <= limit_dbtp, f"{peak} dBTP with {mastered.encodes} encodes"
     assert mastered.true_peak_dbtp <= limit_dbtp
@@ -58,7 +59,7 @@ def test_when_harder_limiting_makes_the_encoder_overshoot_more_the_chapter_is_tu
     higher true peak (-1.62, -1.09, -0.73 dBTP) and the chapter shipped at -17.2 LUFS. The
     encoder is modelled here (the real one does this only on some chapters): its overshoot
     grows as the ceiling drops, and a quieter chapter overshoots less."""
-    import audioguide.mastering as mastering
+    import audioguide.audio.master as mastering
 
     chosen = []
     real_choose = mastering.choose_gain
@@ -79,6 +80,6 @@ def test_when_harder_limiting_makes_the_encoder_overshoot_more_the_chapter_is_tu
     wavs = [[hard_wav(tmp_path / f"{n}.wav", n)] for n in range(2)]
     chapter = ChapterScript(1, "hard", "Hard", tuple(
         Segment("sentence", f"Part {n}.", f"Part {n}.", 400) for n in range(2)))
-    mastered = master_chapter(chapter, wavs, tmp_path / "hard.mp3", TAGS, AudioSettings())
+    mastered = master_chapter(chapter_timeline(chapter, wavs), tmp_path / "hard.mp3", TAGS, AudioSettings())
     assert mastered.true_peak_dbtp <= -1.5
     assert abs(mastered.loudness_lufs + 16) <= 0.5, (mastered.loudness_lufs, chosen)

@@ -19,8 +19,8 @@ import numpy as np
 
 from ..ffmpeg import MasteringError, feed, ffmpeg_executable
 from ..manifest import Manifest
-from ..mastering import LOUDNESS_TOLERANCE_LU, METER_GUARD_DB, AudioSettings, measure_encoded
-from ..mp3 import MP3Error, audio_span
+from ..audio import LOUDNESS_TOLERANCE_LU, METER_GUARD_DB, AudioSettings, measure_encoded
+from ..audio.mp3 import MP3Error, audio_span
 from ..files import atomic_path
 
 BITRATE_KBPS = 64

@@ -13,6 +13,12 @@ class SpeechError(UserError, RuntimeError):
     """Synthesis failed; the message says which sentence or which setting."""
 
 
+#: Speaking rates (words per minute) and engine volumes a voice accepts: the
+#: command line's options and guide.toml are checked against these same ranges.
+RATE_RANGE = (80, 450)
+VOLUME_RANGE = (0.01, 1.0)
+
+
 @dataclass(frozen=True)
 class VoiceSettings:
     engine: str = "pyttsx3"
@@ -33,10 +39,11 @@ class VoiceSettings:
             object.__setattr__(self, "voice", kind.default_voice)
         if self.rate is None:
             object.__setattr__(self, "rate", kind.default_rate)
-        if not 80 <= self.rate <= 450:
-            raise SpeechError(f"rate {self.rate} is out of range (80 to 450 words per minute)")
-        if not 0.0 < self.volume <= 1.0:
-            raise SpeechError(f"volume {self.volume} is out of range (above 0, at most 1)")
+        if not RATE_RANGE[0] <= self.rate <= RATE_RANGE[1]:
+            raise SpeechError(f"rate {self.rate} is out of range ({RATE_RANGE[0]} to {RATE_RANGE[1]} "
+                              "words per minute)")
+        if not VOLUME_RANGE[0] <= self.volume <= VOLUME_RANGE[1]:
+            raise SpeechError(f"volume {self.volume} is out of range ({VOLUME_RANGE[0]} to {VOLUME_RANGE[1]})")
 
 
 class Engine(Protocol):

@@ -17,6 +17,7 @@ import json
 import os
 import re
 import time
+from dataclasses import fields
 from pathlib import Path
 
 from ..errors import UserError
@@ -64,7 +65,10 @@ class SegmentCache:
         self.directory = Path(directory) if directory else default_cache_dir()
 
     def key(self, settings: VoiceSettings, engine_version: str, spoken: str) -> str:
-        parts = [settings.engine, engine_version, settings.voice, settings.rate, settings.volume, spoken]
+        # Every field of the settings, in their order, so a new one changes the key; the
+        # engine's identity follows its name (the keys of the fields there have always been).
+        engine, *rest = (getattr(settings, field.name) for field in fields(settings))
+        parts = [engine, engine_version, *rest, spoken]
         return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
     def path(self, key: str) -> Path:
@@ -140,6 +144,8 @@ class SegmentCache:
             else:
                 path.unlink(missing_ok=True)
                 self._check_path(path.stem).unlink(missing_ok=True)
+                for beside in path.parent.glob(f"{path.name}.*"):  # what later stages keep beside it
+                    beside.unlink(missing_ok=True)
                 files, freed = files + 1, freed + size
         for path in self._abandoned():
             if path.is_file():

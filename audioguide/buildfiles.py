@@ -1,0 +1,108 @@
+"""The files a build writes around the audio, for build.py: a chapter's captions
+and transcript with its manifest entry, and the downloads (the whole guide as
+one chaptered MP3, its chapter lists, and a ZIP of everything)."""
+
+from __future__ import annotations
+
+import math
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from .audio import ChapterTags, MasteredChapter, join_chapters
+from .files import write_atomic
+from .manifest import ChapterEntry, FileRef, TimedSegment
+from .narration import ChapterScript
+from .publish import (
+    chapters_json, chapters_vtt, file_ref, m3u_playlist, readme_text, transcript_text, webvtt, write_zip,
+)
+
+#: ISO 639-1 to the ISO 639-2 codes ID3's TLAN frame wants.
+ID3_LANGUAGES = {"en": "eng", "fr": "fra", "de": "deu", "es": "spa", "it": "ita", "nl": "nld"}
+
+
+def id3_language(language: str) -> str:
+    """ID3 wants a three-letter code ("eng"); "und" when we do not know it."""
+    return ID3_LANGUAGES.get(language.split("-")[0], "und")
+
+
+def chapter_mp3(build_dir: Path, chapter: ChapterScript) -> Path:
+    return build_dir / "audio" / f"{chapter.file_stem}.mp3"
+
+
+def publish_chapter(build_dir: Path, chapter: ChapterScript, mastered: MasteredChapter,
+                    fingerprint: str) -> ChapterEntry:
+    """Write the mastered chapter's captions and transcript; return its manifest entry."""
+    stem = chapter.file_stem
+    segments = tuple(
+        TimedSegment(s.kind, s.written, s.spoken, start, end, s.paragraph, s.item)
+        for s, (start, end) in zip(chapter.segments, mastered.timings)
+    )
+    vtt = build_dir / "captions" / f"{stem}.vtt"
+    write_atomic(vtt, webvtt(list(segments)))
+    text = build_dir / "text" / f"{stem}.txt"
+    write_atomic(text, transcript_text(chapter.title, list(segments)))
+    return ChapterEntry(
+        number=chapter.number,
+        slug=chapter.slug,
+        title=chapter.title,
+        duration_ms=mastered.duration_ms,
+        audio=file_ref(build_dir, chapter_mp3(build_dir, chapter)),
+        captions=file_ref(build_dir, vtt),
+        transcript=file_ref(build_dir, text),
+        segments=segments,
+        fingerprint=fingerprint,
+        loudness_lufs=_finite(mastered.loudness_lufs),
+        true_peak_dbtp=_finite(mastered.true_peak_dbtp),
+        gain_aim_lufs=mastered.aim_lufs, limiter_ceiling_dbfs=mastered.ceiling_dbfs,
+    )
+
+
+def _finite(value: float) -> float | None:
+    """Rounded for the manifest; None for what JSON cannot hold (infinity, NaN)."""
+    return round(value, 2) if math.isfinite(value) else None
+
+
+def publish_downloads(build_dir: Path, slug: str, tags: ChapterTags,
+                      chapters: tuple[ChapterEntry, ...]) -> dict[str, FileRef]:
+    """The whole guide as one chaptered MP3 (tagged with ``tags``), its chapter lists,
+    and a ZIP of everything.
+
+    The ZIP is written in a second thread while the full-guide file is joined:
+    both are mostly copying, checksumming and waiting for the disk.
+    """
+    folder = build_dir / "downloads"
+    folder.mkdir(exist_ok=True)
+    playlist = f"{slug}.m3u"
+    members: list[tuple[str, Path | str]] = [
+        (f"{slug}/README.txt",
+         readme_text(tags.title, [(f"{c.file_stem}.mp3", c.title, c.duration_ms) for c in chapters],
+                     playlist)),
+        (f"{slug}/{playlist}",
+         m3u_playlist([(f"{c.file_stem}.mp3", c.duration_ms, c.title) for c in chapters])),
+    ]
+    for chapter in chapters:
+        for ref in (chapter.audio, chapter.transcript, chapter.captions):
+            members.append((f"{slug}/{Path(ref.path).name}", build_dir / ref.path))
+    zip_path = folder / f"{slug}-audio-guide.zip"
+
+    def make_zip() -> FileRef:
+        write_zip(zip_path, members)
+        return file_ref(build_dir, zip_path)
+
+    with ThreadPoolExecutor(1, thread_name_prefix="zip") as side:
+        zipped = side.submit(make_zip)
+        full = folder / f"{slug}-full-guide.mp3"
+        marks = join_chapters([build_dir / c.audio.path for c in chapters],
+                              [c.title for c in chapters], full, tags)
+        json_path = folder / f"{slug}-chapters.json"
+        write_atomic(json_path, chapters_json([(m.start_ms, m.title) for m in marks]))
+        vtt_path = folder / f"{slug}-chapters.vtt"
+        write_atomic(vtt_path, chapters_vtt([(m.start_ms, m.end_ms, m.title) for m in marks]))
+        full_ref = file_ref(build_dir, full)
+        zip_ref = zipped.result()
+    return {
+        "full_guide": full_ref,
+        "chapters_json": file_ref(build_dir, json_path),
+        "chapters_vtt": file_ref(build_dir, vtt_path),
+        "zip": zip_ref,
+    }
