@@ -44,6 +44,7 @@ from .publish import (
 )
 from .speech import SegmentCache, engine_identity, synthesize_all
 from .speech.cache import seal_entry
+from .speech.pool import SpeechPool
 from .speech.phonemes import pronunciation_warnings
 
 #: ISO 639-1 to the ISO 639-2 codes ID3's TLAN frame wants.
@@ -109,6 +110,7 @@ def build_guide(
     workers: int | None = None,
     audio: AudioSettings = AudioSettings(),
     progress: Progress | None = None,
+    speech_pool: SpeechPool | None = None,
 ) -> BuildResult:
     """Build (or bring up to date) the guide in ``build_dir`` and return what was done.
 
@@ -116,6 +118,7 @@ def build_guide(
     not synthesized; a chapter whose fingerprint (every input to its audio,
     captions and transcript) matches the previous build is not re-mastered;
     the downloads are not rebuilt when no chapter and no tag changed.
+    With ``speech_pool`` (for the guide's voice), its running workers say the sentences.
     """
     started = time.perf_counter()
     progress = progress or Progress()
@@ -135,7 +138,7 @@ def build_guide(
     try:
         with build_lock(build_dir), recording(build_dir) as record:
             return _build_locked(guide, build_dir, script, cache, workers, audio, progress, record,
-                                 warnings, started)
+                                 warnings, started, speech_pool)
     except OSError as error:  # the disk filled up, a folder became unwritable...
         where = error.filename or build_dir
         raise BuildError(f"{where}: cannot write the build ({error.strerror or error}); "
@@ -148,7 +151,8 @@ class BuildError(BuildFolderError):
 
 def _build_locked(guide: Guide, build_dir: Path, script: Script, cache: SegmentCache,
                   workers: int | None, audio: AudioSettings, progress: Progress,
-                  record: FileRecord, warnings: list[str], started: float) -> BuildResult:
+                  record: FileRecord, warnings: list[str], started: float,
+                  speech_pool: SpeechPool | None = None) -> BuildResult:
     previous = previous_manifest(build_dir)
     if previous:  # a build from before the record was kept made these
         record.add(*(build_dir / name for name in previous.files()))
@@ -201,6 +205,7 @@ def _build_locked(guide: Guide, build_dir: Path, script: Script, cache: SegmentC
         to_master, [[key for part_keys in chapter_keys for key in part_keys] for chapter_keys in keys],
         missing, cache, guide, audio, workers, master, progress,
         on_synthesized=lambda: stages.append(("synthesized", time.perf_counter() - started)),
+        speech_pool=speech_pool,
     )
     stages.append(("mastered", time.perf_counter() - started))
     chapters = tuple(mastered.get(i) or reusable[fp] for i, fp in enumerate(fingerprints))
@@ -230,7 +235,8 @@ def _build_locked(guide: Guide, build_dir: Path, script: Script, cache: SegmentC
         # Nothing changed: keep the publication date (the feed's), and the file.
         manifest = replace(manifest, built_at=previous.built_at or manifest.built_at)
     manifest = publish_formats(manifest, build_dir, guide.formats, previous,
-                               _mastered_audio(guide, script, keys, cache, audio, workers, manifest.chapters))
+                               _mastered_audio(guide, script, keys, cache, audio, workers, manifest.chapters,
+                                               speech_pool))
     if manifest != previous:
         write_atomic(build_dir / MANIFEST_NAME, manifest.to_json())
     remove_stale_files(build_dir, manifest, record)
@@ -247,7 +253,7 @@ def _build_locked(guide: Guide, build_dir: Path, script: Script, cache: SegmentC
 def _synthesize_and_master(
     to_master: list[int], chapter_keys: list[list[str]], missing: dict[str, str], cache: SegmentCache,
     guide: Guide, audio: AudioSettings, workers: int | None, master: Callable[[int], ChapterEntry],
-    progress: Progress, on_synthesized: Callable[[], None],
+    progress: Progress, on_synthesized: Callable[[], None], speech_pool: SpeechPool | None = None,
 ) -> dict[int, ChapterEntry]:
     """Synthesize the missing sentences (in chapter order) and master each chapter in
     ``to_master`` as soon as it has all its sentences; the first failure stops both."""
@@ -289,7 +295,7 @@ def _synthesize_and_master(
                 if not waiting[index]:
                     start(index)
             synthesize_all(((missing[key], cache.path(key)) for key in missing), guide.voice,
-                           workers=workers, on_done=synthesized, seal=seal_entry)
+                           workers=workers, on_done=synthesized, seal=seal_entry, pool=speech_pool)
             on_synthesized()
             return {index: futures[index].result() for index in to_master}
         except BaseException:
@@ -299,7 +305,8 @@ def _synthesize_and_master(
 
 def _mastered_audio(guide: Guide, script: Script, keys: list[list[list[str]]], cache: SegmentCache,
                     audio: AudioSettings, workers: int | None,
-                    entries: tuple[ChapterEntry, ...]) -> Callable[[int], Iterator[bytes]]:
+                    entries: tuple[ChapterEntry, ...],
+                    speech_pool: SpeechPool | None = None) -> Callable[[int], Iterator[bytes]]:
     """Chapter index -> its mastered PCM, from the cached sentences (said again if the
     cache lost any since the chapter was mastered), for the M4B's AAC encode."""
     def pcm(index: int) -> Iterator[bytes]:
@@ -307,7 +314,7 @@ def _mastered_audio(guide: Guide, script: Script, keys: list[list[list[str]]], c
         lost = {key: part for segment, segment_keys in zip(chapter.segments, keys[index])
                 for part, key in zip(breath_groups(segment.spoken), segment_keys) if not cache.has(key)}
         synthesize_all(((part, cache.path(key)) for key, part in lost.items()), guide.voice, workers=workers,
-                       seal=seal_entry)
+                       seal=seal_entry, pool=speech_pool)
         return mastered_pcm(chapter, [[cache.path(k) for k in segment_keys] for segment_keys in keys[index]],
                             audio, entries[index].gain_aim_lufs, entries[index].limiter_ceiling_dbfs)
     return pcm

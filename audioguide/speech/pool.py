@@ -107,6 +107,11 @@ class SpeechPool:
     def _new_worker(self) -> "_Worker":
         return _Worker(self._context, self.settings, self.seal)
 
+    @property
+    def usable(self) -> bool:
+        """Not closed, and its workers can start."""
+        return not (self._broken or self._closed)
+
     def _wake(self) -> None:
         try:
             os.write(self._wake_write, b"!")
