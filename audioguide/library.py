@@ -186,10 +186,10 @@ def _remove_others(library_dir: Path, state: dict[str, GuideState], previous: di
         folder = library_dir / slug
         if not os.path.lexists(folder):
             continue
-        if remove_guide_dir(folder):
-            removed.append(slug)
-        else:
-            kept.append(f"{folder}: its guide was removed; the files in it that no build made are kept")
+        removed.append(slug)
+        if not remove_guide_dir(folder):
+            kept.append(f"{folder}: its guide was removed; the files in it that no build made are kept "
+                        "(move them, or the next build refuses the library folder)")
     return removed, kept
 
 
