@@ -62,7 +62,7 @@ def build_on_cluster(address: str, jobs: list[tuple[Guide, Path]], cache_dir: Pa
             for index, (guide, build_dir) in enumerate(jobs)
         }
         try:
-            for future in as_completed(futures):
+            for future in as_completed(futures, loop=client.loop):
                 try:
                     yield futures[future], future.result()
                 except Exception as error:  # the task's own error, raised again here
