@@ -92,6 +92,8 @@ def build_library(
     library folder itself (not ours, locked, unwritable), which stops the build.
     """
     started = time.perf_counter()
+    if not sources:  # never "a library of nothing", which would take every guide away
+        raise BuildFolderError(f"{library_dir}: name the leaflets or folders to build into the library")
     library_dir = Path(library_dir)
     state = load_state(library_dir)
     check_library_dir(library_dir, {guide.slug for guide in state.values()})
@@ -137,13 +139,26 @@ def _build_locked(sources: list[Path], library_dir: Path, state: dict[str, Guide
             problem = _message(source, outcome)
             _failed(run, library_dir, source, GuideState(guide.slug, ""), previous, problem)
         else:
-            run.entries[guide.slug] = entry_for(library_dir / guide.slug, source.shown)
-            run.state[source.key] = GuideState(guide.slug, inputs)
+            try:
+                run.entries[guide.slug] = entry_for(library_dir / guide.slug, source.shown)
+            except (OSError, ManifestError) as error:  # the folder changed under the build
+                problem = f"{library_dir / guide.slug}: cannot read the guide just built ({error})"
+                run.problems.append(LibraryProblem(source.shown, problem))
+            run.state[source.key] = GuideState(guide.slug, inputs if problem is None else "")
             run.built.append(guide.slug)
             run.synthesized += outcome.synthesized
             run.cached += outcome.cached
         progress.on_guide(guide.slug, problem)
-    removed, kept = _remove_others(library_dir, state, previous, {s.slug for s in run.state.values()})
+    if missing:  # a mistyped source must not empty the library: every guide stays listed
+        used = {guide.slug for guide in run.state.values()}
+        for key, guide in state.items():
+            if key not in run.state and guide.slug not in used:
+                run.state[key] = guide
+                if guide.slug in previous:
+                    run.entries[guide.slug] = previous[guide.slug]
+        removed, kept = [], [f"nothing was removed from {library_dir}: a source given is missing"]
+    else:
+        removed, kept = _remove_others(library_dir, state, previous, {s.slug for s in run.state.values()})
     library = Library(tuple(sorted(run.entries.values(), key=lambda e: e.slug)),
                       tuple(sorted(run.problems, key=lambda p: (p.source, p.message))))
     with recording(library_dir):

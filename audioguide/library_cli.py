@@ -22,7 +22,11 @@ DEFAULT_LIBRARY = Path("build") / "library"
 def is_library(sources: tuple[Path, ...], output: Path | None, cluster: str | None) -> bool:
     """Several sources, a folder of leaflets, a cluster, or an output that is a library
     already: a library build. One leaflet or guide folder builds one guide, as ever."""
-    if len(sources) > 1 or cluster:
+    if cluster:
+        return True
+    if not sources:  # the built-in guide, as ever
+        return False
+    if len(sources) > 1:
         return True
     if output is not None and (Path(output) / LIBRARY_NAME).is_file():
         return True

@@ -102,6 +102,12 @@ def test_a_rebuild_touches_only_the_edited_guide_and_removes_a_gone_one(library,
     assert result.built == () and result.unchanged == ("creams", "hands", "hands-2", "sleep-well")
     assert result.problems == ()
 
+    # A mistyped source: reported, and no guide taken away for it.
+    result = build_library([Path("leaflet")], folder, cache=SegmentCache(cache), workers=2)
+    assert [(p.source, p.message) for p in result.problems] == [("leaflet", "leaflet: no such file or folder")]
+    assert result.removed == () and result.built == ()
+    assert [guide.slug for guide in load_library(folder).guides] == ["creams", "hands", "hands-2", "sleep-well"]
+
     # One leaflet edited: that guide alone is built again, and the library manifest updated.
     creams = root / "leaflets" / "creams.md"
     creams.write_text(creams.read_text(encoding="utf-8").replace("twice", "three times"), encoding="utf-8")
