@@ -14,6 +14,7 @@ and a task on a worker without it fails at once, saying so.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import threading
 from pathlib import Path
@@ -91,4 +92,5 @@ def _worker_pool(guide: Guide, workers: int | None) -> SpeechPool:
     with _pools_lock:
         if guide.voice not in _pools or not _pools[guide.voice].usable:
             _pools[guide.voice] = SpeechPool(guide.voice, workers, seal=seal_entry)
+            atexit.register(_pools[guide.voice].close)  # its workers stop with the Dask worker
         return _pools[guide.voice]
