@@ -65,8 +65,10 @@ def find_sources(paths: list[Path], library_dir: Path) -> tuple[list[Source], li
         for child in sorted(folder.iterdir()):
             if child.name.startswith(".") or os.path.realpath(child) == skip:
                 continue
-            if child.is_dir() and not child.is_symlink():
-                add(child) if (child / GUIDE_SETTINGS).is_file() else search(child)
+            if child.is_dir() and not child.is_symlink() and (child / GUIDE_SETTINGS).is_file():
+                add(child)
+            elif child.is_dir() and not child.is_symlink():
+                search(child)
             elif child.is_file() and child.suffix.lower() in LEAFLET_SUFFIXES:
                 add(child)
 
