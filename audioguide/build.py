@@ -41,6 +41,7 @@ from .audio import (
 from .narration import ChapterScript, Pauses, Script, breath_groups, narrate
 from .speech import SegmentCache, engine_identity, synthesize_all
 from .speech.cache import seal_entry
+from .speech.pool import SpeechPool
 from .speech.phonemes import pronunciation_warnings
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ def build_guide(
     workers: int | None = None,
     audio: AudioSettings = AudioSettings(),
     progress: Progress | None = None,
+    speech_pool: SpeechPool | None = None,
 ) -> BuildResult:
     """Build (or bring up to date) the guide in ``build_dir`` and return what was done.
 
@@ -109,6 +111,7 @@ def build_guide(
     not synthesized; a chapter whose fingerprint (every input to its audio,
     captions and transcript) matches the previous build is not re-mastered;
     the downloads are not rebuilt when no chapter and no tag changed.
+    With ``speech_pool`` (running workers for the guide's voice), they say the sentences.
     """
     started = time.perf_counter()
     progress = progress or Progress()
@@ -129,7 +132,7 @@ def build_guide(
         with build_lock(build_dir), recording(build_dir) as record:
             version = engine_identity(guide.voice)
             job = _Job(guide=guide, build_dir=build_dir, script=script, cache=cache, audio=audio,
-                       workers=workers, progress=progress, engine=version,
+                       workers=workers, speech_pool=speech_pool, progress=progress, engine=version,
                        keys=sentence_part_keys(guide, script, cache, version))
             return _build_locked(job, record, warnings, started)
     except OSError as error:  # the disk filled up, a folder became unwritable...
@@ -152,6 +155,7 @@ class _Job:
     cache: SegmentCache
     audio: AudioSettings
     workers: int | None
+    speech_pool: SpeechPool | None  # running workers for the guide's voice, shared with other builds
     progress: Progress
     engine: str  # the engine's identity, part of every cache key
     keys: list[list[list[str]]]  # the cache key of every sentence part, by chapter and segment
@@ -312,7 +316,8 @@ def _synthesize_and_master(job: _Job, to_master: list[int], missing: dict[str, s
                 if not waiting[index]:
                     start(index)
             synthesize_all(((missing[key], job.cache.path(key)) for key in missing), job.guide.voice,
-                           workers=job.workers, on_done=synthesized, seal=seal_entry)
+                           workers=job.workers, on_done=synthesized, seal=seal_entry,
+                           pool=job.speech_pool)
             on_synthesized()
             return {index: futures[index].result() for index in to_master}
         except BaseException:
@@ -326,7 +331,7 @@ def _mastered_audio(job: _Job, entries: tuple[ChapterEntry, ...]) -> Callable[[i
     def pcm(index: int) -> Iterator[bytes]:
         lost = {key: part for key, part in job.parts(index).items() if not job.cache.has(key)}
         synthesize_all(((part, job.cache.path(key)) for key, part in lost.items()), job.guide.voice,
-                       workers=job.workers, seal=seal_entry)
+                       workers=job.workers, seal=seal_entry, pool=job.speech_pool)
         return mastered_pcm(job.timeline(index), job.audio,
                             entries[index].gain_aim_lufs, entries[index].limiter_ceiling_dbfs)
     return pcm

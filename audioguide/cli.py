@@ -120,9 +120,10 @@ def main():
 
 
 @main.command()
-@guide_options
+@functools.partial(guide_options, source=click.argument("sources", nargs=-1, type=click.Path(path_type=Path)))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Build directory (default: build/<guide>).")
+              help="Build directory (default: build/<guide>); for many sources, the library's "
+                   "(default: build/library).")
 @click.option("--cache-dir", type=click.Path(path_type=Path),
               help="Where synthesized sentences are kept (default: ~/.cache/audioguide).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Worker processes (default: one per core).")
@@ -130,10 +131,23 @@ def main():
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("--formats", metavar="LIST", help="Comma-separated, from mp3,epub,daisy,m4b "
               "(default from guide.toml, else mp3,epub; MP3 is always made).")
+@click.option("--cluster", metavar="ADDRESS", help="Build each guide as one task on this running Dask "
+              "scheduler, e.g. tcp://10.0.0.5:8786 (needs the 'cluster' extra and shared folders).")
 @friendly_errors
-def build(source, engine, voice, rate, volume, lexicon_path, language, max_source_bytes, output, cache_dir,
-          jobs, quiet, as_json, formats):
-    """Build the audio chapters, captions and manifest of a guide."""
+def build(sources, engine, voice, rate, volume, lexicon_path, language, max_source_bytes, output, cache_dir,
+          jobs, quiet, as_json, formats, cluster):
+    """Build the audio chapters, captions and manifest of a guide.
+
+    Several SOURCES (leaflets, guide folders, folders of them) build a library:
+    one guide folder each and a library.json, with one pool of speech workers.
+    """
+    from .library_cli import is_library, run_library
+
+    if is_library(sources, output, cluster):
+        options = dict(engine=engine, voice=voice, rate=rate, volume=volume, lexicon_path=lexicon_path,
+                       max_source_bytes=max_source_bytes, language=language, formats=formats)
+        sys.exit(run_library(sources, output, options, cache_dir, jobs, quiet, as_json, cluster))
+    source = sources[0] if sources else None
     guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes, language)
     guide = with_overrides(guide, formats=formats)
     result = run_build(guide, output, cache_dir, jobs, quiet)  # warnings go out as they come

@@ -541,7 +541,16 @@ def main() -> None:
     parser.add_argument("--variant", action="append", default=[], metavar="VOICE:RATE",
                         help="With --intelligibility: also measure the default engine with this "
                              "espeak-ng voice and rate, e.g. gmw/en:175 (repeatable).")
+    parser.add_argument("--library", type=int, nargs="?", const=500, metavar="N",
+                        help="Instead: build N generated leaflets (default 500) as one library in one "
+                             "command against their floor, then rebuild after editing one "
+                             "(see scripts/bench_library.py; writes bench/library.json).")
     args = parser.parse_args()
+    if args.library:
+        import bench_library
+
+        bench_library.main(args.library, args.output)
+        return
     if args.intelligibility:
         import intelligibility
 

@@ -13,29 +13,26 @@ replaced by a new one and its sentence is tried again; an engine error (an
 empty WAV, the engine's own time limit) is retried by the same worker. A
 sentence that fails ``ATTEMPTS`` times in all ends the build with a message
 that names it: the only retry layer, so no sentence is tried more than that.
+A ``SpeechPool`` keeps its workers for many calls (a library's guides, from
+several threads at once); ``synthesize_all`` starts one for a single call.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import re
-import sys
-import tempfile
+import queue
+import threading
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..files import atomic_path
 from .base import SpeechError, VoiceSettings
-from .registry import create_engine
-
-#: Called in a worker with (the whole WAV under its temporary name, its final path).
-Seal = Callable[[Path, Path], None]
+from .worker import Seal, _Worker
 
 #: Longer than any one sentence takes, even on a loaded machine (a long
 #: breath group takes espeak-ng well under a second, piper a few seconds).
@@ -49,88 +46,244 @@ ATTEMPTS = 2
 STOP_GRACE_S = 2.0
 
 
-def _synthesize_into(engine, text: str, target: str, seal: Seal | None = None) -> None:
-    with atomic_path(Path(target)) as temporary:
-        engine.synthesize(text, temporary)
-        if seal:  # before the rename: a WAV in place is always a sealed one
-            seal(temporary, Path(target))
-
-
-def _engine_noise(noise) -> str:
-    """What the engine (or ctypes, for an error in its callback) printed since last asked."""
-    sys.stderr.flush()
-    noise.seek(0)
-    text = noise.read().decode(errors="replace")
-    noise.seek(0)
-    noise.truncate()
-    return text
-
-
-def _worker_main(settings: VoiceSettings, connection: Connection, seal: Seal | None = None) -> None:
-    """One worker: start an engine, then say one sentence per message until told to stop."""
-    sys.stdout = open(os.devnull, "w")  # engines may print; the parent's stdout stays clean
-    # ...and on stderr (a failed write inside the driver comes as a traceback there): kept
-    # aside, so the user sees one line, and a full disk is told as one.
-    noise = tempfile.TemporaryFile()
-    os.dup2(noise.fileno(), 2)
-    try:
-        engine = create_engine(settings)
-    except SpeechError as error:
-        connection.send(("failed", str(error)))
-        return
-    connection.send(("ready", ""))
-    while (job := connection.recv()) is not None:
-        text, target = job
-        try:
-            _synthesize_into(engine, text, target, seal)
-            connection.send(("done", target))
-        except SpeechError as error:
-            written = re.search(r"\[Errno \d+\] ([^\n]+)", _engine_noise(noise))
-            if written:  # the engine could not write its WAV: saying it again will not help
-                connection.send(("failed", f"{target}: cannot write the sentence ({written.group(1)})"))
-            else:
-                connection.send(("error", str(error)))
-        except OSError as error:  # the cache cannot be written: saying it again will not help
-            connection.send(("failed", f"{error.filename or target}: cannot write the sentence "
-                                       f"({error.strerror or error})"))
-
-
-class _Worker:
-    def __init__(self, context, settings: VoiceSettings, seal: Seal | None = None):
-        self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(settings, child, seal), daemon=True)
-        self.process.start()
-        child.close()
-        self.ready = False
-        self.job: int | None = None
-        self.since = time.monotonic()  # when it started, or was given its sentence
-
-    def give(self, index: int, job: tuple[str, str]) -> None:
-        self.connection.send(job)
-        self.job, self.since = index, time.monotonic()
-
-    def ask_to_stop(self) -> None:
-        try:
-            self.connection.send(None)
-        except OSError:
-            pass
-
-    def stop(self, deadline: float) -> None:
-        """Let it finish its sentence until ``deadline`` (monotonic), then kill it."""
-        self.process.join(max(0.0, deadline - time.monotonic()))
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        self.connection.close()
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.join()
-        self.connection.close()
-
-
 def worker_count(jobs: int) -> int:
     return max(1, min(jobs, os.cpu_count() or 1))
+
+
+def worker_starts() -> int:
+    """How many speech workers this process has started so far (for tests and the bench)."""
+    return _Worker.starts
+
+
+class _Batch:
+    """One caller's sentences: what is still to say, and the news of each, for that caller."""
+
+    def __init__(self, jobs: list[tuple[str, str]]):
+        self.jobs = jobs
+        self.attempts = [0] * len(jobs)
+        self.events: queue.SimpleQueue = queue.SimpleQueue()  # ("done", path) or ("failed", message)
+        self.cancelled = False
+
+    def fail(self, message: str) -> None:
+        if not self.cancelled:
+            self.cancelled = True
+            self.events.put(("failed", message))
+
+
+class SpeechPool:
+    """Speech workers started once and kept for every sentence given to them until closed.
+
+    One pool serves a whole library: it is started before the first leaflet is
+    read (so the engines start while parsing runs), and any number of threads
+    may call ``synthesize`` at once, each waiting for its own sentences only.
+    A thread of its own hands out the sentences (first come, first served) and
+    watches the workers as described above; a sentence that keeps failing ends
+    only the call that gave it. Use it as a context manager, or call ``close``.
+    """
+
+    def __init__(self, settings: VoiceSettings, workers: int | None = None, *, seal: Seal | None = None,
+                 sentence_timeout: float = SENTENCE_TIMEOUT_S):
+        self.settings, self.seal, self.sentence_timeout = settings, seal, sentence_timeout
+        self._context = multiprocessing.get_context("spawn")
+        self._lock = threading.Lock()
+        self._pending: deque[tuple[_Batch, int]] = deque()
+        self._batches: set[_Batch] = set()
+        self._broken: str | None = None
+        self._closed = False
+        self._failed_starts = 0
+        self._wake_read, self._wake_write = os.pipe()
+        os.set_blocking(self._wake_read, False)
+        os.set_blocking(self._wake_write, False)
+        self._workers = [self._new_worker() for _ in range(worker_count(workers or os.cpu_count() or 1))]
+        self._thread = threading.Thread(target=self._run, name="speech-pool", daemon=True)
+        self._thread.start()
+
+    def __enter__(self) -> "SpeechPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _new_worker(self) -> "_Worker":
+        return _Worker(self._context, self.settings, self.seal)
+
+    @property
+    def usable(self) -> bool:
+        """Not closed, and its workers can start."""
+        return not (self._broken or self._closed)
+
+    def _wake(self) -> None:
+        try:
+            os.write(self._wake_write, b"!")
+        except (BlockingIOError, OSError):  # already woken (the pipe is full) or closed
+            pass
+
+    def synthesize(self, jobs: Iterable[tuple[str, Path]],
+                   on_done: Callable[[Path], None] | None = None) -> int:
+        """Say each (spoken text, WAV path) pair; return how many were made.
+
+        ``on_done`` is called in the calling thread as each WAV is finished; an
+        exception from it (or a sentence that keeps failing) stops this call: its
+        sentences not yet handed out are dropped, the pool goes on for others.
+        """
+        batch = _Batch(_checked_jobs(jobs))
+        if not batch.jobs:
+            return 0
+        with self._lock:
+            if self._broken or self._closed:
+                raise SpeechError(self._broken or "the speech workers were stopped")
+            self._batches.add(batch)
+            self._pending.extend((batch, index) for index in range(len(batch.jobs)))
+        self._wake()
+        try:
+            for _ in batch.jobs:
+                kind, detail = batch.events.get()
+                if kind == "failed":
+                    raise SpeechError(detail)
+                if on_done:
+                    on_done(Path(detail))
+        except BaseException:
+            batch.cancelled = True  # what it has not handed out yet is dropped
+            self._wake()
+            raise
+        finally:
+            with self._lock:
+                self._batches.discard(batch)
+        return len(batch.jobs)
+
+    def close(self) -> None:
+        """Stop the workers (each may finish its sentence for a moment) and the pool's thread."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        self._wake()
+        self._thread.join()
+        self._fail_all("the speech workers were stopped")
+        # All are told at once, so stopping takes one grace period, not one each.
+        for worker in self._workers:
+            worker.ask_to_stop()
+        grace_ends = time.monotonic() + STOP_GRACE_S
+        for worker in self._workers:
+            worker.stop(grace_ends)
+        os.close(self._wake_read)
+        os.close(self._wake_write)
+
+    def _fail_all(self, message: str) -> None:
+        with self._lock:
+            self._broken = self._broken or message
+            batches, self._pending = list(self._batches), deque()
+        for batch in batches:
+            batch.fail(self._broken)
+
+    def _next_job(self) -> tuple[_Batch, int] | None:
+        with self._lock:
+            while self._pending:
+                batch, index = self._pending.popleft()
+                if not batch.cancelled:
+                    return batch, index
+        return None
+
+    def _deadline(self, worker: "_Worker") -> float:
+        return worker.since + (self.sentence_timeout if worker.job is not None else STARTUP_TIMEOUT_S)
+
+    def _run(self) -> None:
+        try:
+            while not self._closed:
+                self._hand_out()
+                self._watch()
+        except SpeechError as error:  # no worker can start: every caller, now and later, is told
+            self._fail_all(str(error))
+        except BaseException as error:  # never leave a caller waiting for ever
+            self._fail_all(f"the speech workers stopped ({error!r})")
+
+    def _hand_out(self) -> None:
+        for position, worker in enumerate(self._workers):
+            if not (worker.ready and worker.job is None):
+                continue
+            job = self._next_job()
+            if job is None:
+                return
+            batch, index = job
+            try:
+                worker.give(job, batch.jobs[index])
+            except OSError:  # it died idle since it last answered: a new one takes over
+                with self._lock:
+                    self._pending.appendleft(job)
+                worker.kill()
+                self._workers[position] = self._new_worker()
+
+    def _watch(self) -> None:
+        busy = [w for w in self._workers if w.job is not None or not w.ready]
+        timeout = max(0.0, min(self._deadline(w) for w in busy) - time.monotonic()) if busy else None
+        wait([self._wake_read] + [w.connection for w in busy] + [w.process.sentinel for w in self._workers],
+             timeout=timeout)
+        try:
+            os.read(self._wake_read, 4096)
+        except BlockingIOError:
+            pass
+        for position, worker in enumerate(self._workers):
+            replace = None
+            try:
+                while worker.connection.poll():
+                    self._receive(worker, *worker.connection.recv())
+            except (EOFError, OSError):
+                replace = "stopped unexpectedly"
+            if replace is None and not worker.process.is_alive():
+                replace = "stopped unexpectedly"
+            if replace is None and (worker.job is not None or not worker.ready) \
+                    and time.monotonic() > self._deadline(worker):
+                replace = f"did not finish within {self.sentence_timeout:g} s" if worker.job is not None \
+                    else f"did not start within {STARTUP_TIMEOUT_S:g} s"
+            if replace:
+                worker.kill()
+                self._retry(worker, replace)
+                self._workers[position] = self._new_worker()
+
+    def _receive(self, worker: "_Worker", kind: str, detail: str) -> None:
+        if kind == "ready":
+            worker.ready = True
+            self._failed_starts = 0
+            return
+        if worker.job is None:  # the engine could not start: nothing will
+            raise SpeechError(detail)
+        (batch, index), worker.job = worker.job, None
+        if kind == "done":
+            if not batch.cancelled:
+                batch.events.put(("done", detail))
+        elif kind == "failed":  # the cache cannot be written: saying it again will not help
+            batch.fail(detail)
+        elif kind == "error":
+            batch.attempts[index] += 1
+            if batch.attempts[index] >= ATTEMPTS:
+                batch.fail(detail)
+            else:
+                with self._lock:
+                    self._pending.appendleft((batch, index))
+
+    def _retry(self, worker: "_Worker", why: str) -> None:
+        if worker.job is None and worker.ready:  # it died between sentences: nothing to say again
+            return
+        if worker.job is None:  # it failed before its engine was ready
+            self._failed_starts += 1
+            if self._failed_starts >= ATTEMPTS:
+                raise SpeechError(f"a speech worker {why} while starting its engine, {ATTEMPTS} times")
+            return
+        batch, index = worker.job
+        batch.attempts[index] += 1
+        if batch.attempts[index] >= ATTEMPTS:
+            batch.fail(f"a speech worker {why} {ATTEMPTS} times on: {batch.jobs[index][0][:80]!r}")
+        else:
+            with self._lock:
+                self._pending.appendleft((batch, index))
+
+
+def _checked_jobs(jobs: Iterable[tuple[str, Path]]) -> list[tuple[str, str]]:
+    jobs = [(text, str(path)) for text, path in jobs]
+    for text, path in jobs:
+        if not isinstance(text, str) or not text.strip():
+            raise SpeechError(f"{path}: no words to say (an empty sentence reached the speech engine)")
+    return jobs
 
 
 def synthesize_all(
@@ -141,6 +294,7 @@ def synthesize_all(
     on_done: Callable[[Path], None] | None = None,
     sentence_timeout: float = SENTENCE_TIMEOUT_S,
     seal: Seal | None = None,
+    pool: SpeechPool | None = None,
 ) -> int:
     """Synthesize each (spoken text, WAV path) pair; return how many were made.
 
@@ -149,92 +303,17 @@ def synthesize_all(
     WAV is finished; an exception from it stops the synthesis. ``seal(temporary,
     target)``, a module-level function, is called in the worker on each whole WAV
     before it is renamed into place (the cache keeps its checksum so).
+    With ``pool`` (started for the same voice and seal), its workers do the work
+    and stay for the next call; otherwise workers are started here and stopped.
     """
-    jobs = [(text, str(path)) for text, path in jobs]
+    jobs = _checked_jobs(jobs)
     if not jobs:
         return 0
-    for text, path in jobs:
-        if not isinstance(text, str) or not text.strip():
-            raise SpeechError(f"{path}: no words to say (an empty sentence reached the speech engine)")
-    context = multiprocessing.get_context("spawn")
-    pending = deque(range(len(jobs)))
-    attempts = [0] * len(jobs)
-    pool = [_Worker(context, settings, seal) for _ in range(worker_count(workers or len(jobs)))]
-    finished = failed_starts = 0
-
-    def deadline(worker: _Worker) -> float:
-        return worker.since + (sentence_timeout if worker.job is not None else STARTUP_TIMEOUT_S)
-
-    def retry(worker: _Worker, why: str) -> None:
-        nonlocal failed_starts
-        index = worker.job
-        if index is None and worker.ready:  # it died between sentences: nothing to say again
-            return
-        if index is None:  # it failed before its engine was ready
-            failed_starts += 1
-            if failed_starts >= ATTEMPTS:
-                raise SpeechError(f"a speech worker {why} while starting its engine, {ATTEMPTS} times")
-            return
-        attempts[index] += 1
-        if attempts[index] >= ATTEMPTS:
-            raise SpeechError(f"a speech worker {why} {ATTEMPTS} times on: {jobs[index][0][:80]!r}")
-        pending.appendleft(index)
-
-    try:
-        while finished < len(jobs):
-            for position, worker in enumerate(pool):
-                if worker.ready and worker.job is None and pending:
-                    index = pending.popleft()
-                    try:
-                        worker.give(index, jobs[index])
-                    except OSError:  # it died idle since it last answered: a new one takes over
-                        pending.appendleft(index)
-                        worker.kill()
-                        pool[position] = _Worker(context, settings, seal)
-            busy = [w for w in pool if w.job is not None or not w.ready]
-            wait([w.connection for w in busy] + [w.process.sentinel for w in busy],
-                 timeout=max(0.0, min(deadline(w) for w in busy) - time.monotonic()))
-            for position, worker in enumerate(pool):
-                replace = None
-                try:
-                    while worker.connection.poll():
-                        kind, detail = worker.connection.recv()
-                        if kind == "failed":
-                            raise SpeechError(detail)
-                        if kind == "ready":
-                            worker.ready = True
-                            failed_starts = 0
-                        elif kind == "done":
-                            worker.job = None
-                            finished += 1
-                            if on_done:
-                                on_done(Path(detail))
-                        elif kind == "error":
-                            index, worker.job = worker.job, None
-                            attempts[index] += 1
-                            if attempts[index] >= ATTEMPTS:
-                                raise SpeechError(detail)
-                            pending.appendleft(index)
-                except (EOFError, OSError):
-                    replace = "stopped unexpectedly"
-                if replace is None and not worker.process.is_alive():
-                    replace = "stopped unexpectedly"
-                if replace is None and (worker.job is not None or not worker.ready) \
-                        and time.monotonic() > deadline(worker):
-                    replace = f"did not finish within {sentence_timeout:g} s" if worker.job is not None \
-                        else f"did not start within {STARTUP_TIMEOUT_S:g} s"
-                if replace:
-                    worker.kill()
-                    retry(worker, replace)
-                    pool[position] = _Worker(context, settings, seal)
-    finally:
-        # All are told at once, so stopping takes one grace period, not one each.
-        for worker in pool:
-            worker.ask_to_stop()
-        grace_ends = time.monotonic() + STOP_GRACE_S
-        for worker in pool:
-            worker.stop(grace_ends)
-    return len(jobs)
+    if pool is not None and pool.settings == settings and pool.seal is seal:
+        return pool.synthesize(jobs, on_done)
+    with SpeechPool(settings, worker_count(workers or len(jobs)), seal=seal,
+                    sentence_timeout=sentence_timeout) as own:
+        return own.synthesize(jobs, on_done)
 
 
 def _call(function, args):

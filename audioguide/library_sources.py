@@ -1,0 +1,190 @@
+"""A library's sources and folder: which leaflets to build, under which slugs, and
+which guide folders to take away.
+
+Sources are leaflets, guide folders (with ``guide.toml``) and folders of
+them, searched all the way down (a guide folder is one guide: its own files
+are not searched). Each source becomes one guide; two guides that want the
+same slug get distinct ones, and a source keeps the slug it had in the last
+build, so adding a leaflet never moves another guide's address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .buildfolder import FINISHED_NAME, GUIDE_SETTINGS, LOCK_NAME, BuildFolderError
+from .files import RECORD_NAME, FileRecord, is_temporary
+from .guides import Guide
+from .importers import SUFFIXES
+from .library_manifest import LIBRARY_NAME, STATE_NAME, GuideState
+from .manifest import MANIFEST_NAME
+
+#: Files in a folder of leaflets that are taken as leaflets (the refused kinds too,
+#: so the editor hears that an .odt or .doc was not read, and why).
+LEAFLET_SUFFIXES = frozenset(SUFFIXES) | {".doc", ".odt", ".rtf"}
+#: What a library build keeps at the top of the library folder, besides guide folders.
+LIBRARY_FILES = {LIBRARY_NAME, STATE_NAME, RECORD_NAME, LOCK_NAME}
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path  # as given, or joined to the folder given
+    shown: str  # the path for people and library.json: relative to here where possible
+
+    @property
+    def key(self) -> str:
+        """The same for the same file however it was named."""
+        return os.path.realpath(self.path)
+
+
+def shown_path(path: Path) -> str:
+    if path.is_absolute():
+        try:
+            return path.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            return path.as_posix()
+    return path.as_posix()
+
+
+def find_sources(paths: list[Path], library_dir: Path) -> tuple[list[Source], list[tuple[str, str]]]:
+    """The sources under ``paths`` (each once, in a stable order) and the paths that
+    are none, as (path, problem). The library folder itself is never searched."""
+    found: dict[str, Source] = {}
+    problems: list[tuple[str, str]] = []
+    skip = os.path.realpath(library_dir)
+
+    def add(path: Path) -> None:
+        source = Source(path, shown_path(path))
+        found.setdefault(source.key, source)
+
+    def search(folder: Path) -> None:
+        for child in sorted(folder.iterdir()):
+            if child.name.startswith(".") or os.path.realpath(child) == skip:
+                continue
+            if child.is_dir() and not child.is_symlink() and (child / GUIDE_SETTINGS).is_file():
+                add(child)
+            elif child.is_dir() and not child.is_symlink():
+                search(child)
+            elif child.is_file() and child.suffix.lower() in LEAFLET_SUFFIXES:
+                add(child)
+
+    for path in map(Path, paths):
+        if path.is_file():
+            add(path)
+        elif path.is_dir() and (path / GUIDE_SETTINGS).is_file():
+            add(path)
+        elif path.is_dir():
+            try:
+                search(path)
+            except OSError as error:
+                problems.append((shown_path(path), f"{path}: cannot be searched ({error.strerror})"))
+        else:
+            problems.append((shown_path(path), f"{path}: no such file or folder"))
+    return sorted(found.values(), key=lambda s: s.shown), problems
+
+
+def assign_slugs(wanted: list[tuple[str, str, str]], previous: dict[str, GuideState],
+                 taken: set[str] = frozenset()) -> tuple[dict[str, str], list[str]]:
+    """Distinct slugs for (source key, shown path, wanted slug), and one line for each
+    guide that could not have the slug it wanted. A source keeps its slug of the last
+    build while it still wants the same one; ``taken`` are slugs kept for others."""
+    used = set(taken)
+    chosen: dict[str, str] = {}
+    owner: dict[str, str] = {}
+    for key, shown, slug in wanted:  # last build's slugs first: an address never moves
+        before = previous.get(key)
+        if before and _derived(before.slug, slug) and before.slug not in used:
+            chosen[key] = before.slug
+            used.add(before.slug)
+    for key, shown, slug in wanted:
+        if key not in chosen and slug not in used:
+            chosen[key] = slug
+            used.add(slug)
+    for key, shown, slug in wanted:
+        if chosen.get(key) == slug:
+            owner[slug] = shown
+    notes = []
+    for key, shown, slug in wanted:
+        if key not in chosen:
+            number = 2
+            while f"{slug}-{number}" in used:
+                number += 1
+            chosen[key] = f"{slug}-{number}"
+            used.add(chosen[key])
+        if chosen[key] != slug:
+            by = owner.get(slug, "another guide")
+            notes.append(f"{shown}: slug '{slug}' is taken by {by}; built as '{chosen[key]}'")
+    return chosen, notes
+
+
+def _derived(slug: str, wanted: str) -> bool:
+    return slug == wanted or re.fullmatch(re.escape(wanted) + r"-\d+", slug) is not None
+
+
+def inputs_fingerprint(guide: Guide, code: str) -> str:
+    """Everything a guide's build reads, hashed: the program (``code``), the guide's
+    settings and the bytes of its leaflet, guide.toml and lexicon."""
+    digest = hashlib.sha256(code.encode())
+    where = {"source": Path(os.path.realpath(guide.source)),
+             "lexicon_path": Path(os.path.realpath(guide.lexicon_path)) if guide.lexicon_path else None}
+    digest.update(repr(replace(guide, **where)).encode())
+    folder_settings = guide.source.parent / GUIDE_SETTINGS
+    for path in (guide.source, guide.lexicon_path, folder_settings):
+        try:
+            digest.update(Path(path).read_bytes() if path else b"-")
+        except OSError:
+            digest.update(b"missing")
+    return digest.hexdigest()
+
+
+def code_fingerprint() -> str:
+    """A hash of the program's own files: a new version rebuilds every guide (each
+    build still reuses every sentence and chapter it can)."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".toml", ".txt", ".html") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def check_library_dir(library_dir: Path, slugs: set[str]) -> None:
+    """Refuse a library folder that holds anything a library build did not make
+    (a user's file, a single guide's build), naming it."""
+    library_dir = Path(library_dir)
+    if not os.path.lexists(library_dir):
+        return
+    if not library_dir.is_dir():
+        raise BuildFolderError(f"{library_dir}: is a file, not a folder; choose another with -o")
+    for entry in sorted(os.listdir(library_dir)):
+        path = library_dir / entry
+        ours = entry in LIBRARY_FILES or is_temporary(path) or (
+            entry in slugs and path.is_dir() and not path.is_symlink())
+        if not ours:
+            raise BuildFolderError(
+                f"{library_dir}: holds {entry}, which no library build made; a build replaces its "
+                "own files only: choose an empty or new folder with -o")
+
+
+def remove_guide_dir(build_dir: Path) -> bool:
+    """Delete the files a build made in ``build_dir``, then its folders left empty; True
+    when the folder is gone (False: it holds files of someone else's, kept)."""
+    names = set(FileRecord.load(build_dir)) | {MANIFEST_NAME, RECORD_NAME, LOCK_NAME, FINISHED_NAME}
+    for name in names:
+        path = build_dir / name
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+    for folder, _, files in sorted(os.walk(build_dir), reverse=True):
+        for name in files:
+            if is_temporary(Path(folder) / name):
+                (Path(folder) / name).unlink()
+        try:
+            os.rmdir(folder)
+        except OSError:  # not empty: what is left is not ours
+            pass
+    return not os.path.lexists(build_dir)
