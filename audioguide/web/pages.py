@@ -11,7 +11,7 @@ from audioguide.manifest import ChapterEntry, FileRef, TimedSegment
 from . import formatting, settings
 from .media import media_version
 from .staticfiles import module_names
-from .site import current_site, guide_manifest
+from .site import current_site, current_static, guide_manifest
 
 bp = Blueprint("pages", __name__)
 
@@ -85,7 +85,7 @@ def chapter_url(chapter: ChapterEntry) -> str:
 
 
 def asset_url(name: str) -> str:
-    return url_for("assets.static", name=name, v=current_site().static.versions.get(name))
+    return url_for("assets.static", name=name, v=current_static().versions.get(name))
 
 
 def download_label(key: str, ref: FileRef) -> str:
@@ -138,7 +138,7 @@ def helpers():
         "chapter_downloads": chapter_downloads,
         "settings_json": settings.for_script(),
         "settings_groups": settings.fieldsets(),
-        "modules": module_names(current_site().static.versions),
+        "modules": module_names(current_static().versions),
     }
 
 

@@ -1,0 +1,164 @@
+"""Search across a library: guide titles, chapter titles and every sentence said.
+
+The index is built once, from the guides' manifests, and kept in memory: each
+guide's sentences are folded (lower case, accents and spacing dropped) and
+joined into one string, so a query is a few substring searches per guide in C,
+not a loop over sentences in Python. The same rules run in the browser
+(``static/library.js``) over :func:`index_data`, so a search gives the same
+guides with JavaScript on or off.
+
+A guide is found when every word of the query occurs in it (title, a chapter
+title or a sentence); it lists the chapters whose titles hold every word and
+the first sentences that do.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from audioguide.manifest import Manifest
+
+#: Longest query read; the rest is ignored (the player's transcript search agrees).
+QUERY_LIMIT = 100
+#: Guides listed for one query, and places shown for each.
+MAX_RESULTS = 50
+MAX_PLACES = 3
+#: Sentences looked at, per guide, for the places to show: a word found in
+#: every sentence must not turn one query into a scan of the whole guide.
+MAX_LOOKS = 400
+
+
+def fold(text: str) -> str:
+    """Lower case, accents dropped, runs of spaces as one: what is compared."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+    return " ".join(bare.lower().split())
+
+
+def query_words(query: str) -> list[str]:
+    return fold(query[:QUERY_LIMIT]).split()
+
+
+@dataclass(frozen=True)
+class ChapterText:
+    stem: str
+    title: str
+    folded_title: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    chapter: int  # index into the guide's chapters
+    start_ms: int
+    written: str
+
+
+@dataclass(frozen=True)
+class GuideText:
+    """A guide as the finder reads it."""
+
+    slug: str
+    title: str
+    language: str
+    chapters: tuple[ChapterText, ...]
+    sentences: tuple[Sentence, ...]
+    folded_title: str
+    text: str  # every sentence, folded, one per line
+    starts: tuple[int, ...]  # where each sentence starts in ``text``
+    everything: str  # title, chapter titles and text: a guide matches if all words are in here
+
+    @classmethod
+    def of(cls, slug: str, manifest: Manifest) -> "GuideText":
+        chapters = tuple(ChapterText(c.file_stem, c.title, fold(c.title)) for c in manifest.chapters)
+        sentences = tuple(Sentence(number, s.start_ms, s.written)
+                          for number, chapter in enumerate(manifest.chapters)
+                          for s in chapter.segments if s.kind != "title")
+        folded = [fold(s.written) for s in sentences]
+        starts, at = [], 0
+        for line in folded:
+            starts.append(at)
+            at += len(line) + 1
+        text = "\n".join(folded)
+        title = fold(manifest.title)
+        everything = "\n".join([title, *(c.folded_title for c in chapters), text])
+        return cls(slug, manifest.title, manifest.language, chapters, sentences, title, text,
+                   tuple(starts), everything)
+
+    def matches(self, words: list[str]) -> bool:
+        return all(word in self.everything for word in words)
+
+    def chapters_with(self, words: list[str]) -> list[ChapterText]:
+        return [c for c in self.chapters if all(word in c.folded_title for word in words)][:MAX_PLACES]
+
+    def sentences_with(self, words: list[str]) -> list[Sentence]:
+        """The first sentences holding every word, found from the longest word's places."""
+        anchor = max(words, key=len)
+        found: list[Sentence] = []
+        position = 0
+        for _ in range(MAX_LOOKS):
+            at = self.text.find(anchor, position)
+            if at < 0 or len(found) >= MAX_PLACES:
+                break
+            number = bisect_right(self.starts, at) - 1
+            end = self.text.find("\n", at)
+            line = self.text[self.starts[number]:end if end >= 0 else len(self.text)]
+            if all(word in line for word in words):
+                found.append(self.sentences[number])
+            position = (end + 1) if end >= 0 else len(self.text)
+        return found
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A guide found, and where."""
+
+    guide: GuideText
+    in_title: bool
+    chapters: tuple[ChapterText, ...]
+    sentences: tuple[Sentence, ...]
+
+
+@dataclass(frozen=True)
+class Found:
+    query: str
+    hits: tuple[Hit, ...]  # at most MAX_RESULTS
+    total: int  # every guide found
+
+
+class Finder:
+    """The library's search index (guides in A-to-Z order)."""
+
+    def __init__(self, guides: list[GuideText]):
+        self.guides = tuple(guides)
+
+    def find(self, query: str) -> Found:
+        words = query_words(query)
+        if not words:
+            return Found(query, (), 0)
+        phrase = " ".join(words)
+        matching = [guide for guide in self.guides if guide.matches(words)]
+        # Titles first (the phrase itself, then all its words), then the rest, each A to Z.
+        matching.sort(key=lambda g: 0 if phrase in g.folded_title else 1 if all(
+            w in g.folded_title for w in words) else 2)
+        hits = tuple(Hit(guide, all(w in guide.folded_title for w in words),
+                         tuple(guide.chapters_with(words)), tuple(guide.sentences_with(words)))
+                     for guide in matching[:MAX_RESULTS])
+        return Found(query, hits, len(matching))
+
+
+def index_data(finder: Finder, guide_url, chapter_url) -> dict:
+    """The index for the browser: what it shows and what it searches, unfolded (it folds
+    as :func:`fold` does). ``guide_url(slug)`` and ``chapter_url(slug, stem)`` give links."""
+    return {
+        "version": 1,
+        "guides": [{
+            "slug": guide.slug,
+            "title": guide.title,
+            "language": guide.language,
+            "url": guide_url(guide.slug),
+            "chapters": [{"title": c.title, "url": chapter_url(guide.slug, c.stem)} for c in guide.chapters],
+            "sentences": [[s.chapter, s.start_ms, s.written] for s in guide.sentences],
+        } for guide in finder.guides],
+    }

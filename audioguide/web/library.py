@@ -1,0 +1,214 @@
+"""Serving a library: every guide under ``/guides/<slug>/``, and a home page
+listing them A to Z with a search across all of them.
+
+Each guide is served exactly as a single guide is (the same blueprints): the
+library only chooses, per request, which guide's snapshot the request uses,
+by the ``slug`` in its address. A guide's snapshot is loaded (its files
+opened and checked) the first time it is asked for, so starting on a large
+library does not read every chapter of every guide first; the search index,
+which needs every guide's text, is built once from the manifests.
+
+``library.json`` is watched like a guide's manifest: when the library is
+built again, the next request loads the new list and index, and the others
+go on with the old ones meanwhile.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+from dataclasses import dataclass
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+
+from audioguide.manifest import ManifestError, load_manifest
+
+from .catalog import LIBRARY_NAME, Library, LibraryGuide, load_library
+from .feed import feed_base_url
+from .finder import QUERY_LIMIT, Finder, GuideText, fold, index_data
+from .site import LiveSite, Site, StaticAssets, version_of
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("library", __name__)
+
+INDEX_NAME = "search-index.json"
+OPML_NAME = "guides.opml"
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    info = os.stat(path)
+    return info.st_ino, info.st_mtime_ns, info.st_size
+
+
+def _letter(title: str) -> str:
+    """The A-to-Z group of a title: its first letter without accents, else '#'."""
+    first = fold(title)[:1].upper()
+    return first if "A" <= first <= "Z" else "#"
+
+
+@dataclass(frozen=True)
+class Shelf:
+    """One reading of the library: its list, the guides that loaded, and their index."""
+
+    library: Library
+    guides: tuple[LibraryGuide, ...]  # those whose manifest could be read, A to Z by title
+    finder: Finder
+    stamp: tuple[int, int, int]
+
+    @classmethod
+    def load(cls, root: Path) -> "Shelf":
+        try:
+            stamp = _stamp(root / LIBRARY_NAME)
+        except OSError:
+            stamp = (0, 0, 0)  # load_library says what is wrong
+        library = load_library(root)
+        readable, texts = [], []
+        for entry in library.guides:
+            try:
+                manifest = load_manifest(root / entry.slug)
+            except ManifestError as error:
+                log.warning("%s: not served: %s", entry.slug, error)
+                continue
+            readable.append(entry)
+            texts.append(GuideText.of(entry.slug, manifest))
+        # A to Z, then titles that start otherwise (with a figure): the home page's order.
+        order = sorted(range(len(readable)), key=lambda i: (_letter(texts[i].title) == "#",
+                                                            texts[i].folded_title, readable[i].slug))
+        return cls(library, tuple(readable[i] for i in order), Finder([texts[i] for i in order]), stamp)
+
+    def groups(self) -> list[tuple[str, list[LibraryGuide]]]:
+        """The guides by first letter, A to Z, then '#' for titles starting otherwise."""
+        groups: dict[str, list[LibraryGuide]] = {}
+        for entry in self.guides:
+            groups.setdefault(_letter(entry.title), []).append(entry)
+        return sorted(groups.items(), key=lambda kv: (kv[0] == "#", kv[0]))
+
+
+class LiveLibrary:
+    """The library's current list and index, and a live snapshot per guide served."""
+
+    def __init__(self, root: Path, *, static_dir: str | Path | None = None):
+        self.root = Path(root).resolve()
+        self.static = StaticAssets.load(static_dir)
+        self._shelf = Shelf.load(self.root)
+        self._sites: dict[str, LiveSite] = {}
+        self._opening = threading.Lock()
+        self._loading = threading.Lock()
+        self._failed: tuple[int, int, int] | None = None
+        self._index: dict[str, bytes] = {}  # the browser's index, by the address the site lives at
+
+    def shelf(self) -> Shelf:
+        """The current list, reloaded when ``library.json`` changed (one ``stat``)."""
+        shelf = self._shelf
+        try:
+            stamp = _stamp(self.root / LIBRARY_NAME)
+        except OSError:
+            return shelf
+        if stamp not in (shelf.stamp, self._failed) and self._loading.acquire(blocking=False):
+            try:
+                if self._shelf.stamp != stamp:
+                    self._shelf = Shelf.load(self.root)
+                    self._index = {}
+            except (ManifestError, OSError) as error:
+                self._failed = stamp
+                log.warning("kept the previous library: %s", error)
+            finally:
+                self._loading.release()
+        return self._shelf
+
+    def guide(self, slug: str) -> Site | None:
+        """The current snapshot of the guide served as ``slug``; None if there is none."""
+        live = self._sites.get(slug)
+        if live is None:
+            if not any(entry.slug == slug for entry in self.shelf().guides):
+                return None
+            with self._opening:
+                live = self._sites.get(slug)
+                if live is None:
+                    try:
+                        live = LiveSite(self.root / slug, static=self.static, slug=slug)
+                    except (ManifestError, OSError) as error:
+                        log.warning("%s: not served: %s", slug, error)
+                        return None
+                    self._sites[slug] = live
+        return live.current()
+
+    def current(self) -> Site | None:
+        """The snapshot of the guide this request's address names (see ``current_site``)."""
+        slug = (request.view_args or {}).get("slug")
+        return self.guide(slug) if isinstance(slug, str) else None
+
+    def index_json(self, guide_url, chapter_url) -> bytes:
+        """The browser's search index, made once per address the site is served at."""
+        key = request.script_root
+        data = self._index.get(key)
+        if data is None:
+            data = json.dumps(index_data(self.shelf().finder, guide_url, chapter_url),
+                              ensure_ascii=False, separators=(",", ":")).encode()
+            self._index[key] = data
+        return data
+
+
+def live_library() -> LiveLibrary:
+    return current_app.extensions["audioguide"]
+
+
+def _guide_url(slug: str) -> str:
+    return url_for("pages.guide", slug=slug)
+
+
+def _chapter_url(slug: str, stem: str) -> str:
+    return url_for("pages.chapter", slug=slug, stem=stem)
+
+
+def home():
+    """The home page: the search box, what it found (``?q=``), and every guide A to Z."""
+    shelf = live_library().shelf()
+    query = request.args.get("q", "")[:QUERY_LIMIT].strip()
+    static = current_app.config.get("AUDIOGUIDE_STATIC_EXPORT", False)
+    return render_template("library.html", shelf=shelf, query=query,
+                           found=shelf.finder.find(query) if query and not static else None,
+                           static_site=static, guide_url=_guide_url, chapter_url=_chapter_url)
+
+
+@bp.route("/" + INDEX_NAME)
+def search_index():
+    """What the page's script searches in; fetched only when the search box is used."""
+    live = live_library()
+    data = live.index_json(_guide_url, _chapter_url)
+    response = Response(data, content_type="application/json; charset=utf-8")
+    response.set_etag(version_of(hashlib.sha256(data).hexdigest()))
+    return response.make_conditional(request)
+
+
+def opml(shelf: Shelf, feed_url) -> str:
+    """An OPML list of every guide's podcast feed, for podcast apps to subscribe to all at once."""
+    root = ET.Element("opml", {"version": "2.0"})
+    head = ET.SubElement(root, "head")
+    ET.SubElement(head, "title").text = "Audio guides"
+    body = ET.SubElement(root, "body")
+    for entry in shelf.guides:
+        ET.SubElement(body, "outline", {"type": "rss", "text": entry.title, "title": entry.title,
+                                        "xmlUrl": feed_url(entry.slug), "language": entry.language})
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+@bp.route("/" + OPML_NAME)
+def guides_opml():
+    body = opml(live_library().shelf(), lambda slug: feed_base_url(slug) + "feed.xml")
+    response = Response(body, content_type="text/x-opml; charset=utf-8")
+    if not current_app.config.get("AUDIOGUIDE_BASE_URL"):
+        response.vary.add("Host")
+    return response
+
+
+@bp.app_context_processor
+def library_links() -> dict:
+    return {"library_home": url_for("pages.index")}
