@@ -222,7 +222,9 @@ def serve(build_dir, host, port, threads, base_url):
 def export(build_dir, output, base_url):
     """Write the player as a static site for any static file server or CDN.
 
-    With no BUILD_DIR, the built-in guide (built first if needed).
+    BUILD_DIR is a guide's build folder, or a library's (with library.json):
+    then one site with the home page, every guide, a search index and an OPML
+    list of the feeds. With no BUILD_DIR, the built-in guide (built first if needed).
     """
     from .web.export import check_base_url, check_site_dir, export_site
 

@@ -18,6 +18,9 @@ from audioguide.files import read_regular
 from audioguide.manifest import ManifestError
 
 LIBRARY_NAME = "library.json"
+#: A library's search index and list of feeds, at the top of its site.
+SEARCH_INDEX = "search-index.json"
+OPML = "guides.opml"
 LIBRARY_VERSION = 1
 #: A library of thousands of guides is a few MB.
 MAX_LIBRARY_BYTES = 64 << 20

@@ -24,7 +24,7 @@ bp = Blueprint("compression", __name__)
 MINIMUM = 256
 #: Media files above this go uncompressed rather than read whole into memory.
 MAXIMUM = 8 << 20
-SUFFIXES = (".html", ".css", ".js", ".vtt", ".json", ".xml", ".webmanifest", ".txt", ".m3u", ".svg")
+SUFFIXES = (".html", ".css", ".js", ".vtt", ".json", ".xml", ".webmanifest", ".txt", ".m3u", ".svg", ".opml")
 _TAG_SUFFIX = "-gzip"
 
 

@@ -28,7 +28,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 
 from audioguide.manifest import ManifestError, load_manifest
 
-from .catalog import LIBRARY_NAME, Library, LibraryGuide, load_library
+from .catalog import LIBRARY_NAME, OPML, SEARCH_INDEX, Library, LibraryGuide, load_library
 from .feed import feed_base_url
 from .finder import QUERY_LIMIT, Finder, GuideText, fold, index_data
 from .site import LiveSite, Site, StaticAssets, version_of
@@ -37,8 +37,7 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("library", __name__)
 
-INDEX_NAME = "search-index.json"
-OPML_NAME = "guides.opml"
+
 
 
 def _stamp(path: Path) -> tuple[int, int, int]:
@@ -177,7 +176,7 @@ def home():
                            static_site=static, guide_url=_guide_url, chapter_url=_chapter_url)
 
 
-@bp.route("/" + INDEX_NAME)
+@bp.route("/" + SEARCH_INDEX)
 def search_index():
     """What the page's script searches in; fetched only when the search box is used."""
     live = live_library()
@@ -200,7 +199,7 @@ def opml(shelf: Shelf, feed_url) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-@bp.route("/" + OPML_NAME)
+@bp.route("/" + OPML)
 def guides_opml():
     body = opml(live_library().shelf(), lambda slug: feed_base_url(slug) + "feed.xml")
     response = Response(body, content_type="text/x-opml; charset=utf-8")
