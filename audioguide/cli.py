@@ -201,7 +201,14 @@ def serve(build_dir, host, port, threads, base_url):
         click.echo("audioguide: warning: the podcast feed answers other machines only with "
                    "--base-url (their Host header is not trusted)", err=True)
     live = app.extensions["audioguide"]
-    what = (f"{len(live.shelf().guides)} audio guides" if hasattr(live, "shelf")  # a library
+    if hasattr(live, "warm"):  # a library: open and check every guide's files while serving
+        import threading
+
+        from .web.library import allow_open_files
+
+        allow_open_files()
+        threading.Thread(target=live.warm, name="audioguide-warm", daemon=True).start()
+    what = (f"{len(live.shelf().guides)} audio guides" if hasattr(live, "shelf")
             else f"the {live.current().manifest.title} audio guide")
     click.echo(f"Serving {what} at http://{shown}:{server.effective_port}/ (press Ctrl+C to stop)")
     try:

@@ -541,7 +541,16 @@ def main() -> None:
     parser.add_argument("--variant", action="append", default=[], metavar="VOICE:RATE",
                         help="With --intelligibility: also measure the default engine with this "
                              "espeak-ng voice and rate, e.g. gmw/en:175 (repeatable).")
+    parser.add_argument("--library-load", action="store_true",
+                        help="Instead: a library of 500 guides served to --clients clients for "
+                             "--load-seconds (searches, pages, ranges), and its home page's size "
+                             "(see scripts/library_load.py).")
     args = parser.parse_args()
+    if args.library_load:
+        import library_load
+
+        library_load.main(args.output or ROOT / "bench" / "library-load.json", args.clients, args.load_seconds)
+        return
     if args.intelligibility:
         import intelligibility
 

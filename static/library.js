@@ -1,7 +1,7 @@
 /* Search on the library's home page, as you type. The index (every guide's
    title, chapter titles and sentences) is fetched the first time the search
    box is used, never before. The rules are the server's (web/finder.py):
-   a guide is found when every word sought is in it; titles first; for each
+   a guide is found when every word sought begins a word in it; titles first; for each
    guide, the chapters whose titles hold every word and the first sentences
    that do. Without JavaScript the same form asks the server (or, in a static
    export, the A-to-Z list below is the way in). */
@@ -9,10 +9,13 @@ const form = document.getElementById("library-search");
 const box = document.getElementById("library-q");
 const results = document.getElementById("library-results");
 const status = document.getElementById("library-status");
-const QUERY_LIMIT = 100, MAX_RESULTS = 50, MAX_PLACES = 3, MAX_LOOKS = 400;
+const QUERY_LIMIT = 100, MAX_RESULTS = 20, MAX_PLACES = 3, MAX_LOOKS = 400;
 
-const fold = (text) => text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().split(/\s+/).filter(Boolean).join(" ");
-const words = (query) => fold(query.slice(0, QUERY_LIMIT)).split(" ").filter(Boolean);
+/* As web/finder.py folds: lower case, no accents, only letters and figures,
+   each word with one space before it, so a word is sought at a word's start. */
+const fold = (text) => text.normalize("NFKD").replace(/\p{M}/gu, "").replace(/[^\p{L}\p{N}]+/gu, " ")
+  .toLowerCase().split(" ").filter(Boolean).map((w) => " " + w).join("");
+const words = (query) => fold(query.slice(0, QUERY_LIMIT)).split(" ").filter(Boolean).map((w) => " " + w);
 const plural = (n, word) => n + " " + word + (n === 1 ? "" : "s");
 
 let loading = null;
@@ -66,7 +69,7 @@ function sentencesWith(guide, sought) {
 export function search(guides, query) {
   const sought = words(query);
   if (!sought.length) return null;
-  const phrase = sought.join(" ");
+  const phrase = sought.join("");
   const inTitle = (g) => sought.every((w) => g.folded.includes(w));
   const rank = (g) => (g.folded.includes(phrase) ? 0 : inTitle(g) ? 1 : 2);
   const matching = guides.filter((g) => sought.every((w) => g.everything.includes(w)));

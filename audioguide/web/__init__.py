@@ -13,6 +13,7 @@ from typing import Any
 from flask import Flask
 
 from .catalog import is_library
+from .compression import PageCache
 from .site import LiveSite, find_static_dir
 
 __all__ = ["create_app", "find_static_dir"]
@@ -38,6 +39,7 @@ def create_app(build_dir: str | Path, *, config: Mapping[str, Any] | None = None
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
+    app.extensions["audioguide_pages"] = PageCache()
     library = is_library(Path(build_dir))
     if library:
         from .library import LiveLibrary

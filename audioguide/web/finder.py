@@ -7,15 +7,17 @@ not a loop over sentences in Python. The same rules run in the browser
 (``static/library.js``) over :func:`index_data`, so a search gives the same
 guides with JavaScript on or off.
 
-A guide is found when every word of the query occurs in it (title, a chapter
-title or a sentence); it lists the chapters whose titles hold every word and
-the first sentences that do.
+A guide is found when every word of the query begins a word in it (title, a
+chapter title or a sentence: "inhal" finds "inhaler", "use" does not find
+"because"); it lists the chapters whose titles hold every word and the first
+sentences that do. Punctuation separates words on both sides, so "24/7" or
+"e.g." are sought as the same words the text holds.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from audioguide.manifest import Manifest
@@ -23,7 +25,7 @@ from audioguide.manifest import Manifest
 #: Longest query read; the rest is ignored (the player's transcript search agrees).
 QUERY_LIMIT = 100
 #: Guides listed for one query, and places shown for each.
-MAX_RESULTS = 50
+MAX_RESULTS = 20
 MAX_PLACES = 3
 #: Sentences looked at, per guide, for the places to show: a word found in
 #: every sentence must not turn one query into a scan of the whole guide.
@@ -31,14 +33,18 @@ MAX_LOOKS = 400
 
 
 def fold(text: str) -> str:
-    """Lower case, accents dropped, runs of spaces as one: what is compared."""
+    """What is compared: lower case, accents dropped, anything but letters and
+    figures a space, runs of spaces as one, and one space before every word
+    (so a word is sought as " word": at a word's start)."""
     decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
-    return " ".join(bare.lower().split())
+    bare = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.category(c).startswith("M"))
+    words = bare.lower().split()
+    return "".join(" " + word for word in words)
 
 
 def query_words(query: str) -> list[str]:
-    return fold(query[:QUERY_LIMIT]).split()
+    """The words sought, each with its leading space (see ``fold``)."""
+    return [" " + word for word in fold(query[:QUERY_LIMIT]).split()]
 
 
 @dataclass(frozen=True)
@@ -67,7 +73,7 @@ class GuideText:
     folded_title: str
     text: str  # every sentence, folded, one per line
     starts: tuple[int, ...]  # where each sentence starts in ``text``
-    everything: str  # title, chapter titles and text: a guide matches if all words are in here
+    everything: str  # title, chapter titles and text: a guide is found if every word begins one here
 
     @classmethod
     def of(cls, slug: str, manifest: Manifest) -> "GuideText":
@@ -85,9 +91,6 @@ class GuideText:
         everything = "\n".join([title, *(c.folded_title for c in chapters), text])
         return cls(slug, manifest.title, manifest.language, chapters, sentences, title, text,
                    tuple(starts), everything)
-
-    def matches(self, words: list[str]) -> bool:
-        return all(word in self.everything for word in words)
 
     def chapters_with(self, words: list[str]) -> list[ChapterText]:
         return [c for c in self.chapters if all(word in c.folded_title for word in words)][:MAX_PLACES]
@@ -128,17 +131,44 @@ class Found:
 
 
 class Finder:
-    """The library's search index (guides in A-to-Z order)."""
+    """The library's search index (guides in A-to-Z order).
+
+    Which guides hold a word is answered from the library's vocabulary: every
+    word said or written in any guide, sorted, each with the set of guides
+    holding it (a bit per guide). The words a query word begins are one range
+    of that list, so a search costs a few bisections and the union of a range
+    of sets, however much the guides say; only the guides shown are then read
+    for the places to list.
+    """
 
     def __init__(self, guides: list[GuideText]):
         self.guides = tuple(guides)
+        holders: dict[str, int] = {}
+        for number, guide in enumerate(self.guides):
+            bit = 1 << number
+            for word in set(guide.everything.split()):
+                holders[word] = holders.get(word, 0) | bit
+        self._words = sorted(holders)
+        self._holders = [holders[word] for word in self._words]
+
+    def _holding(self, word: str) -> int:
+        """The guides (as bits) with a word that begins with ``word``."""
+        first = bisect_left(self._words, word)
+        last = bisect_left(self._words, word + "\U0010ffff", first)
+        found = 0
+        for holders in self._holders[first:last]:
+            found |= holders
+        return found
 
     def find(self, query: str) -> Found:
         words = query_words(query)
         if not words:
             return Found(query, (), 0)
-        phrase = " ".join(words)
-        matching = [guide for guide in self.guides if guide.matches(words)]
+        phrase = "".join(words)
+        chosen = -1
+        for word in words:
+            chosen &= self._holding(word[1:])
+        matching = [guide for number, guide in enumerate(self.guides) if chosen >> number & 1]
         # Titles first (the phrase itself, then all its words), then the rest, each A to Z.
         matching.sort(key=lambda g: 0 if phrase in g.folded_title else 1 if all(
             w in g.folded_title for w in words) else 2)

@@ -23,8 +23,10 @@ import threading
 from dataclasses import dataclass
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
+from markupsafe import Markup
 
 from audioguide.manifest import ManifestError, load_manifest
 
@@ -47,7 +49,7 @@ def _stamp(path: Path) -> tuple[int, int, int]:
 
 def _letter(title: str) -> str:
     """The A-to-Z group of a title: its first letter without accents, else '#'."""
-    first = fold(title)[:1].upper()
+    first = fold(title)[1:2].upper()  # after the space fold puts before each word
     return first if "A" <= first <= "Z" else "#"
 
 
@@ -97,10 +99,13 @@ class LiveLibrary:
         self.static = StaticAssets.load(static_dir)
         self._shelf = Shelf.load(self.root)
         self._sites: dict[str, LiveSite] = {}
-        self._opening = threading.Lock()
+        self._opening: dict[str, threading.Lock] = {}  # one per guide: guides load side by side
+        self._locks = threading.Lock()
         self._loading = threading.Lock()
         self._failed: tuple[int, int, int] | None = None
-        self._index: dict[str, bytes] = {}  # the browser's index, by the address the site lives at
+        # Made once per reading of the library, by the address the site lives at:
+        self._index: dict[str, bytes] = {}  # the browser's search index
+        self._lists: dict[str, Markup] = {}  # the home page's A-to-Z list
 
     def shelf(self) -> Shelf:
         """The current list, reloaded when ``library.json`` changed (one ``stat``)."""
@@ -113,7 +118,7 @@ class LiveLibrary:
             try:
                 if self._shelf.stamp != stamp:
                     self._shelf = Shelf.load(self.root)
-                    self._index = {}
+                    self._index, self._lists = {}, {}
             except (ManifestError, OSError) as error:
                 self._failed = stamp
                 log.warning("kept the previous library: %s", error)
@@ -127,7 +132,9 @@ class LiveLibrary:
         if live is None:
             if not any(entry.slug == slug for entry in self.shelf().guides):
                 return None
-            with self._opening:
+            with self._locks:
+                opening = self._opening.setdefault(slug, threading.Lock())
+            with opening:
                 live = self._sites.get(slug)
                 if live is None:
                     try:
@@ -138,10 +145,23 @@ class LiveLibrary:
                     self._sites[slug] = live
         return live.current()
 
+    def warm(self) -> int:
+        """Load every guide's snapshot now (its files opened and checked), so that no
+        listener waits for it later; returns how many loaded. For a server's start."""
+        return sum(self.guide(entry.slug) is not None for entry in self.shelf().guides)
+
     def current(self) -> Site | None:
         """The snapshot of the guide this request's address names (see ``current_site``)."""
         slug = (request.view_args or {}).get("slug")
         return self.guide(slug) if isinstance(slug, str) else None
+
+    def shelf_html(self, render) -> Markup:
+        """The home page's A-to-Z list, rendered once by ``render()``."""
+        key = request.script_root
+        html = self._lists.get(key)
+        if html is None:
+            html = self._lists[key] = Markup(render())
+        return html
 
     def index_json(self, guide_url, chapter_url) -> bytes:
         """The browser's search index, made once per address the site is served at."""
@@ -154,26 +174,55 @@ class LiveLibrary:
         return data
 
 
+def allow_open_files() -> int:
+    """Let this process hold as many open files as the system allows it: a guide's
+    snapshot keeps each of its files open (a library of 500 guides, thousands).
+    Returns the limit now in force."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else 1 << 20, hard))
+        except (ValueError, OSError):
+            return soft
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
 def live_library() -> LiveLibrary:
     return current_app.extensions["audioguide"]
 
 
+# The addresses url_for("pages.guide") and url_for("pages.chapter") give, put
+# together directly: a search page names hundreds, and url_for costs more than
+# the search itself.
 def _guide_url(slug: str) -> str:
-    return url_for("pages.guide", slug=slug)
+    return f"{request.script_root}/guides/{quote(slug, safe='')}/"
 
 
 def _chapter_url(slug: str, stem: str) -> str:
-    return url_for("pages.chapter", slug=slug, stem=stem)
+    return f"{request.script_root}/guides/{quote(slug, safe='')}/{quote(stem, safe='')}/"
 
 
 def home():
     """The home page: the search box, what it found (``?q=``), and every guide A to Z."""
-    shelf = live_library().shelf()
+    live = live_library()
+    shelf = live.shelf()
     query = request.args.get("q", "")[:QUERY_LIMIT].strip()
     static = current_app.config.get("AUDIOGUIDE_STATIC_EXPORT", False)
-    return render_template("library.html", shelf=shelf, query=query,
-                           found=shelf.finder.find(query) if query and not static else None,
-                           static_site=static, guide_url=_guide_url, chapter_url=_chapter_url)
+    if query and not static:
+        # What was found, and a way to the whole list (a long page to send for each search).
+        return render_template("library.html", shelf=shelf, query=query, found=shelf.finder.find(query),
+                               static_site=static, guide_url=_guide_url, chapter_url=_chapter_url)
+
+    def render() -> str:
+        listed = live.shelf_html(lambda: render_template("_shelf.html", shelf=shelf, guide_url=_guide_url))
+        return render_template("library.html", shelf=shelf, query=query, shelf_html=listed, found=None,
+                               static_site=static, guide_url=_guide_url, chapter_url=_chapter_url)
+
+    # The same for everyone until the library is built again.
+    key = ("library", live.root, shelf.stamp, static, request.script_root)
+    return current_app.extensions["audioguide_pages"].page(key, render)
 
 
 @bp.route("/" + SEARCH_INDEX)

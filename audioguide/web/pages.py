@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from audioguide.manifest import ChapterEntry, FileRef, TimedSegment
 
@@ -164,19 +164,29 @@ def chapter(slug: str, stem: str):
 
 
 def _render(entry: ChapterEntry):
-    chapters = current_site().manifest.chapters
+    site = current_site()
+    chapters = site.manifest.chapters
     position = chapters.index(entry)
     previous = chapters[position - 1] if position > 0 else None
     following = chapters[position + 1] if position + 1 < len(chapters) else None
     query = request.args.get("q", "")[:QUERY_LIMIT].strip()
-    return render_template(
-        "player.html",
-        chapter=entry,
-        position=position + 1,
-        previous=previous,
-        following=following,
-        blocks=transcript_blocks(entry.segments),
-        query=query,
-        hits=search(entry, query) if query else [],
-        start=start_at(),
-    )
+    start = start_at()
+
+    def render() -> str:
+        return render_template(
+            "player.html",
+            chapter=entry,
+            position=position + 1,
+            previous=previous,
+            following=following,
+            blocks=transcript_blocks(entry.segments),
+            query=query,
+            hits=search(entry, query) if query else [],
+            start=start,
+        )
+
+    if query or start is not None:
+        return render()
+    # The plain page is the same for everyone until the guide is rebuilt (a new snapshot).
+    key = (site.build_dir, site.stamp, site.manifest.slug, entry.file_stem, request.script_root)
+    return current_app.extensions["audioguide_pages"].page(key, render)
