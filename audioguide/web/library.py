@@ -61,6 +61,7 @@ class Shelf:
     guides: tuple[LibraryGuide, ...]  # those whose manifest could be read, A to Z by title
     finder: Finder
     stamp: tuple[int, int, int]
+    slugs: frozenset[str]  # those guides' slugs
 
     @classmethod
     def load(cls, root: Path) -> "Shelf":
@@ -81,7 +82,8 @@ class Shelf:
         # A to Z, then titles that start otherwise (with a figure): the home page's order.
         order = sorted(range(len(readable)), key=lambda i: (_letter(texts[i].title) == "#",
                                                             texts[i].folded_title, readable[i].slug))
-        return cls(library, tuple(readable[i] for i in order), Finder([texts[i] for i in order]), stamp)
+        return cls(library, tuple(readable[i] for i in order), Finder([texts[i] for i in order]), stamp,
+                   frozenset(entry.slug for entry in readable))
 
     def groups(self) -> list[tuple[str, list[LibraryGuide]]]:
         """The guides by first letter, A to Z, then '#' for titles starting otherwise."""
@@ -119,6 +121,8 @@ class LiveLibrary:
                 if self._shelf.stamp != stamp:
                     self._shelf = Shelf.load(self.root)
                     self._index, self._lists = {}, {}
+                    kept = self._shelf.slugs  # a guide no longer listed lets its files go
+                    self._sites = {slug: live for slug, live in self._sites.items() if slug in kept}
             except (ManifestError, OSError) as error:
                 self._failed = stamp
                 log.warning("kept the previous library: %s", error)
@@ -128,10 +132,10 @@ class LiveLibrary:
 
     def guide(self, slug: str) -> Site | None:
         """The current snapshot of the guide served as ``slug``; None if there is none."""
+        if slug not in self.shelf().slugs:
+            return None  # never a guide the library does not list now, even one served before
         live = self._sites.get(slug)
         if live is None:
-            if not any(entry.slug == slug for entry in self.shelf().guides):
-                return None
             with self._locks:
                 opening = self._opening.setdefault(slug, threading.Lock())
             with opening:

@@ -149,3 +149,16 @@ def test_the_keyboard_reaches_search_results_and_every_guide_with_a_visible_focu
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")
     page.wait_for_url("**/guides/**")
+
+
+def test_a_guide_in_the_library_is_the_player_with_a_way_home(open_home, axe):
+    page = open_home("/guides/using-an-asthma-inhaler/", width=320, height=640)
+    page.wait_for_function("() => !document.getElementById('controls').hidden")  # the player's script runs
+    set_text(page, 200)
+    problems = {"sideways scroll px": page.evaluate(SIDEWAYS), "small targets": page.evaluate(SMALL_TARGETS, CONTROLS)}
+    assert problems == {"sideways scroll px": 0, "small targets": []}
+    results = axe.run(page, options=AXE_OPTIONS)
+    assert results.violations_count == 0, results.generate_report()
+    page.click("text=All audio guides")
+    page.wait_for_selector("#library-search")
+    assert page.errors == [] and page.evaluate("window.__csp") == []

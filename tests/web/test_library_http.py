@@ -57,6 +57,7 @@ def test_search_without_javascript_finds_a_sentence_of_a_transcript(lib):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "1 guide found for “yellow ANTICOAGULANT”" in page
+    assert '<a class="big-link" href="/">All guides, A to Z</a>' in page  # the list is one link away
     found = page.split('id="library-results"')[1].split('class="shelf"')[0]
     assert "Taking warfarin safely" in found and "asthma" not in found
     assert f"“{SENTENCE}”" in found
@@ -177,6 +178,7 @@ def test_a_library_reloads_when_its_list_changes(tmp_path, library_dir):
     shutil.copytree(library_dir, copy)
     client = create_app(copy).test_client()
     assert "Éczema in children" in client.get("/").get_data(as_text=True)
+    assert client.get("/guides/eczema-in-children/").status_code == 200  # served, then no longer listed
     data = json.loads((copy / "library.json").read_text())
     data["guides"] = [g for g in data["guides"] if g["slug"] != "eczema-in-children"]
     time.sleep(0.01)
@@ -230,3 +232,24 @@ def base_manifest_with(library_dir, library, n):
 
     manifest = load_manifest(library_dir / library.guides[n % len(library.guides)].slug)
     return replace(manifest, title=f"{manifest.title} guide {n}")
+
+
+def test_serve_of_a_library_says_how_many_guides_and_serves_them(library_dir):
+    import subprocess
+    import sys
+    from urllib.request import urlopen
+
+    process = subprocess.Popen([sys.executable, "-m", "audioguide", "serve", str(library_dir), "--port", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        address = re.search(r"(http://127\.0\.0\.1:\d+/)", line).group(1)
+        assert line.startswith(f"Serving 4 audio guides at {address}")
+        with urlopen(address + "?q=moisturiser") as response:
+            assert "Éczema in children" in response.read().decode()
+        with urlopen(address + "guides/using-an-asthma-inhaler/") as response:
+            assert "Before you start" in response.read().decode()
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=10)
+    assert "Traceback" not in stderr
