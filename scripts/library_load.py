@@ -277,8 +277,13 @@ def main(output: Path, clients: int = 50, seconds: float = 20.0, words: int = 10
             print("[library] searches, one at a time", file=sys.stderr)
             search = search_times(port, queries(random.Random(3), 300))
             print(f"[library] {clients} clients for {seconds:.0f} s: searches, pages, ranges", file=sys.stderr)
+            server = psutil.Process(process.pid)
+            cpu_before = sum(server.cpu_times()[:2])
             load = load_run(port, library, base, clients, seconds)
-            memory_mb = round(psutil.Process(process.pid).memory_info().rss / 2**20)
+            # The server's own CPU per request: what it costs, whatever else the machine runs.
+            load["server_cpu_ms_per_request"] = round(
+                (sum(server.cpu_times()[:2]) - cpu_before) * 1000 / max(load["requests"], 1), 2)
+            memory_mb = round(server.memory_info().rss / 2**20)
         finally:
             process.terminate()
             process.wait(timeout=10)
@@ -309,7 +314,8 @@ def main(output: Path, clients: int = 50, seconds: float = 20.0, words: int = 10
           f"p99 {search['p99_ms']} ms (under {SEARCH_P99_LIMIT_MS} ms: {verdict[results['search_within_limit']]}), "
           f"wrong answers {search['wrong']}")
     kinds = ", ".join(f"{kind} p99 {v['p99_ms']} ms ({v['requests']})" for kind, v in load["by_kind"].items())
-    print(f"Load ({load['clients']} clients, {load['seconds']} s): {load['requests_per_s']} requests/s, "
+    print(f"Load ({load['clients']} clients, {load['seconds']} s): {load['requests_per_s']} requests/s "
+          f"({load['server_cpu_ms_per_request']} ms of server CPU each), "
           f"p50 {load['p50_ms']} ms, p99 {load['p99_ms']} ms, errors {load['errors']} "
           f"(zero errors and p99 under {LOAD_P99_LIMIT_MS} ms: {verdict[results['load_within_limit']]}); {kinds}")
     print(f"Written to {output}")

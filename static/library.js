@@ -9,7 +9,7 @@ const form = document.getElementById("library-search");
 const box = document.getElementById("library-q");
 const results = document.getElementById("library-results");
 const status = document.getElementById("library-status");
-const QUERY_LIMIT = 100, MAX_RESULTS = 20, MAX_PLACES = 3, MAX_LOOKS = 400;
+const QUERY_LIMIT = 100, MAX_RESULTS = 20, MAX_PLACES = 3, MAX_LOOKS = 100;
 
 /* As web/finder.py folds: lower case, no accents, only letters and figures,
    each word with one space before it, so a word is sought at a word's start. */

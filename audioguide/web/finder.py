@@ -29,7 +29,7 @@ MAX_RESULTS = 20
 MAX_PLACES = 3
 #: Sentences looked at, per guide, for the places to show: a word found in
 #: every sentence must not turn one query into a scan of the whole guide.
-MAX_LOOKS = 400
+MAX_LOOKS = 100
 
 
 def fold(text: str) -> str:
@@ -143,39 +143,66 @@ class Finder:
 
     def __init__(self, guides: list[GuideText]):
         self.guides = tuple(guides)
-        holders: dict[str, int] = {}
-        for number, guide in enumerate(self.guides):
-            bit = 1 << number
-            for word in set(guide.everything.split()):
-                holders[word] = holders.get(word, 0) | bit
-        self._words = sorted(holders)
-        self._holders = [holders[word] for word in self._words]
-
-    def _holding(self, word: str) -> int:
-        """The guides (as bits) with a word that begins with ``word``."""
-        first = bisect_left(self._words, word)
-        last = bisect_left(self._words, word + "\U0010ffff", first)
-        found = 0
-        for holders in self._holders[first:last]:
-            found |= holders
-        return found
+        self._everywhere = _Vocabulary(guide.everything for guide in self.guides)
+        self._titles = _Vocabulary(guide.folded_title for guide in self.guides)
 
     def find(self, query: str) -> Found:
         words = query_words(query)
         if not words:
             return Found(query, (), 0)
         phrase = "".join(words)
-        chosen = -1
+        found, titled = -1, -1
         for word in words:
-            chosen &= self._holding(word[1:])
-        matching = [guide for number, guide in enumerate(self.guides) if chosen >> number & 1]
+            found &= self._everywhere.holding(word[1:])
+            titled &= self._titles.holding(word[1:])
         # Titles first (the phrase itself, then all its words), then the rest, each A to Z.
-        matching.sort(key=lambda g: 0 if phrase in g.folded_title else 1 if all(
-            w in g.folded_title for w in words) else 2)
+        shown: list[GuideText] = []
+        phrased = 0
+        for number in _numbers(titled):
+            if len(shown) == MAX_RESULTS:
+                break
+            if phrase in self.guides[number].folded_title:
+                shown.append(self.guides[number])
+                phrased |= 1 << number
+        for mask in (titled & ~phrased, found & ~titled):
+            for number in _numbers(mask):
+                if len(shown) == MAX_RESULTS:
+                    break
+                shown.append(self.guides[number])
         hits = tuple(Hit(guide, all(w in guide.folded_title for w in words),
                          tuple(guide.chapters_with(words)), tuple(guide.sentences_with(words)))
-                     for guide in matching[:MAX_RESULTS])
-        return Found(query, hits, len(matching))
+                     for guide in shown)
+        return Found(query, hits, bin(found).count("1"))
+
+
+class _Vocabulary:
+    """Every word of some texts, sorted, each with the texts holding it (a bit each)."""
+
+    def __init__(self, texts):
+        holders: dict[str, int] = {}
+        for number, text in enumerate(texts):
+            bit = 1 << number
+            for word in set(text.split()):
+                holders[word] = holders.get(word, 0) | bit
+        self._words = sorted(holders)
+        self._holders = [holders[word] for word in self._words]
+
+    def holding(self, start: str) -> int:
+        """The texts (as bits) with a word that begins with ``start``."""
+        first = bisect_left(self._words, start)
+        last = bisect_left(self._words, start + "\U0010ffff", first)
+        found = 0
+        for holders in self._holders[first:last]:
+            found |= holders
+        return found
+
+
+def _numbers(mask: int):
+    """The numbers of the bits set in ``mask``, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
 
 
 def index_data(finder: Finder, guide_url, chapter_url) -> dict:
