@@ -4,9 +4,10 @@ listing them A to Z with a search across all of them.
 Each guide is served exactly as a single guide is (the same blueprints): the
 library only chooses, per request, which guide's snapshot the request uses,
 by the ``slug`` in its address. A guide's snapshot is loaded (its files
-opened and checked) the first time it is asked for, so starting on a large
-library does not read every chapter of every guide first; the search index,
-which needs every guide's text, is built once from the manifests.
+opened and checked) the first time it is asked for, or by ``warm()``, which
+``serve`` runs in a thread as it starts, so a large library is served at
+once; the search index, which needs every guide's text, is built once from
+the manifests.
 
 ``library.json`` is watched like a guide's manifest: when the library is
 built again, the next request loads the new list and index, and the others
@@ -20,8 +21,8 @@ import json
 import logging
 import os
 import threading
-from dataclasses import dataclass
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -38,8 +39,6 @@ from .site import LiveSite, Site, StaticAssets, version_of
 log = logging.getLogger(__name__)
 
 bp = Blueprint("library", __name__)
-
-
 
 
 def _stamp(path: Path) -> tuple[int, int, int]:
