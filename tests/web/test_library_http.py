@@ -253,3 +253,17 @@ def test_serve_of_a_library_says_how_many_guides_and_serves_them(library_dir):
         process.terminate()
         _, stderr = process.communicate(timeout=10)
     assert "Traceback" not in stderr
+
+
+def test_a_guide_whose_build_is_broken_is_left_out_and_the_rest_served(tmp_path, library_dir, caplog):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(library_dir, copy)
+    (copy / "eczema-in-children" / "manifest.json").write_text("{not json")
+    client = create_app(copy).test_client()
+    home = client.get("/").get_data(as_text=True)
+    assert "Éczema in children" not in home and "Taking warfarin safely" in home
+    assert client.get("/guides/eczema-in-children/").status_code == 404
+    assert client.get("/guides/taking-warfarin-safely/").status_code == 200
+    assert any("eczema-in-children: not served" in record.getMessage() for record in caplog.records)
