@@ -214,9 +214,12 @@ def home():
     query = request.args.get("q", "")[:QUERY_LIMIT].strip()
     static = current_app.config.get("AUDIOGUIDE_STATIC_EXPORT", False)
     if query and not static:
-        # What was found, and a way to the whole list (a long page to send for each search).
-        return render_template("library.html", shelf=shelf, query=query, found=shelf.finder.find(query),
-                               static_site=static, guide_url=_guide_url, chapter_url=_chapter_url)
+        # What was found, and a way to the whole list (a long page to send for each search);
+        # the same search asked again (a popular word) is answered from the pages kept.
+        key = ("search", live.root, shelf.stamp, query, request.script_root)
+        return current_app.extensions["audioguide_pages"].page(key, lambda: render_template(
+            "library.html", shelf=shelf, query=query, found=shelf.finder.find(query),
+            static_site=static, guide_url=_guide_url, chapter_url=_chapter_url))
 
     def render() -> str:
         listed = live.shelf_html(lambda: render_template("_shelf.html", shelf=shelf, guide_url=_guide_url))

@@ -179,6 +179,7 @@ def test_a_library_reloads_when_its_list_changes(tmp_path, library_dir):
     client = create_app(copy).test_client()
     assert "Éczema in children" in client.get("/").get_data(as_text=True)
     assert client.get("/guides/eczema-in-children/").status_code == 200  # served, then no longer listed
+    assert "1 guide found" in client.get("/?q=moisturiser").get_data(as_text=True)
     data = json.loads((copy / "library.json").read_text())
     data["guides"] = [g for g in data["guides"] if g["slug"] != "eczema-in-children"]
     time.sleep(0.01)
@@ -186,6 +187,7 @@ def test_a_library_reloads_when_its_list_changes(tmp_path, library_dir):
     (copy / "library.json.new").replace(copy / "library.json")
     assert "Éczema in children" not in client.get("/").get_data(as_text=True)
     assert client.get("/guides/eczema-in-children/").status_code == 404
+    assert "No guide has “moisturiser”" in client.get("/?q=moisturiser").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("content,message", [
