@@ -55,8 +55,9 @@ def test_search_with_javascript_finds_a_transcript_sentence_as_you_type(open_hom
     page = open_home()
     assert not any("search-index.json" in url for url in page.fetched)  # not before the box is used
     page.click("#library-q")
-    page.keyboard.type(WORDS)
-    page.wait_for_selector("#library-results:not([hidden]) .place")
+    page.keyboard.type(WORDS)  # each key searches: wait for the answer to the last one
+    page.wait_for_function("(words) => (document.getElementById('results-heading') || {}).textContent"
+                           " === '1 guide found for “' + words + '”'", arg=WORDS)
     assert any("search-index.json" in url for url in page.fetched)
     assert result_names(page) == ["Taking warfarin safely"]
     assert page.locator("#results-heading").inner_text() == f"1 guide found for “{WORDS}”"
