@@ -213,9 +213,11 @@ ALL_INTERFACES = ("0.0.0.0", "::", "")
                                  "the feed then answers only this machine).")
 @friendly_errors
 def serve(build_dir, host, port, threads, base_url):
-    """Serve a built guide's player with waitress.
+    """Serve a built guide's player, or a library of guides, with waitress.
 
-    With no BUILD_DIR, the built-in guide (built first if needed).
+    BUILD_DIR is a guide's build folder, or a library's (with library.json):
+    every guide under /guides/<slug>/ and a home page that lists and searches
+    them. With no BUILD_DIR, the built-in guide (built first if needed).
     """
     from .web import create_app
     from .web.export import check_base_url
@@ -239,9 +241,17 @@ def serve(build_dir, host, port, threads, base_url):
     elif not base_url:
         click.echo("audioguide: warning: the podcast feed answers other machines only with "
                    "--base-url (their Host header is not trusted)", err=True)
-    manifest = app.extensions["audioguide"].current().manifest
-    click.echo(f"Serving the {manifest.title} audio guide at "
-               f"http://{shown}:{server.effective_port}/ (press Ctrl+C to stop)")
+    live = app.extensions["audioguide"]
+    if hasattr(live, "warm"):  # a library: open and check every guide's files while serving
+        import threading
+
+        from .web.library import allow_open_files
+
+        allow_open_files()
+        threading.Thread(target=live.warm, name="audioguide-warm", daemon=True).start()
+    what = (f"{len(live.shelf().guides)} audio guides" if hasattr(live, "shelf")
+            else f"the {live.current().manifest.title} audio guide")
+    click.echo(f"Serving {what} at http://{shown}:{server.effective_port}/ (press Ctrl+C to stop)")
     try:
         server.run()
     except KeyboardInterrupt:
@@ -260,7 +270,9 @@ def serve(build_dir, host, port, threads, base_url):
 def export(build_dir, output, base_url):
     """Write the player as a static site for any static file server or CDN.
 
-    With no BUILD_DIR, the built-in guide (built first if needed).
+    BUILD_DIR is a guide's build folder, or a library's (with library.json):
+    then one site with the home page, every guide, a search index and an OPML
+    list of the feeds. With no BUILD_DIR, the built-in guide (built first if needed).
     """
     from .web.export import check_base_url, check_site_dir, export_site
 

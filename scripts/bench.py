@@ -545,11 +545,20 @@ def main() -> None:
                         help="Instead: build N generated leaflets (default 500) as one library in one "
                              "command against their floor, then rebuild after editing one "
                              "(see scripts/bench_library.py; writes bench/library.json).")
+    parser.add_argument("--library-load", action="store_true",
+                        help="Instead: a library of 500 guides served to --clients clients for "
+                             "--load-seconds (searches, pages, ranges), and its home page's size "
+                             "(see scripts/library_load.py).")
     args = parser.parse_args()
     if args.library:
         import bench_library
 
         bench_library.main(args.library, args.output)
+        return
+    if args.library_load:
+        import library_load
+
+        library_load.main(args.output or ROOT / "bench" / "library-load.json", args.clients, args.load_seconds)
         return
     if args.intelligibility:
         import intelligibility

@@ -12,16 +12,19 @@ from typing import Any
 
 from flask import Flask
 
+from .catalog import is_library
+from .compression import PageCache
 from .site import LiveSite, find_static_dir
 
 __all__ = ["create_app", "find_static_dir"]
 
 
 def create_app(build_dir: str | Path, *, config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the player app for the guide in ``build_dir``.
+    """Build the player app for the guide in ``build_dir``, or for every guide of
+    the library there (a folder with ``library.json``).
 
-    The manifest is read once here, so a broken build fails at start-up with a
-    ``ManifestError`` instead of on the first request.
+    The manifest (or the library's) is read once here, so a broken build fails
+    at start-up with a ``ManifestError`` instead of on the first request.
     """
     app = Flask(__name__, static_folder=None)
     app.config.from_mapping(
@@ -36,9 +39,16 @@ def create_app(build_dir: str | Path, *, config: Mapping[str, Any] | None = None
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    app.extensions["audioguide"] = LiveSite(
-        Path(build_dir), static_dir=app.config["AUDIOGUIDE_STATIC_DIR"]
-    )
+    app.extensions["audioguide_pages"] = PageCache()
+    library = is_library(Path(build_dir))
+    if library:
+        from .library import LiveLibrary
+
+        app.extensions["audioguide"] = LiveLibrary(Path(build_dir), static_dir=app.config["AUDIOGUIDE_STATIC_DIR"])
+    else:
+        app.extensions["audioguide"] = LiveSite(
+            Path(build_dir), static_dir=app.config["AUDIOGUIDE_STATIC_DIR"]
+        )
 
     from . import assets, compression, errors, feed, media, offline, pages, security
 
@@ -50,4 +60,9 @@ def create_app(build_dir: str | Path, *, config: Mapping[str, Any] | None = None
     app.register_blueprint(feed.bp)
     app.register_blueprint(offline.bp)
     app.register_blueprint(compression.bp)
+    if library:
+        from . import library as shelf
+
+        app.register_blueprint(shelf.bp)
+        app.view_functions["pages.index"] = shelf.home  # "/" lists the guides
     return app

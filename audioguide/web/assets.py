@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, request
 
-from .site import cache_control, current_site
+from .site import cache_control, current_static
 
 bp = Blueprint("assets", __name__)
 
@@ -13,12 +13,12 @@ TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf
 
 def asset_response(name: str) -> Response:
     """One asset with its content-hash ETag, answering If-None-Match with 304."""
-    site = current_site()
-    data = site.static.data.get(name)
+    static = current_static()
+    data = static.data.get(name)
     if data is None:
         abort(404)
     response = Response(data, content_type=TYPES[name[name.rfind("."):]])
-    response.set_etag(site.static.versions[name])
+    response.set_etag(static.versions[name])
     return response.make_conditional(request)
 
 
@@ -26,5 +26,5 @@ def asset_response(name: str) -> Response:
 def static(name: str):
     response = asset_response(name)
     response.headers["Cache-Control"] = cache_control(request.args.get("v"),
-                                                      current_site().static.versions[name])
+                                                      current_static().versions[name])
     return response

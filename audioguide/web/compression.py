@@ -24,7 +24,7 @@ bp = Blueprint("compression", __name__)
 MINIMUM = 256
 #: Media files above this go uncompressed rather than read whole into memory.
 MAXIMUM = 8 << 20
-SUFFIXES = (".html", ".css", ".js", ".vtt", ".json", ".xml", ".webmanifest", ".txt", ".m3u", ".svg")
+SUFFIXES = (".html", ".css", ".js", ".vtt", ".json", ".xml", ".webmanifest", ".txt", ".m3u", ".svg", ".opml")
 _TAG_SUFFIX = "-gzip"
 
 
@@ -61,6 +61,38 @@ class _Cache:
 
 
 _cache = _Cache()
+
+
+class PageCache:
+    """Pages as rendered, kept gzipped, by whatever names one exactly (a guide's
+    snapshot, the chapter, the address the site is served at), up to ``limit``
+    bytes, the least recently used dropped first. A chapter page is the same
+    for every listener who asks for it plainly, and rendering it costs more
+    than everything else a request does."""
+
+    def __init__(self, limit: int = 32 << 20):
+        self._items: OrderedDict[tuple, bytes] = OrderedDict()
+        self._limit = limit
+        self._size = 0
+        self._lock = Lock()
+
+    def page(self, key: tuple, render) -> Response:
+        """The page ``key`` names, made by ``render()`` (text) the first time."""
+        with self._lock:
+            body = self._items.get(key)
+            if body is not None:
+                self._items.move_to_end(key)
+        if body is None:
+            body = gzipped(render().encode())
+            with self._lock:
+                if key not in self._items:
+                    self._items[key] = body
+                    self._size += len(body)
+                while self._size > self._limit and self._items:
+                    self._size -= len(self._items.popitem(last=False)[1])
+        if _accepts_gzip():
+            return Response(body, content_type="text/html; charset=utf-8", headers={"Content-Encoding": "gzip"})
+        return Response(gzip.decompress(body), content_type="text/html; charset=utf-8")
 
 
 def _accepts_gzip() -> bool:

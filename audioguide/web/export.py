@@ -24,6 +24,8 @@ from ..errors import UserError
 from . import create_app
 from .compression import precompress
 from .security import PAGE_POLICY, REFERRER_POLICY
+from .catalog import OPML, SEARCH_INDEX
+from .site import Site
 
 MARKER = ".audioguide-export"
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
@@ -59,7 +61,7 @@ def check_base_url(base_url: str) -> str:
 
 
 #: What an export writes at its top (the marker lists every file since it was kept).
-_EXPORT_TOP = {"index.html", "404.html", "sw.js", MARKER, "static", "guides"}
+_EXPORT_TOP = {"index.html", "404.html", "sw.js", MARKER, "static", "guides", SEARCH_INDEX, OPML}
 
 
 def _exported_files(site_dir: Path) -> set[str] | None:
@@ -107,20 +109,33 @@ def _redirect_page(title: str, language: str, target: str) -> str:
 
 
 def export_site(build_dir: Path, site_dir: Path, base_url: str = DEFAULT_BASE_URL) -> ExportResult:
-    """Export the guide built in ``build_dir`` as a static site in ``site_dir``."""
+    """Export the guide built in ``build_dir`` (or every guide of the library
+    there, with its home page, search index and OPML list of feeds) as a
+    static site in ``site_dir``."""
     base_url = check_base_url(base_url)
     site_dir = check_site_dir(site_dir)
     prefix = urlsplit(base_url).path.rstrip("/")
     root = base_url[: len(base_url) - len(urlsplit(base_url).path)] + prefix
     app = create_app(build_dir)
     app.config["AUDIOGUIDE_BASE_URL"] = root  # the feed's links: where the site will live
+    app.config["AUDIOGUIDE_STATIC_EXPORT"] = True  # no server to answer a search: the page's script does
     live = app.extensions["audioguide"]
-    site = live.current()  # every page and file below comes from this one snapshot
-    manifest = site.manifest
-    missing = sorted(relative for relative in site.files if relative not in site.opened)
-    if missing:
-        raise ExportError(f"{site.build_dir}: {missing[0]} is missing or does not match the "
-                          "manifest; build the guide again")
+    shelf = live.shelf() if hasattr(live, "shelf") else None  # a library
+    # Every page and file below comes from these snapshots, one per guide.
+    if shelf is None:
+        only = live.current()
+        sites = {only.manifest.slug: only}
+    else:
+        sites = {entry.slug: live.guide(entry.slug) for entry in shelf.guides}
+        broken = [slug for slug, site in sites.items() if site is None]
+        if broken:
+            raise ExportError(f"{Path(build_dir) / broken[0]}: this guide of the library cannot be read; "
+                              "build the library again")
+    for site in sites.values():
+        missing = sorted(relative for relative in site.files if relative not in site.opened)
+        if missing:
+            raise ExportError(f"{site.build_dir}: {missing[0]} is missing or does not match the "
+                              "manifest; build the guide again")
     client = app.test_client()
 
     def page(path: str) -> bytes:
@@ -140,7 +155,7 @@ def export_site(build_dir: Path, site_dir: Path, base_url: str = DEFAULT_BASE_UR
         target.write_bytes(data)
         written.append(target)
 
-    def copy(relative: str, into: str) -> None:
+    def copy(site: Site, relative: str, into: str) -> None:
         """The snapshot's file at ``relative`` in the build, as ``into`` in the site:
         linked when the build's path still names that file, else copied from it."""
         handle = site.opened[relative]
@@ -156,29 +171,44 @@ def export_site(build_dir: Path, site_dir: Path, base_url: str = DEFAULT_BASE_UR
                 out.writelines(handle.chunks())
         written.append(target)
 
+    def unchanged() -> bool:
+        if shelf is None:
+            return all(live.current() is site for site in sites.values())
+        return live.shelf() is shelf and all(live.guide(slug) is site for slug, site in sites.items())
+
+    pages = 1
     try:
-        guide = f"guides/{manifest.slug}"
-        write("index.html", _redirect_page(manifest.title, manifest.language,
-                                           f"{prefix}/{guide}/").encode())
-        write(f"{guide}/index.html", page(f"/{guide}/"))
-        for chapter in manifest.chapters:
-            write(f"{guide}/{chapter.file_stem}/index.html", page(f"/{guide}/{chapter.file_stem}/"))
-        write(f"{guide}/dialogs.html", page(f"/{guide}/dialogs.html"))
-        write(f"{guide}/feed.xml", page(f"/{guide}/feed.xml"))
-        write(f"{guide}/manifest.webmanifest", page(f"/{guide}/manifest.webmanifest"))
+        if shelf is None:
+            manifest = next(iter(sites.values())).manifest
+            write("index.html", _redirect_page(manifest.title, manifest.language,
+                                               f"{prefix}/guides/{manifest.slug}/").encode())
+        else:
+            write("index.html", page("/"))
+            write(SEARCH_INDEX, page("/" + SEARCH_INDEX))
+            write(OPML, page("/" + OPML))
+        for slug, site in sites.items():
+            guide = f"guides/{slug}"
+            write(f"{guide}/index.html", page(f"/{guide}/"))
+            for chapter in site.manifest.chapters:
+                write(f"{guide}/{chapter.file_stem}/index.html", page(f"/{guide}/{chapter.file_stem}/"))
+            write(f"{guide}/dialogs.html", page(f"/{guide}/dialogs.html"))
+            write(f"{guide}/feed.xml", page(f"/{guide}/feed.xml"))
+            write(f"{guide}/manifest.webmanifest", page(f"/{guide}/manifest.webmanifest"))
+            for relative in site.opened:
+                copy(site, relative, f"{guide}/media/{relative}")
+            pages += 1 + len(site.manifest.chapters)
         write("404.html", client.get("/no-such-page", base_url=root).get_data())
         write("sw.js", page("/sw.js"))
-        for name, data in site.static.data.items():
+        for name, data in live.static.data.items():
             if name != "sw.js":  # served from the root, above
                 write(f"static/{name}", data)
-        for relative in site.opened:
-            copy(relative, f"{guide}/media/{relative}")
-        if live.current() is not site:
-            raise ExportError(f"{site.build_dir}: the guide was rebuilt during the export; "
-                              "export it again")
+        if not unchanged():
+            where = Path(build_dir) if shelf is not None else next(iter(sites.values())).build_dir
+            raise ExportError(f"{where}: the guide was rebuilt during the export; export it again")
         written += precompress(written)  # gzip copies of the text files, for servers that send them ready
         listed = sorted(path.relative_to(staging).as_posix() for path in written)
-        write(MARKER, "\n".join([manifest.slug, *listed]).encode() + b"\n")
+        first = next(iter(sites)) if shelf is None else "library"
+        write(MARKER, "\n".join([first, *listed]).encode() + b"\n")
         if site_dir.exists():
             retired = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
             os.replace(site_dir, retired)
@@ -190,6 +220,5 @@ def export_site(build_dir: Path, site_dir: Path, base_url: str = DEFAULT_BASE_UR
         raise ExportError(f"{site_dir}: cannot write the site here ({error.strerror or error})") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    pages = 2 + len(manifest.chapters)
     total = sum(path.stat().st_size for path in site_dir.rglob("*") if path.is_file())
     return ExportResult(site_dir, pages, len(written), total, base_url)

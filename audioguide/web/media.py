@@ -38,9 +38,11 @@ def media_version(ref: FileRef) -> str:
 @bp.route("/guides/<slug>/media/<path:path>", methods=["GET", "HEAD"])
 def media(slug: str, path: str):
     site = current_site()
+    if site is None or slug != site.manifest.slug:
+        abort(404)
     ref = site.files.get(path)
     opened = site.opened.get(path)
-    if slug != site.manifest.slug or ref is None or opened is None:
+    if ref is None or opened is None:
         abort(404)
     return _respond(ref, opened)
 

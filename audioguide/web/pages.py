@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from audioguide.manifest import ChapterEntry, FileRef, TimedSegment
 
 from . import formatting, settings
 from .media import media_version
 from .staticfiles import module_names
-from .site import current_site, guide_manifest
+from .site import current_site, current_static, guide_manifest
 
 bp = Blueprint("pages", __name__)
 
@@ -72,20 +73,21 @@ def transcript_blocks(segments: tuple[TimedSegment, ...]) -> list[Block]:
     return blocks
 
 
+# The addresses of media.media and pages.chapter, put together here rather than
+# by url_for: a page names dozens, and url_for was a quarter of its rendering.
 def media_url(ref: FileRef, *, download: bool = False) -> str:
-    site = current_site()
-    args = {"v": media_version(ref)}
-    if download:
-        args["download"] = "1"
-    return url_for("media.media", slug=site.manifest.slug, path=ref.path, **args)
+    slug = quote(current_site().manifest.slug, safe="")
+    url = f"{request.script_root}/guides/{slug}/media/{quote(ref.path, safe='/')}?v={media_version(ref)}"
+    return url + "&download=1" if download else url
 
 
 def chapter_url(chapter: ChapterEntry) -> str:
-    return url_for("pages.chapter", slug=current_site().manifest.slug, stem=chapter.file_stem)
+    slug = quote(current_site().manifest.slug, safe="")
+    return f"{request.script_root}/guides/{slug}/{quote(chapter.file_stem, safe='')}/"
 
 
 def asset_url(name: str) -> str:
-    return url_for("assets.static", name=name, v=current_site().static.versions.get(name))
+    return url_for("assets.static", name=name, v=current_static().versions.get(name))
 
 
 def download_label(key: str, ref: FileRef) -> str:
@@ -138,7 +140,7 @@ def helpers():
         "chapter_downloads": chapter_downloads,
         "settings_json": settings.for_script(),
         "settings_groups": settings.fieldsets(),
-        "modules": module_names(current_site().static.versions),
+        "modules": module_names(current_static().versions),
     }
 
 
@@ -172,19 +174,29 @@ def chapter(slug: str, stem: str):
 
 
 def _render(entry: ChapterEntry):
-    chapters = current_site().manifest.chapters
+    site = current_site()
+    chapters = site.manifest.chapters
     position = chapters.index(entry)
     previous = chapters[position - 1] if position > 0 else None
     following = chapters[position + 1] if position + 1 < len(chapters) else None
     query = request.args.get("q", "")[:QUERY_LIMIT].strip()
-    return render_template(
-        "player.html",
-        chapter=entry,
-        position=position + 1,
-        previous=previous,
-        following=following,
-        blocks=transcript_blocks(entry.segments),
-        query=query,
-        hits=search(entry, query) if query else [],
-        start=start_at(),
-    )
+    start = start_at()
+
+    def render() -> str:
+        return render_template(
+            "player.html",
+            chapter=entry,
+            position=position + 1,
+            previous=previous,
+            following=following,
+            blocks=transcript_blocks(entry.segments),
+            query=query,
+            hits=search(entry, query) if query else [],
+            start=start,
+        )
+
+    if query or start is not None:
+        return render()
+    # The plain page is the same for everyone until the guide is rebuilt (a new snapshot).
+    key = (site.build_dir, site.stamp, site.manifest.slug, entry.file_stem, request.script_root)
+    return current_app.extensions["audioguide_pages"].page(key, render)

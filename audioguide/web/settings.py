@@ -5,6 +5,7 @@ saved values that are still offered."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 
@@ -47,6 +48,7 @@ SETTINGS = (
 )
 
 
+@functools.cache  # the table does not change: every page would group it again
 def fieldsets() -> list[tuple[str, list[Setting]]]:
     """The dialog's groups in table order: a legend and its settings."""
     groups: dict[str, list[Setting]] = {}
@@ -55,6 +57,7 @@ def fieldsets() -> list[tuple[str, list[Setting]]]:
     return list(groups.items())
 
 
+@functools.cache
 def for_script() -> str:
     """Each saved setting and what it may be, default first, for the page's meta tag:
     ``theme=auto dark ...;shortcuts=1;...`` (a checkbox: 1 or 0, its default)."""

@@ -10,6 +10,7 @@ next request loads a new snapshot and gets the new ones.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -116,14 +117,21 @@ class Site:
     stamp: tuple[int, int, int]
 
     @classmethod
-    def load(cls, build_dir: Path, static: StaticAssets, previous: "Site | None" = None) -> "Site":
-        """A snapshot of ``build_dir``; files unchanged since ``previous`` are not hashed again."""
+    def load(cls, build_dir: Path, static: StaticAssets, previous: "Site | None" = None,
+             *, slug: str | None = None) -> "Site":
+        """A snapshot of ``build_dir``; files unchanged since ``previous`` are not hashed again.
+
+        ``slug``: the name the guide is served under when it is not the guide's
+        own (a library serves each guide under its folder's name).
+        """
         build_dir = Path(build_dir).resolve()
         try:
             stamp = _stamp(build_dir / MANIFEST_NAME)
         except OSError:
             stamp = (0, 0, 0)  # load_manifest below says what is wrong
         manifest = load_manifest(build_dir)
+        if slug is not None and manifest.slug != slug:
+            manifest = dataclasses.replace(manifest, slug=slug)
         files = manifest.files()
         unsafe = [path for path in files if not is_safe_relative(path)]
         if unsafe:
@@ -182,10 +190,12 @@ class LiveSite:
     newer schema, a file that cannot be read) leaves the old one in place.
     """
 
-    def __init__(self, build_dir: Path, *, static_dir: str | Path | None = None):
+    def __init__(self, build_dir: Path, *, static_dir: str | Path | None = None,
+                 static: StaticAssets | None = None, slug: str | None = None):
         self._build_dir = Path(build_dir)
-        self._static = StaticAssets.load(static_dir)
-        self._site = Site.load(self._build_dir, self._static)
+        self._static = static or StaticAssets.load(static_dir)
+        self._slug = slug
+        self._site = Site.load(self._build_dir, self._static, slug=slug)
         self._loading = threading.Lock()
         self._failed: tuple[int, int, int] | None = None
 
@@ -198,7 +208,8 @@ class LiveSite:
         if stamp not in (site.stamp, self._failed) and self._loading.acquire(blocking=False):
             try:
                 if self._site.stamp != stamp:
-                    self._site = Site.load(self._build_dir, self._static, previous=self._site)
+                    self._site = Site.load(self._build_dir, self._static, previous=self._site,
+                                           slug=self._slug)
             except (ManifestError, OSError) as error:
                 self._failed = stamp  # tried once; the next build gets a new stamp
                 log.warning("kept the previous build: %s", error)
@@ -206,17 +217,30 @@ class LiveSite:
                 self._loading.release()
         return self._site
 
+    @property
+    def static(self) -> StaticAssets:
+        return self._static
+
 
 def guide_manifest(slug: str) -> Manifest:
     """The manifest of the guide a URL names; any other slug is a 404."""
-    manifest = current_site().manifest
-    if slug != manifest.slug:
+    site = current_site()
+    if site is None or slug != site.manifest.slug:
         abort(404)
-    return manifest
+    return site.manifest
 
 
-def current_site() -> Site:
-    """The snapshot this request uses from start to end, even if a rebuild lands meanwhile."""
+def current_site() -> Site | None:
+    """The snapshot this request uses from start to end, even if a rebuild lands meanwhile.
+
+    Serving a library, the snapshot of the guide the request's address names,
+    and None when it names none (the library's own pages, an unknown guide).
+    """
     if "audioguide_site" not in g:
         g.audioguide_site = current_app.extensions["audioguide"].current()
     return g.audioguide_site
+
+
+def current_static() -> StaticAssets:
+    """The player's CSS and JS: one set for a guide or a whole library."""
+    return current_app.extensions["audioguide"].static

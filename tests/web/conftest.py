@@ -117,3 +117,12 @@ def new_page(browser, server_url):
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def library_dir(tmp_path_factory, segment_cache) -> Path:
+    """A library of a few tiny guides (tests/library_helper.py); do not modify it."""
+    from tests.library_helper import make_library
+
+    base = tmp_path_factory.mktemp("library")
+    return make_library(base / "library", base / "sources", segment_cache)
