@@ -57,6 +57,9 @@ class Library:
     problems: tuple[LibraryProblem, ...] = ()
     version: int = LIBRARY_VERSION
 
+    def guide(self, slug: str) -> LibraryEntry | None:
+        return next((entry for entry in self.guides if entry.slug == slug), None)
+
     def to_json(self) -> str:
         data = {"version": self.version,
                 "guides": [asdict(entry) for entry in sorted(self.guides, key=lambda e: e.slug)],

@@ -1,5 +1,8 @@
 """The library manifest as the web side reads it: ``library.json``.
 
+Its types are the library build's own (``audioguide.library_manifest``); here
+it is read strictly, since what it names is served.
+
 A library is a folder of guide build directories, ``LIBRARY/<slug>/``, and
 ``library.json`` listing them. Like ``manifest.json`` it is checked field by
 field (msgspec) before anything is served, and anything wrong with it is one
@@ -9,19 +12,17 @@ line naming the file, never a traceback.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
 
 from audioguide.files import read_regular
+from audioguide.library_manifest import LIBRARY_NAME, LIBRARY_VERSION, Library, LibraryEntry
 from audioguide.manifest import ManifestError
 
-LIBRARY_NAME = "library.json"
 #: A library's search index and list of feeds, at the top of its site.
 SEARCH_INDEX = "search-index.json"
 OPML = "guides.opml"
-LIBRARY_VERSION = 1
 #: A library of thousands of guides is a few MB.
 MAX_LIBRARY_BYTES = 64 << 20
 #: A slug names a folder of the library and a part of its addresses: nothing else.
@@ -32,39 +33,7 @@ class LibraryError(ManifestError):
     """``library.json`` is missing, malformed or names a guide unsafely."""
 
 
-@dataclass(frozen=True)
-class LibraryGuide:
-    """One guide of the library, as the library build summarised it."""
-
-    slug: str
-    title: str
-    language: str
-    chapters: int
-    duration_ms: int
-    updated: str  # ISO 8601, UTC
-    manifest_sha256: str
-    source: str
-
-
-@dataclass(frozen=True)
-class LibraryProblem:
-    """A source the library build could not make a guide of."""
-
-    source: str
-    message: str
-
-
-@dataclass(frozen=True)
-class Library:
-    version: int
-    guides: tuple[LibraryGuide, ...]
-    problems: tuple[LibraryProblem, ...] = ()
-
-    def guide(self, slug: str) -> LibraryGuide | None:
-        for entry in self.guides:
-            if entry.slug == slug:
-                return entry
-        return None
+__all__ = ["LIBRARY_NAME", "Library", "LibraryEntry", "LibraryError", "is_library", "load_library"]
 
 
 class _Version(msgspec.Struct):

@@ -31,7 +31,7 @@ from markupsafe import Markup
 
 from audioguide.manifest import ManifestError, load_manifest
 
-from .catalog import LIBRARY_NAME, OPML, SEARCH_INDEX, Library, LibraryGuide, load_library
+from .catalog import LIBRARY_NAME, OPML, SEARCH_INDEX, Library, LibraryEntry, load_library
 from .feed import feed_base_url
 from .finder import QUERY_LIMIT, Finder, GuideText, fold, index_data
 from .site import LiveSite, Site, StaticAssets, version_of
@@ -57,7 +57,7 @@ class Shelf:
     """One reading of the library: its list, the guides that loaded, and their index."""
 
     library: Library
-    guides: tuple[LibraryGuide, ...]  # those whose manifest could be read, A to Z by title
+    guides: tuple[LibraryEntry, ...]  # those whose manifest could be read, A to Z by title
     finder: Finder
     stamp: tuple[int, int, int]
     slugs: frozenset[str]  # those guides' slugs
@@ -84,9 +84,9 @@ class Shelf:
         return cls(library, tuple(readable[i] for i in order), Finder([texts[i] for i in order]), stamp,
                    frozenset(entry.slug for entry in readable))
 
-    def groups(self) -> list[tuple[str, list[LibraryGuide]]]:
+    def groups(self) -> list[tuple[str, list[LibraryEntry]]]:
         """The guides by first letter, A to Z, then '#' for titles starting otherwise."""
-        groups: dict[str, list[LibraryGuide]] = {}
+        groups: dict[str, list[LibraryEntry]] = {}
         for entry in self.guides:
             groups.setdefault(_letter(entry.title), []).append(entry)
         return sorted(groups.items(), key=lambda kv: (kv[0] == "#", kv[0]))
