@@ -15,6 +15,19 @@ the share of written words missed is (substitutions + deletions) / words
 written. Words the narration adds ("Chapter 1") are insertions and do not
 count. Numbers become words on both sides, so "24" and "twenty-four" match.
 
+The scoring is the same for both sides and fair to both: a phone number
+matches however its digits are grouped or heard ("O300, 222-5800"), and
+"you're", "writer's", "nought" and "plus" match "you are", "writers", "zero"
+and "+"; a figure read as an amount where the leaflet wrote a phone number is
+still a miss.
+
+espeak-ng through pyttsx3 and the neural voices do not give the same samples
+twice, and the tiny recogniser hears a word differently for a few samples'
+difference, so each reading is synthesized --repeats times (3 by default,
+each with a fresh cache) and the median one is kept, with every try's share
+beside it in the JSON (bare espeak-ng's command line gives the same audio
+each time).
+
 The recogniser stands in for a listener who hears each word once; its own
 errors are the same for every reading, so the ratios between readings say
 more than the shares themselves.
