@@ -524,7 +524,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true",
                         help="Small leaflet only, one repetition, a 5 s load run: for trying it.")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="Runs of each measure; with --intelligibility, syntheses of each reading "
+                             "(the median one is kept).")
     parser.add_argument("--large-words", type=int, default=50_000)
     parser.add_argument("--small-words", type=int, default=5_000)
     parser.add_argument("--clients", type=int, default=50)
@@ -563,7 +565,8 @@ def main() -> None:
     if args.intelligibility:
         import intelligibility
 
-        intelligibility.main(args.variant, args.output or ROOT / "bench" / "intelligibility.json")
+        intelligibility.main(args.variant, args.output or ROOT / "bench" / "intelligibility.json",
+                             max(1, args.repeats))
         return
     if args.page_only:
         page = weigh_page(args.page_only)

@@ -15,6 +15,19 @@ the share of written words missed is (substitutions + deletions) / words
 written. Words the narration adds ("Chapter 1") are insertions and do not
 count. Numbers become words on both sides, so "24" and "twenty-four" match.
 
+The scoring is the same for both sides and fair to both: a phone number
+matches however its digits are grouped or heard ("O300, 222-5800"), and
+"you're", "writer's", "nought" and "plus" match "you are", "writers", "zero"
+and "+"; a figure read as an amount where the leaflet wrote a phone number is
+still a miss.
+
+espeak-ng through pyttsx3 and the neural voices do not give the same samples
+twice, and the tiny recogniser hears a word differently for a few samples'
+difference, so each reading is synthesized --repeats times (3 by default,
+each with a fresh cache) and the median one is kept, with every try's share
+beside it in the JSON (bare espeak-ng's command line gives the same audio
+each time).
+
 The recogniser stands in for a listener who hears each word once; its own
 errors are the same for every reading, so the ratios between readings say
 more than the shares themselves.
@@ -55,9 +68,18 @@ SAME_WORD = {
     "millilitres": "milliliters", "mins": "minutes", "min": "minutes", "hrs": "hours",
     "colour": "color", "centre": "center", "anaemia": "anemia", "oesophagus": "esophagus",
     "haemorrhage": "hemorrhage", "paediatric": "pediatric", "programme": "program",
-    "okay": "ok", "ok": "ok", "oh": "zero",  # "0800": "oh eight hundred" is the same digits "behaviour": "behavior", "organisation": "organization",
+    "behaviour": "behavior", "organisation": "organization",
     "recognise": "recognize", "recognised": "recognized", "realise": "realize",
+    "okay": "ok", "ok": "ok",
+    # "0800" said "oh eight hundred", "0.5" said "nought point five": the same digits.
+    "oh": "zero", "o": "zero", "nought": "zero",
+    "cannot": "can not",
 }
+
+#: Contractions, the same words either way: the recogniser writes "you're" for
+#: "you are" as it pleases, on every side.
+CONTRACTIONS = {"'re": " are", "'ll": " will", "'ve": " have", "'m": " am", "n't": " not"}
+IRREGULAR_CONTRACTIONS = {"won't": "will not", "can't": "can not", "shan't": "shall not"}
 
 
 def corpus() -> list[tuple[str, Path]]:
@@ -85,22 +107,46 @@ def _number_words(token: str) -> str:
     return num2words(float(token) if "." in token else int(token))
 
 
+#: A phone number however it is grouped or heard: "0121 496 0345", "O300, 222-5800",
+#: "300. 222. 580-0-0": a run of figures that starts with a nought, or holds at
+#: least seven digits, set apart by spaces, dashes, commas or stops between
+#: groups (a decimal point, with no space after it, ends the run).
+_PHONE_RUN = re.compile(r"\b\d+(?:(?:[ ,-]|\. |, )+\d+)+")
+
+
+def _phone_digits(run: re.Match) -> str:
+    digits = re.sub(r"\D", "", run.group(0))
+    if digits.startswith("0") or len(digits) >= 7:
+        return " " + " ".join(digits) + " "
+    return run.group(0)
+
+
 def normalise(text: str) -> list[str]:
-    """Lower-case words with numbers as words, for aligning a transcript with the leaflet."""
+    """Lower-case words with numbers as words, for aligning a transcript with the leaflet.
+
+    Both sides go through the same rules, so a word said rightly in an equivalent
+    form ("oh" or "nought" for 0, "you're" for "you are", a phone number grouped
+    differently) is a match for every reading alike."""
     text = text.lower().replace("’", "'")
-    text = re.sub(r"(\d),(\d{3})", r"\1\2", text)
-    # A phone number is said digit by digit however it is grouped: "0121 496 0345".
-    text = re.sub(r"\b0\d+(?:[ -]\d+)+", lambda m: re.sub(r"[ -]", "", m.group(0)), text)
+    text = re.sub(r"(\d),(\d{3})\b", r"\1\2", text)
+    text = re.sub(r"\b(?:o|oh)[ -]?(?=\d)", "0", text)  # "O300": the letter O said for a nought
+    text = _PHONE_RUN.sub(_phone_digits, text)
     text = re.sub(r"(\d)(am|pm)\b", r"\1 \2", text)
     text = re.sub(r"\b([ap])\.m\.", r"\1m", text)
-    text = text.replace("&", " and ").replace("+", " and ").replace("%", " percent")
+    text = text.replace("&", " and ").replace("+", " plus ").replace("%", " percent")
+    for written, said in IRREGULAR_CONTRACTIONS.items():
+        text = re.sub(rf"\b{written}\b", said, text)
+    text = re.sub(r"\b([a-z]+)('re|'ll|'ve|'m|n't)\b", lambda m: m.group(1) + CONTRACTIONS[m.group(2)], text)
+    # "musician's", "musicians'" and "musicians" sound the same.
+    text = re.sub(r"(?<=[a-z])'s\b", "s", text)
+    text = re.sub(r"(?<=[a-z]s)'(?![a-z])", "", text)
     words = []
     for token in re.findall(r"\d+(?:\.\d+)?(?:st|nd|rd|th)?|[a-z]+(?:'[a-z]+)*", text):
         if token[0].isdigit():
             spoken = _number_words(token)
             words += [w for w in re.split(r"[\s,-]+", spoken) if w and w != "and"]
         else:
-            words.append(SAME_WORD.get(token, token))
+            words += SAME_WORD.get(token, token).split()
     return words
 
 
@@ -201,32 +247,51 @@ def readings(variants: list[str]) -> list[tuple[str, list[str]]]:
     return found
 
 
-def measure(variants: list[str], work: Path) -> dict:
+def median_reading(tries: list[dict]) -> dict:
+    """The try with the median missed share (the lower middle one of an even number),
+    with every try's share beside it: one synthesis can be misheard far worse than
+    the others (the recogniser once looped on a phone number and lost a chapter's
+    last seven words)."""
+    ranked = sorted(tries, key=lambda row: row["missed_share"])
+    chosen = dict(ranked[(len(ranked) - 1) // 2])
+    chosen["syntheses"] = len(tries)
+    chosen["missed_shares"] = [row["missed_share"] for row in tries]
+    return chosen
+
+
+def measure(variants: list[str], work: Path, syntheses: int = 3) -> dict:
     recogniser = Recogniser()
-    results = {"recogniser": recogniser.name, "leaflets": {}}
+    results = {"recogniser": recogniser.name, "syntheses_per_reading": syntheses, "leaflets": {}}
     for leaflet, source in corpus():
         reference_text = leaflet_words(source)
         reference = normalise(reference_text)
         rows = {}
-        wavs, seconds, which = bare_espeak(source, reference_text, work)
-        heard = " ".join(recogniser.transcribe(wav) for wav in wavs)
-        rows["bare espeak-ng"] = dict(missed(reference, normalise(heard)), speed_x_realtime=round(
-            sum(map(wav_seconds, wavs)) / seconds, 1), reader=which, transcript=heard)
+        tries = []
+        for attempt in range(syntheses):
+            wavs, seconds, which = bare_espeak(source, reference_text, work)
+            heard = " ".join(recogniser.transcribe(wav) for wav in wavs)
+            tries.append(dict(missed(reference, normalise(heard)), speed_x_realtime=round(
+                sum(map(wav_seconds, wavs)) / seconds, 1), reader=which, transcript=heard))
+        rows["bare espeak-ng"] = median_reading(tries)
         for label, options in readings(variants):
-            out = work / leaflet / label.replace(" ", "_").replace("/", "-")
-            measured = build(source, options, out, work / "cache" / label.replace(" ", "_").replace("/", "-"))
-            manifest = load_manifest(out)
-            heard = " ".join(recogniser.transcribe(out / chapter.audio.path) for chapter in manifest.chapters)
-            summary = measured["summary"]
-            audio_s = summary["duration_ms"] / 1000
-            rows[label] = dict(
-                missed(reference, normalise(heard)), engine=manifest.engine, voice=manifest.voice,
-                rate=manifest.rate, audio_seconds=round(audio_s, 1),
-                speed_x_realtime=round(audio_s / summary["stages"]["synthesized"], 1),
-                audio_per_cpu_second=round(audio_s / measured["cpu_seconds"], 1),
-                build_seconds=round(measured["seconds"], 1), cpu_seconds=round(measured["cpu_seconds"], 1),
-                peak_rss_mb=round(measured["peak_rss_bytes"] / 2**20), transcript=heard)
-            shutil.rmtree(out)
+            name = label.replace(" ", "_").replace("/", "-")
+            tries = []
+            for attempt in range(syntheses):  # a fresh cache each time: a new synthesis
+                out = work / leaflet / name
+                measured = build(source, options, out, work / "cache" / f"{leaflet}-{name}-{attempt}")
+                manifest = load_manifest(out)
+                heard = " ".join(recogniser.transcribe(out / chapter.audio.path) for chapter in manifest.chapters)
+                summary = measured["summary"]
+                audio_s = summary["duration_ms"] / 1000
+                tries.append(dict(
+                    missed(reference, normalise(heard)), engine=manifest.engine, voice=manifest.voice,
+                    rate=manifest.rate, audio_seconds=round(audio_s, 1),
+                    speed_x_realtime=round(audio_s / summary["stages"]["synthesized"], 1),
+                    audio_per_cpu_second=round(audio_s / measured["cpu_seconds"], 1),
+                    build_seconds=round(measured["seconds"], 1), cpu_seconds=round(measured["cpu_seconds"], 1),
+                    peak_rss_mb=round(measured["peak_rss_bytes"] / 2**20), transcript=heard))
+                shutil.rmtree(out)
+            rows[label] = median_reading(tries)
         bare = rows["bare espeak-ng"]["missed_share"]
         for label, row in rows.items():
             row["vs_bare_espeak"] = round(row["missed_share"] / bare, 2) if bare else None
@@ -237,7 +302,8 @@ def measure(variants: list[str], work: Path) -> dict:
         results["leaflets"][leaflet] = {"source": str(source.relative_to(ROOT)) if source.is_relative_to(ROOT)
                                         else str(source), "rows": rows}
         print(f"[intelligibility] {leaflet}: " + ", ".join(
-            f"{label} {row['missed_share']:.1%}" for label, row in rows.items()), file=sys.stderr)
+            f"{label} {row['missed_share']:.1%} {row['missed_shares']}" for label, row in rows.items()),
+            file=sys.stderr, flush=True)
     return results
 
 
@@ -261,10 +327,10 @@ def print_table(results: dict) -> None:
     print("Over all leaflets: " + ", ".join(f"{label} {share:.1%}" for label, share in results["overall"].items()))
 
 
-def main(variants: list[str], output: Path) -> None:
+def main(variants: list[str], output: Path, syntheses: int = 3) -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="audioguide-intelligibility-") as work:
-        results = measure(variants, Path(work))
+        results = measure(variants, Path(work), syntheses)
     results["when"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     results["bench_seconds"] = round(time.perf_counter() - started)
     results["load_average_at_end"] = [round(x, 1) for x in os.getloadavg()]

@@ -17,7 +17,7 @@ brought to what is said before comparing, and only there: the leading zero
 of a clock hour ("09:30" is "nine thirty"), the ":00" of a time with a m or
 p m ("10:00 pm" is "ten p m"), zero pounds and the leading zero of pence or
 cents ("£0.05" is "five pence", "£9.00" is "nine pounds"), and the leading
-zero of a numeric date's day and month; footnote markers ("2[3]") are not
+zero of a numeric date's day and month ("12-03-2024" too); footnote markers ("2[3]") are not
 said, and a leading decimal point is said with a zero (".5" is "0.5"); an ISO date (2024-03-05) is read in
 the locale's order.
 """
@@ -210,6 +210,7 @@ def written_figures(written: str, locale) -> str:
         return f"{first}/{second}/{match.group(3)}"
 
     text = re.sub(r"(?<![\w/.,])(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})(?![\w/]|\.\d)", numeric_date, text)
+    text = re.sub(r"(?<![\w/.,-])(\d{1,2})-(\d{1,2})-(\d{4})(?![\w/-]|[.,]\d)", numeric_date, text)
 
     def iso(match: re.Match) -> str:
         year, month, day = match.group(1), int(match.group(2)), int(match.group(3))
@@ -290,6 +291,7 @@ LOCALES = st.sampled_from([EN_GB, EN_US])
 @example("50 ≥ 1 ½.", EN_GB)
 @example("1950 < 100 020 0000 000.", EN_GB)
 @example("1,000 and 1.", EN_GB)
+@example("Take 1,5 mg at 21.30, 08.00-21.30 7/7; text 85258 or call 116 123 by 12-03-2024.", EN_GB)
 @example("Take .5 mg, ½-1 tablet, 2[3] tablets, 1:10,000, 555-1234, 1250 mg.", EN_US)
 def test_every_figure_of_a_leaflet_sentence_is_spoken(sentence, locale):
     assert_figures_kept(sentence, locale)

@@ -11,8 +11,9 @@ aloud would say it, and says nothing the text does not:
   as X)" -> said as written, never "called often called";
 - a short name (at most four words, no figures, not a description):
   "(focal dystonia)" -> ", called focal dystonia,";
-- a description (it opens with "a", "an", "the", "your", "which", ...):
-  "warfarin (a blood thinner)" -> "warfarin, a blood thinner,";
+- a description (it opens with "a", "an", "the", "your", "which", ..., or a
+  colour, or follows a figure): "warfarin (a blood thinner)" -> "warfarin, a
+  blood thinner,"; "0.5 mg (white)" -> "0.5 mg, white,";
 - an example: "(e.g. ...)", "(for example ...)", "(such as ...)" -> ", for example ...,";
 - a cross-reference: "(see page 4)" -> ", see page 4,";
 - anything else: said as written between pauses.
@@ -33,6 +34,10 @@ DESCRIPTION_OPENERS = {
     "more", "less", "fewer", "most", "both", "either", "neither", "no", "all", "after", "before",
     "during", "while", "until", "per", "plus", "approx", "approximately", "optional", "if",
 }
+#: Colours (and shades): "(white)", "(pale blue)" describe a tablet or an inhaler; they are not its name.
+COLOURS = {"white", "black", "brown", "blue", "pink", "red", "green", "yellow", "orange", "purple", "grey",
+           "gray", "cream", "lilac", "peach", "beige", "pale", "dark", "light", "bright", "clear", "round",
+           "oval", "small", "large", "scored", "coated"}
 #: A short aside with one of these says something; it is not a name ("(surgery is rare)").
 VERBS = {"is", "are", "was", "were", "be", "been", "can", "could", "may", "might", "will", "would",
          "should", "must", "has", "have", "had", "do", "does", "did", "not", "isn't", "aren't", "don't"}
@@ -76,6 +81,8 @@ def kind_of(before: str, inner: str) -> str:
     if REFERENCE.match(inner):
         return "reference"
     words = inner.split()
+    if re.search(r"\d\s?(?:[A-Za-zµ%/]{1,6})?\s*$", before) or words[0].lower().strip(",.") in COLOURS:
+        return "description"  # "0.5 mg (white)", "tablets (pink)": what it is like, not its name
     if (len(words) <= NAME_WORDS and not re.search(r"\d", inner)
             and words[0].lower().strip(",.") not in DESCRIPTION_OPENERS
             and not VERBS & {word.lower().strip(",.") for word in words}

@@ -97,7 +97,16 @@ def _is_phone(candidate: str) -> bool:
     return sizes == [3, 3, 4] or (sizes == [1, 3, 3, 4] and groups[0] == "1")
 
 
+#: Europe's free helplines, "116 123" (Samaritans), "116 111", "116 117": a service number.
+SERVICE_116 = re.compile(r"(?<![\w.,/£$€+-])116\s?(\d{3})(?![\w/%°]|[.,]\d)")
+#: A text-message short code, "Text SHOUT to 85258", "text 61016": said digit by digit.
+SHORT_CODE = re.compile(r"(\b[Tt]ext(?:ing)?\s(?:[A-Z]{2,}\s|\"[A-Z]{2,}\"\s|'[A-Z]{2,}'\s)?(?:to\s|on\s)?)"
+                        r"([1-9]\d{3,5})(?![\w/%°]|[.,]\d|[ -]\d)")
+
+
 def phones(text: str, locale: Locale) -> str:
+    text = SERVICE_116.sub(lambda m: _apart(m, f"{digits('116', locale)}, {digits(m.group(1), locale)}"), text)
+    text = SHORT_CODE.sub(lambda m: m.group(1) + digits(m.group(2), locale), text)
     parts, position = [], 0
     match = PHONE.search(text)
     while match:

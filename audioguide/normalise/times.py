@@ -93,8 +93,40 @@ def times(text: str, locale: Locale) -> str:
             return match.group(0)  # "keep your INR at 2.50": a level, not a time
         return match.group(1) + _dotted(match, locale, "", group=2)
 
-    return re.sub(rf"(?<=\b(?:at|At|AT))(\s)(\d{{1,2}}\.[0-5][05])(?![\w%°‰]|[.,]\d|\s?(?:{UNIT}|{PER_WORDS})\b)",
+    text = re.sub(rf"(?<=\b(?:at|At|AT))(\s)(\d{{1,2}}\.[0-5][05])(?![\w%°‰]|[.,]\d|\s?(?:{UNIT}|{PER_WORDS})\b)",
                   at, text)
+    return twenty_four_hour(text, locale)
+
+
+#: A dotted time that can only be a clock time on the 24-hour clock: "21.30", "08.00".
+_DOTTED_24 = r"(?:1[3-9]|2[0-3]|0\d)\.[0-5]\d"
+_DOTTED = r"(?:[01]?\d|2[0-3])\.[0-5]\d"
+
+
+def twenty_four_hour(text: str, locale: Locale) -> str:
+    """ "until 21.30", "08.00-21.30", "8.30 to 21.30": British 24-hour times, said as times
+    ("twenty-one thirty", "eight o'clock"), unless a unit follows or words before make
+    the figure a level or a price ("costs 21.30")."""
+    after = rf"(?![\w%°‰]|[.,]\d|\s?(?:{UNIT}|{PER_WORDS})\b)"
+
+    def say(written: str) -> str:
+        return _dotted(re.match(r"(.*)", written), locale, "")
+
+    def pair(match: re.Match) -> str:
+        if AMOUNT_WORDS.search(text[max(0, match.start() - 40):match.start()]):
+            return match.group(0)
+        return f"{say(match.group(1))} to {say(match.group(2))}"
+
+    text = re.sub(rf"(?<![\w.,:£$€])({_DOTTED_24}|{_DOTTED})(?:{DASH}|\sto\s)({_DOTTED_24}|{_DOTTED}){after}",
+                  lambda m: pair(m) if re.fullmatch(_DOTTED_24, m.group(1)) or re.fullmatch(_DOTTED_24, m.group(2))
+                  else m.group(0), text)
+
+    def single(match: re.Match) -> str:
+        if AMOUNT_WORDS.search(text[max(0, match.start() - 40):match.start()]):
+            return match.group(0)
+        return say(match.group(1))
+
+    return re.sub(rf"(?<![\w.,:£$€-])({_DOTTED_24}){after}", single, text)
 
 
 #: Words before "at 2.50" that make it an amount: a level, a price, a reading, not a time.
@@ -174,6 +206,8 @@ def dates(text: str, locale: Locale) -> str:
 
     text = re.sub(r"(?<![\w/.])(\d{4})-(\d{2})-(\d{2})(?![\w/-])", iso, text)
     text = re.sub(r"(?<![\w/.,])(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})(?![\w/]|\.\d)", numeric, text)
+    # "12-03-2024": with a four-digit year, dashes too (never "12-03-24", which could be a range).
+    text = re.sub(r"(?<![\w/.,-])(\d{1,2})-(\d{1,2})-(\d{4})(?![\w/-]|[.,]\d)", numeric, text)
     text = re.sub(rf"(?<![\w.,:/-])(\d{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?({MONTH})(?:,?\s(\d{{4}}))?(?![\w])", day_month, text)
     text = re.sub(rf"\b({MONTH})\s(\d{{1,2}})(?:st|nd|rd|th)?(?:,\s?(\d{{4}}))?(?![\w:.]|\.\d)", month_day, text)
     # A month and a year alone: "March 2024" -> "March twenty twenty-four".

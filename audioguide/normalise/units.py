@@ -87,6 +87,9 @@ def units(text: str, locale: Locale) -> str:
         spoken = f"{article}{figure} {spelled(one if singular else many, locale)}{_per(per, locale)}"
         return spoken + (stop or "")
 
+    # "1,5 mg": a decimal comma, as some leaflets write it; said as written, "one comma
+    # five milligrams", never guessed into a point or run together as "fifteen".
+    text = re.sub(rf"(?<![\w.,])(\d+),(\d{{1,2}})(?=\s?(?:{UNIT})(?!\w))", r"\1 comma \2", text)
     # A full stop after an abbreviated unit is kept only where it ends the text:
     # "for 20 min. on most days" has no stop to say.
     text = re.sub(
@@ -146,6 +149,8 @@ def _unit_word(written: str, locale: Locale) -> str:
 def readings(text: str, locale: Locale) -> str:
     """ "120/80 mmHg" -> "120 over 80 mmHg"; "24/7" -> "twenty-four seven"; other "A/B" figures: "A over B"."""
     text = re.sub(r"(?<![\w/.])24\s?/\s?7(?![\w/]|\.\d)", "twenty-four seven", text)
+    # "open 7/7": every day of the week, not a fraction (both sevens said).
+    text = re.sub(r"(?<![\w/.])7\s?/\s?7(?![\w/]|\.\d)", "seven days out of seven", text)
     return re.sub(r"(?<![\w/.,])(\d{2,3})\s?/\s?(\d{2,3})(?=\s?(?:mmHg|mm\sHg)\b|\s(?:or|and)\s(?:above|below|higher|lower|more|less))",
                   r"\1 over \2", text)
 
