@@ -165,11 +165,23 @@ def test_piper_build_has_the_same_chapters_segments_and_transcripts(piper_build,
         assert previous_end <= ours.duration_ms
 
 
+#: How far under the true-peak limit a chapter that the encoder's overshoot held
+#: back ends up: the meters' guard and one step down, with ffmpeg's meter reading
+#: a tenth or so differently from ours.
+HELD_AT_LIMIT_DB = 0.2 + 0.2 + 0.15
+
+
 def test_piper_chapters_are_mastered_like_the_others(piper_build, ffprobe):
+    """At -16 LUFS like any chapter, except one whose MP3 overshoots its limiter so far
+    (the joe voice's plosives: by up to 2.5 dB) that only turning it down keeps its
+    true peak under -1.5 dBTP: that one gives up loudness, and only as much as its
+    peak needs, so its peak sits at the limit."""
     out = piper_build[0]
     for chapter in load_manifest(out).chapters:
-        integrated, _ = loudness(out / chapter.audio.path)
-        assert -17.0 <= integrated <= -15.0, f"{chapter.title}: {integrated} LUFS"
+        integrated, true_peak = loudness(out / chapter.audio.path)
+        assert -16.5 <= integrated <= -15.5 or (
+            -18.0 <= integrated < -16.5 and true_peak >= -1.5 - HELD_AT_LIMIT_DB
+        ), f"{chapter.title}: {integrated} LUFS, {true_peak} dBTP"
         (stream,) = probe(ffprobe, out / chapter.audio.path)["streams"]
         assert (stream["codec_name"], stream["channels"], stream["sample_rate"], stream["bit_rate"]) == (
             "mp3", 1, "22050", "64000")
