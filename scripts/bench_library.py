@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench import ROOT, AudioSettings, PeakMemory, children_cpu, espeak_command, ffmpeg_executable, leaflet, timed_run
+from bench import ROOT, AudioSettings, espeak_command, ffmpeg_executable, leaflet, run_build, timed_run
 
 from audioguide.build import script_for
 from audioguide.guides import load_guide
@@ -62,19 +61,10 @@ def library_floor(paths: list[Path], work: Path) -> dict:
 
 def build(sources: Path, library: Path, cache: Path) -> dict:
     """One `audioguide build FOLDER -o LIBRARY`: wall and CPU seconds, peak memory, its summary."""
-    command = [sys.executable, "-m", "audioguide", "build", str(sources), "-o", str(library),
-               "--cache-dir", str(cache), "--json"]
-    cpu = children_cpu()
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    memory = PeakMemory(process.pid)
-    stdout, stderr = process.communicate()
-    seconds = time.perf_counter() - started
-    rss, pss = memory.stop()
-    if process.returncode != 0:
-        raise SystemExit(f"library build failed: {stderr[-2000:]}")
-    return {"seconds": round(seconds, 2), "cpu_seconds": round(children_cpu() - cpu, 2),
-            "peak_rss_mb": round(rss / 1e6), "peak_pss_mb": round(pss / 1e6), "summary": json.loads(stdout)}
+    run = run_build(sources, library, cache)
+    return {"seconds": round(run["seconds"], 2), "cpu_seconds": round(run["cpu_seconds"], 2),
+            "peak_rss_mb": round(run["peak_rss_bytes"] / 1e6), "peak_pss_mb": round(run["peak_pss_bytes"] / 1e6),
+            "summary": run["summary"]}
 
 
 def bench_library(count: int, work: Path) -> dict:

@@ -3,10 +3,15 @@ and a real waitress server running in a thread."""
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.request import urlopen
 
 from audioguide.web import create_app
 from audioguide.web.server import make_server
@@ -45,3 +50,33 @@ def serving(build_dir: Path) -> Iterator:
         except OSError:
             pass  # the test closed it already
         thread.join(timeout=5)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def plain_file_server(site: Path, port: int) -> Iterator[str]:
+    """Python's own ``http.server`` serving ``site`` on ``port`` (no audioguide code
+    answers), ready when the block starts; yields its base URL."""
+    base = f"http://127.0.0.1:{port}/"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urlopen(base, timeout=1).close()
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "http.server did not start"
+                time.sleep(0.05)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=5)

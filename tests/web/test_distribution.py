@@ -8,10 +8,6 @@ import html
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from urllib.parse import urlsplit
 from urllib.request import urlopen
 
@@ -24,7 +20,7 @@ from audioguide.web import create_app, find_static_dir
 from audioguide.web.export import ExportError, export_site
 from audioguide.web.security import PAGE_POLICY
 
-from .support import AXE_OPTIONS, current_time, dialog_opens, serving
+from .support import AXE_OPTIONS, current_time, dialog_opens, free_port, plain_file_server, serving
 
 
 # --- feed ----------------------------------------------------------------------
@@ -70,35 +66,16 @@ def test_page_links_the_feed_and_the_web_app_manifest(client, manifest):
 # --- static export ---------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def exported_site(built_guide, tmp_path_factory):
     """The export served by Python's plain file server: no audioguide code answers."""
-    port = _free_port()
+    port = free_port()
     site = tmp_path_factory.mktemp("export") / "site"
     base = f"http://127.0.0.1:{port}/"
     result = CliRunner().invoke(cli, ["export", str(built_guide), "-o", str(site), "--base-url", base])
     assert result.exit_code == 0, result.output
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urlopen(base, timeout=1).close()
-            break
-        except OSError:
-            assert server.poll() is None and time.monotonic() < deadline, "http.server did not start"
-            time.sleep(0.05)
-    yield base, site
-    server.terminate()
-    server.wait(timeout=5)
+    with plain_file_server(site, port):
+        yield base, site
 
 
 def test_export_has_every_page_medium_and_a_feed_with_the_base_url(exported_site, manifest):

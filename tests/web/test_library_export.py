@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import subprocess
-import sys
-import time
 import xml.etree.ElementTree as ET
 from urllib.request import urlopen
 
@@ -22,35 +19,21 @@ from audioguide.manifest import load_manifest
 from audioguide.web.catalog import load_library
 from audioguide.web.export import ExportError, export_site
 
-from .support import AXE_OPTIONS
-from .test_distribution import _free_port
+from .support import AXE_OPTIONS, free_port, plain_file_server
 
 SENTENCE = "Keep your yellow anticoagulant book with you at every appointment."
 
 
 @pytest.fixture(scope="module")
 def exported_library(library_dir, tmp_path_factory):
-    port = _free_port()
+    port = free_port()
     site = tmp_path_factory.mktemp("library-export") / "site"
     base = f"http://127.0.0.1:{port}/"
     result = CliRunner().invoke(cli, ["export", str(library_dir), "-o", str(site), "--base-url", base])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Exported ")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urlopen(base, timeout=1).close()
-            break
-        except OSError:
-            assert server.poll() is None and time.monotonic() < deadline, "http.server did not start"
-            time.sleep(0.05)
-    yield base, site
-    server.terminate()
-    server.wait(timeout=5)
+    with plain_file_server(site, port):
+        yield base, site
 
 
 def test_export_holds_the_home_page_every_guide_and_feed_and_an_opml(exported_library, library_dir):
