@@ -46,18 +46,38 @@ def wait_for_first_segment(cache: Path, process: subprocess.Popen, limit_s: floa
         time.sleep(0.02)
 
 
-def long_leaflet() -> str:
-    """The built-in leaflet's sentences, made unique and repeated to about 5,000 words.
+# Sentences a build may finish before its kill; the leaflet has several times
+# what the three kills together can let through, whatever the machine's speed.
+NEW_SENTENCES_PER_KILL = 15
 
-    That is several times what the three kills below can let a build do, so none
-    of them can catch a build that has already published its manifest.
+
+def wait_until_killed_or_far_enough(cache: Path, process: subprocess.Popen, seconds: float) -> None:
+    """Wait ``seconds``, or less: until NEW_SENTENCES_PER_KILL more sentences are in the cache.
+
+    A fast machine then still has most of the leaflet to say when the kill lands,
+    so the kill can never find a build that has published its manifest.
+    """
+    limit = len(finished_segments(cache)) + NEW_SENTENCES_PER_KILL
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        if len(finished_segments(cache)) >= limit:
+            return
+        time.sleep(0.02)
+
+
+def long_leaflet() -> str:
+    """The built-in leaflet's sentences, made unique: ten parts of ten sentences.
+
+    Each kill lets a build finish at most NEW_SENTENCES_PER_KILL more sentences,
+    so the three kills leave more than half of the hundred still to say.
     """
     document = parse_file(builtin_guide_dir() / "dystonia.txt")
     sentences = [sentence for section in document.sections for block in section.blocks
                  for text in block.texts for sentence in split_sentences(text)]
     parts = ["Living with dystonia, the long version", ""]
     for number in range(1, 11):
-        parts += [f"Part {number}", "", " ".join(f"In part {number}: {s}" for s in sentences), ""]
+        chosen = [sentences[(number * 10 + n) % len(sentences)] for n in range(10)]
+        parts += [f"Part {number}", "", " ".join(f"In part {number}: {s}" for s in chosen), ""]
     return "\n".join(parts)
 
 
@@ -77,9 +97,9 @@ def test_kill_9_at_random_moments_then_build_again(tmp_path):
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         if round_number == 1:
             wait_for_first_segment(cache, process)
-            time.sleep(chance.uniform(0, 1.0))
+            wait_until_killed_or_far_enough(cache, process, chance.uniform(0, 1.0))
         else:
-            time.sleep(chance.uniform(0.2, 1.5))
+            wait_until_killed_or_far_enough(cache, process, chance.uniform(0.2, 1.5))
         assert process.poll() is None, f"seed {seed}: build {round_number + 1} finished before its kill"
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
