@@ -106,6 +106,9 @@ def run_library(sources, output, options: dict, cache_dir, jobs, quiet: bool, as
         bar.close()
     for note in result.notes:
         click.echo(f"audioguide: warning: {note}", err=True)
+    for slug in result.removed:  # told even with --quiet: a library holds what its sources give
+        click.echo(f"audioguide: warning: {result.library_dir / slug}: removed, as its source was not "
+                   "given (a library holds exactly the guides of the sources named)", err=True)
     for problem in result.problems:
         click.echo(f"audioguide: error: {problem.message}", err=True)
     library = result.library

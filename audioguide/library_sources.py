@@ -50,9 +50,19 @@ def shown_path(path: Path) -> str:
     return path.as_posix()
 
 
+#: Files only a build writes: a folder holding one is a build's output.
+BUILT_MARKERS = ("manifest.json", "library.json", ".audioguide-files")
+
+
+def _is_built(folder: Path) -> bool:
+    return any((folder / name).exists() for name in BUILT_MARKERS)
+
+
 def find_sources(paths: list[Path], library_dir: Path) -> tuple[list[Source], list[tuple[str, str]]]:
     """The sources under ``paths`` (each once, in a stable order) and the paths that
-    are none, as (path, problem). The library folder itself is never searched."""
+    are none, as (path, problem). The library folder and anything inside it, and any
+    folder a build wrote (a guide's or a library's), are never sources: their
+    transcripts would be read as leaflets."""
     found: dict[str, Source] = {}
     problems: list[tuple[str, str]] = []
     skip = os.path.realpath(library_dir)
@@ -65,6 +75,8 @@ def find_sources(paths: list[Path], library_dir: Path) -> tuple[list[Source], li
         for child in sorted(folder.iterdir()):
             if child.name.startswith(".") or os.path.realpath(child) == skip:
                 continue
+            if child.is_dir() and _is_built(child):
+                continue
             if child.is_dir() and not child.is_symlink() and (child / GUIDE_SETTINGS).is_file():
                 add(child)
             elif child.is_dir() and not child.is_symlink():
@@ -73,7 +85,14 @@ def find_sources(paths: list[Path], library_dir: Path) -> tuple[list[Source], li
                 add(child)
 
     for path in map(Path, paths):
-        if path.is_file():
+        real = os.path.realpath(path)
+        if real == skip or real.startswith(skip + os.sep):
+            problems.append((shown_path(path), f"{path}: is inside the library folder {library_dir}; "
+                                               "build a library from leaflets kept outside it"))
+        elif path.is_dir() and _is_built(path):
+            problems.append((shown_path(path), f"{path}: is a folder a build wrote, not a leaflet or a "
+                                               "guide folder; give the leaflet it was built from"))
+        elif path.is_file():
             add(path)
         elif path.is_dir() and (path / GUIDE_SETTINGS).is_file():
             add(path)

@@ -139,3 +139,56 @@ def test_a_library_folder_holding_a_file_no_build_made_is_refused(tmp_path):
     assert result.exit_code == 2
     assert "holds precious.txt, which no library build made" in result.stderr
     assert (tmp_path / "library" / "precious.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_library_or_a_build_given_as_a_source_is_refused_and_nothing_is_removed(tmp_path):
+    """Their transcripts are not leaflets: read as such, they would take every guide away."""
+    (tmp_path / "leaflets").mkdir()
+    (tmp_path / "leaflets" / "hands.txt").write_text(LEAFLETS["leaflets/hands.txt"], encoding="utf-8")
+    cache = SegmentCache(tmp_path / "cache")
+    library = tmp_path / "library"
+    first = build_library([tmp_path / "leaflets"], library, cache=cache, workers=1)
+    assert first.built == ("hands",) and first.problems == ()
+    before = sorted(p.relative_to(library).as_posix() for p in library.rglob("*"))
+    for source in (library, library / "hands"):
+        result = build_library([source], library, cache=cache, workers=1)
+        assert result.removed == () and [p.message for p in result.problems] == [
+            f"{source}: is inside the library folder {library}; build a library from leaflets kept outside it"]
+        assert sorted(p.relative_to(library).as_posix() for p in library.rglob("*")) == before
+    # A library kept among the leaflets is not searched for leaflets either.
+    result = build_library([tmp_path], tmp_path / "other", cache=cache, workers=1)
+    assert result.problems == () and result.built == ("hands",)
+
+
+def test_a_guide_removed_from_the_sources_is_told_even_when_quiet(tmp_path):
+    root = tmp_path
+    for name in ("a", "b"):
+        (root / f"{name}.txt").write_text(f"Guide {name}\n\nPart\n\nSay {name} once.\n", encoding="utf-8")
+    args = ["--cache-dir", str(root / "cache"), "--quiet", "-o", str(root / "library")]
+    assert CliRunner().invoke(main, ["build", str(root / "a.txt"), str(root / "b.txt"), *args]).exit_code == 0
+    result = CliRunner().invoke(main, ["build", str(root / "a.txt"), *args])
+    assert result.exit_code == 0
+    assert f"{root / 'library' / 'b'}: removed, as its source was not given" in result.stderr
+    assert not (root / "library" / "b").exists()
+
+
+def test_guides_built_side_by_side_check_the_cache_without_tripping_on_each_other(tmp_path):
+    """A library builds guides in threads of one process; each checks the cache is writable."""
+    import threading
+
+    cache = SegmentCache(tmp_path / "cache")
+    failures = []
+
+    def check():
+        for _ in range(100):
+            try:
+                cache.check_writable()
+            except Exception as error:  # noqa: BLE001 - any failure is the finding
+                failures.append(error)
+
+    threads = [threading.Thread(target=check) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == [] and not list((tmp_path / "cache").iterdir())

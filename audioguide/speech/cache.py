@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import re
+import tempfile
 import time
 from dataclasses import fields
 from pathlib import Path
@@ -103,9 +104,10 @@ class SegmentCache:
         """Refuse, in one line, a cache folder that is a file or cannot be written."""
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            probe = self.directory / f".write-test.{os.getpid()}.tmp"
-            probe.write_bytes(b"")
-            probe.unlink()
+            # Named for this call (guides of a library are built by threads of one process).
+            handle, probe = tempfile.mkstemp(prefix=".write-test.", suffix=".tmp", dir=self.directory)
+            os.close(handle)
+            os.unlink(probe)
         except OSError as error:
             raise CacheError(f"{self.directory}: cannot write the sentence cache here "
                              f"({error.strerror}); choose another with --cache-dir") from None

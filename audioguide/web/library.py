@@ -105,8 +105,8 @@ class LiveLibrary:
         self._loading = threading.Lock()
         self._failed: tuple[int, int, int] | None = None
         # Made once per reading of the library, by the address the site lives at:
-        self._index: dict[str, bytes] = {}  # the browser's search index
-        self._lists: dict[str, Markup] = {}  # the home page's A-to-Z list
+        self._index: dict[tuple, bytes] = {}  # the browser's search index
+        self._lists: dict[tuple, Markup] = {}  # the home page's A-to-Z list
 
     def shelf(self) -> Shelf:
         """The current list, reloaded when ``library.json`` changed (one ``stat``)."""
@@ -160,7 +160,9 @@ class LiveLibrary:
 
     def shelf_html(self, render) -> Markup:
         """The home page's A-to-Z list, rendered once by ``render()``."""
-        key = request.script_root
+        # Keyed by the reading of library.json it was asked under: one rendered while the
+        # library is reloaded is filed under the old reading, where nobody asks again.
+        key = (request.script_root, self.shelf().stamp)
         html = self._lists.get(key)
         if html is None:
             html = self._lists[key] = Markup(render())
@@ -168,10 +170,11 @@ class LiveLibrary:
 
     def index_json(self, guide_url, chapter_url) -> bytes:
         """The browser's search index, made once per address the site is served at."""
-        key = request.script_root
+        shelf = self.shelf()
+        key = (request.script_root, shelf.stamp)  # made from exactly this reading of the library
         data = self._index.get(key)
         if data is None:
-            data = json.dumps(index_data(self.shelf().finder, guide_url, chapter_url),
+            data = json.dumps(index_data(shelf.finder, guide_url, chapter_url),
                               ensure_ascii=False, separators=(",", ":")).encode()
             self._index[key] = data
         return data

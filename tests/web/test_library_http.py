@@ -269,3 +269,30 @@ def test_a_guide_whose_build_is_broken_is_left_out_and_the_rest_served(tmp_path,
     assert client.get("/guides/eczema-in-children/").status_code == 404
     assert client.get("/guides/taking-warfarin-safely/").status_code == 200
     assert any("eczema-in-children: not served" in record.getMessage() for record in caplog.records)
+
+
+def test_a_library_rebuilt_while_its_search_index_is_made_serves_the_new_list(library_dir, tmp_path, monkeypatch):
+    """The index made from the old list must not be kept for the new one."""
+    import shutil
+
+    import audioguide.web.library as serving
+
+    copy = tmp_path / "library"
+    shutil.copytree(library_dir, copy, symlinks=True)
+    data = json.loads((copy / "library.json").read_text(encoding="utf-8"))
+    kept = data["guides"][:1]
+    made = serving.index_data
+
+    def rebuilt_meanwhile(*args, **kwargs):
+        answer = made(*args, **kwargs)
+        (copy / "library.json").write_text(json.dumps({**data, "guides": kept}), encoding="utf-8")
+        app.test_client().get("/")  # another request sees the new list
+        return answer
+
+    app = create_app(copy)
+    monkeypatch.setattr(serving, "index_data", rebuilt_meanwhile)
+    app.test_client().get("/search-index.json")
+    monkeypatch.setattr(serving, "index_data", made)
+    index = app.test_client().get("/search-index.json").get_data(as_text=True)
+    assert [guide["slug"] for guide in kept] == [guide["slug"] for guide in data["guides"]
+                                                 if f'/guides/{guide["slug"]}/' in index]
