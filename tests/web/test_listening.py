@@ -28,17 +28,24 @@ def playing_from(page, seconds: float) -> None:
     page.wait_for_function("() => !document.getElementById('audio').paused")
 
 
+def paused_and_noted(page) -> None:
+    """Paused, and the player's pause handler has run (it notes when the pause began):
+    ``audio.paused`` turns true before that handler, which comes as a later task."""
+    page.wait_for_function("() => document.getElementById('audio').paused && "
+                           "document.querySelector('[data-action=toggle]').dataset.state === 'paused'")
+
+
 def test_playback_resumes_5_seconds_earlier_after_a_60_second_pause(new_page):
     page = new_page()
     playing_from(page, 20)
     page.keyboard.press("k")
-    page.wait_for_function("() => document.getElementById('audio').paused")
+    paused_and_noted(page)
     paused_at = current_time(page)
     page.keyboard.press("k")  # at once: a pause under 3 s goes nowhere
     page.wait_for_function("() => !document.getElementById('audio').paused")
     assert current_time(page) >= paused_at - 0.1
     page.keyboard.press("k")
-    page.wait_for_function("() => document.getElementById('audio').paused")
+    paused_and_noted(page)
     paused_at = current_time(page)
     page.evaluate(LATER, 61)
     page.keyboard.press("k")
@@ -50,7 +57,7 @@ def test_rewind_on_resume_can_be_switched_off(new_page):
     page = new_page(prefs={"rewind": False})
     playing_from(page, 20)
     page.keyboard.press("k")
-    page.wait_for_function("() => document.getElementById('audio').paused")
+    paused_and_noted(page)
     paused_at = current_time(page)
     page.evaluate(LATER, 3600)
     page.keyboard.press("k")
