@@ -51,3 +51,15 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
         rate = wav.getframerate()
         samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
     return samples.astype(np.float64) / 32768, rate
+
+
+def assert_cues_fit(build_dir: Path, chapter) -> None:
+    """A chapter's captions hold one cue per segment, and its segments' timings
+    increase inside the chapter and fit in its audio (any engine)."""
+    captions = (build_dir / chapter.captions.path).read_text(encoding="utf-8")
+    assert captions.count(" --> ") == len(chapter.segments)
+    previous_end = 0
+    for segment in chapter.segments:
+        assert previous_end <= segment.start_ms < segment.end_ms, (chapter.title, segment)
+        previous_end = segment.end_ms
+    assert previous_end <= chapter.duration_ms

@@ -26,7 +26,7 @@ from audioguide.manifest import load_manifest  # noqa: E402
 from audioguide.speech import SpeechError, VoiceSettings, engine_identity, synthesize_all  # noqa: E402
 from audioguide.speech.hibari import speed_for  # noqa: E402
 
-from .audio_checks import loudness, probe, read_wav  # noqa: E402
+from .audio_checks import assert_cues_fit, loudness, probe, read_wav  # noqa: E402
 from .test_speech import SENTENCES  # noqa: E402  (the same sentences for every engine)
 
 WORKERS = 2
@@ -180,13 +180,7 @@ def test_hibari_chapters_are_mastered_like_the_others(hibari_build, ffprobe):
 def test_hibari_timings_are_consistent(hibari_build):
     out = hibari_build[0]
     for chapter in load_manifest(out).chapters:
-        captions = (out / chapter.captions.path).read_text(encoding="utf-8")
-        assert captions.count(" --> ") == len(chapter.segments)
-        previous_end = 0
-        for segment in chapter.segments:
-            assert previous_end <= segment.start_ms < segment.end_ms, (chapter.title, segment)
-            previous_end = segment.end_ms
-        assert previous_end <= chapter.duration_ms
+        assert_cues_fit(out, chapter)
 
 
 def test_hibari_sentences_come_from_the_cache_the_second_time(hibari_build, tmp_path):
