@@ -403,6 +403,18 @@ def page_weight(port: int, slug: str) -> dict:
             "third_party_requests": len(loaded), "third_party_links": sorted(set(third_party) - set(loaded))}
 
 
+def run_clients(client, clients: int, seconds: float) -> float:
+    """Run ``client(n)`` for n in 0..clients-1, each in its own thread, all at once;
+    wait for them (each is told to stop after ``seconds``) and return the wall time taken."""
+    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + 30)
+    return time.monotonic() - started
+
+
 def load_run(port: int, paths: list[tuple[str, int]], clients: int, seconds: float) -> dict:
     """``clients`` keep-alive clients making range requests on 127.0.0.1 until the time is up."""
     latencies: list[float] = []
@@ -436,13 +448,7 @@ def load_run(port: int, paths: list[tuple[str, int]], clients: int, seconds: flo
             latencies.extend(mine)
             errors.extend(failed)
 
-    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(clients)]
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(seconds + 30)
-    elapsed = time.monotonic() - started
+    elapsed = run_clients(client, clients, seconds)
     ordered = sorted(latencies)
 
     def percentile(share: float) -> float:

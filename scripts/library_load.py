@@ -213,13 +213,7 @@ def load_run(port: int, library: dict, base: Path, clients: int, seconds: float)
                 times[kind].extend(mine[kind])
             errors.extend(failed)
 
-    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(clients)]
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(seconds + 30)
-    elapsed = time.monotonic() - started
+    elapsed = bench.run_clients(client, clients, seconds)
     every = [t for kind in times for t in times[kind]]
     return {"clients": clients, "seconds": round(elapsed, 1), "requests": len(every) + len(errors),
             "requests_per_s": round((len(every) + len(errors)) / elapsed),
