@@ -29,12 +29,15 @@ WORD = st.one_of(
         "x\u0007y", "tab\there", "“quoted”", "—", "1.5", "St.", "U.S.",
     ]),
 )
+#: A paragraph or item always says something: one with only signs ("😀.") is dropped
+#: by the parser, and a heading left with nothing under it is refused (tested above).
+PLAIN = st.from_regex(r"[A-Za-z]{1,12}", fullmatch=True)
 SENTENCE = st.builds(
-    lambda words, end: " ".join(words) + end,
-    st.lists(WORD, min_size=1, max_size=25),
+    lambda first, words, end: " ".join([first, *words]) + end,
+    PLAIN, st.lists(WORD, max_size=24),
     st.sampled_from([".", "!", "?", ":"]),  # a line with no end stop may be a heading
 )
-ITEM = st.builds(lambda words: " ".join(words), st.lists(WORD, min_size=1, max_size=25))
+ITEM = st.builds(lambda first, words: " ".join([first, *words]), PLAIN, st.lists(WORD, max_size=24))
 HEADING = st.from_regex(r"[A-Z][a-z]{2,10}( [a-z]{2,8}){0,3}", fullmatch=True)
 
 
