@@ -17,7 +17,7 @@ from .errors import UserError
 from .formats import DEFAULT_FORMATS, FormatsError, parse_formats
 from .lexicon import Lexicon, LexiconError, load_lexicon, medical_lexicon
 from .normalise.locale import KNOWN_TAGS, canonical_tag, is_known_tag
-from .speech import SpeechError, VoiceSettings
+from .speech import SpeechError, VoiceSettings, engine_kind
 from .tomlfile import TomlFile
 
 BUILTIN_GUIDE = "dystonia"
@@ -146,11 +146,15 @@ def with_overrides(
     """The guide with command-line choices (voice, rate, volume, engine, lexicon, language) applied.
 
     A new engine without a new voice gets that engine's default voice: the
-    guide's voice id belongs to the guide's engine.
+    guide's voice id belongs to the guide's engine. So does a rate left at the
+    old engine's default (espeak-ng's 140 wpm is slow for piper and hibari).
     """
     chosen = {key: value for key, value in voice.items() if value is not None}
-    if chosen.get("engine", guide.voice.engine) != guide.voice.engine and "voice" not in chosen:
-        chosen["voice"] = None
+    if chosen.get("engine", guide.voice.engine) != guide.voice.engine:
+        if "voice" not in chosen:
+            chosen["voice"] = None
+        if "rate" not in chosen and guide.voice.rate == engine_kind(guide.voice.engine).default_rate:
+            chosen["rate"] = None  # a rate left at one engine's default takes the new engine's
     if chosen:
         guide = replace(guide, voice=replace(guide.voice, **chosen))
     if max_source_bytes:
