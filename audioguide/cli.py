@@ -104,9 +104,9 @@ def with_guide(command):
 
 
 def _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes=None, language=None):
-    guide = load_guide(source)
-    return with_overrides(guide, lexicon_path=lexicon_path, max_source_bytes=max_source_bytes,
-                          language=language, engine=engine, voice=voice, rate=rate, volume=volume)
+    return with_overrides(load_guide(source), lexicon_path=lexicon_path, max_source_bytes=max_source_bytes,
+                          language=language, engine=engine, voice=voice, rate=rate, volume=volume,
+                          warn=lambda line: click.echo(f"audioguide: warning: {line}", err=True))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
