@@ -2,14 +2,16 @@
 carries) opens the player there, in real headless Chromium: the audio is at
 that sentence's start, paused (the listener presses Play), and the sentence is
 marked as the current one and scrolled into the transcript's view. From the
-library home page served by ``serve``, and from the exported site under
-Python's plain file server."""
+library home page served by ``serve``, and from the exported site under a
+plain static file server: Python's ``http.server`` with byte ranges added, as
+every real static host has them (without them Chromium cannot seek at all)."""
 
 from __future__ import annotations
 
 import os
 import re
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -136,7 +138,7 @@ class _Slice:
 
 
 @contextmanager
-def static_host(site) -> str:
+def static_host(site) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(RangeHandler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
