@@ -1,7 +1,7 @@
 /* The one controller: it owns the audio element. Every module asks it for
    an action with an "audioguide:request" event; it plays, seeks, changes
    chapter and speed, remembers positions, and says what happened. */
-import {$, announce, disable, each, on, spoken} from "./bus.js";
+import {$, announce, disable, each, emit, on, spoken} from "./bus.js";
 import {duration, render} from "./position.js";
 import {handedOver, load, prefs, save, setPref} from "./prefs.js";
 import {setRate, setVolume} from "./tuning.js";
@@ -135,8 +135,8 @@ function savePosition(force) {
   save("heard", lastSaved);
 }
 
-/* The first chapter on load, and each new one after a change. */
-function chapterReady({autoplay, label, at}) {
+/* The first chapter on load, and each new one after a change; at: where to start instead. */
+function chapterReady({autoplay, label, at, from = ""}) {
   const saved = Number(load(positionKey(), 0)) || 0;
   const resumeAt = at !== undefined ? at : saved > 5 && saved < duration() - 5 ? saved : 0;
   function start() {
@@ -145,7 +145,8 @@ function chapterReady({autoplay, label, at}) {
     render(true);
     updateEdges();
     const parts = label ? [label] : [];
-    if (resumeAt) parts.push((at === undefined ? "Resuming at " : "") + spoken(resumeAt));
+    if (resumeAt) parts.push((at === undefined ? "Resuming at " : from) + spoken(resumeAt));
+    if (at !== undefined) emit("placed"); /* shown in the transcript, even paused */
     if (autoplay) { parts.push("Playing"); spokenState = "playing"; play(); }
     if (parts.length) announce(parts.join(". "));
     switching = false;
@@ -194,5 +195,6 @@ export function start() {
   /* After a fallback navigation, put focus back on the control that was used. */
   const focus = handedOver("focus"), resume = handedOver("autoplay") === "1";
   if (focus && $(focus)) $(focus).focus();
-  chapterReady({autoplay: resume, label: resume ? main.dataset.label : ""});
+  const t = Number(new URLSearchParams(location.search).get("t")); /* ?t=SECONDS: a search result */
+  chapterReady({autoplay: resume, label: resume ? main.dataset.label : "", at: t > 0 && t < 86400 ? t : undefined, from: "Ready at "});
 }
