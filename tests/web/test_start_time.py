@@ -70,7 +70,7 @@ def follow_result_by_keyboard(page) -> None:
     page.focus("#library-q")
     page.keyboard.type(WORDS)
     page.keyboard.press("Enter")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'library-results'")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'library-results'")
     for _ in range(10):
         page.keyboard.press("Tab")
         if SENTENCE in page.evaluate("document.activeElement.textContent"):
