@@ -135,11 +135,11 @@ function savePosition(force) {
   save("heard", lastSaved);
 }
 
-/* The first chapter on load, and each new one after a change; at: where to start instead. */
+/* The first chapter on load, and each new one after a change; at: where to start instead (past the end: the end). */
 function chapterReady({autoplay, label, at, from = ""}) {
   const saved = Number(load(positionKey(), 0)) || 0;
-  const resumeAt = at !== undefined ? at : saved > 5 && saved < duration() - 5 ? saved : 0;
   function start() {
+    const resumeAt = at !== undefined ? Math.min(at, Math.max(duration() - 0.05, 0)) : saved > 5 && saved < duration() - 5 ? saved : 0;
     if (resumeAt) audio.currentTime = resumeAt;
     pausedAt = at === undefined && resumeAt ? Number(load("heard", 0)) : 0; /* rewinds on the first play */
     render(true);
