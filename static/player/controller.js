@@ -151,8 +151,7 @@ function chapterReady({autoplay, label, at, from = ""}) {
     if (parts.length) announce(parts.join(". "));
     switching = false;
   }
-  if (audio.readyState >= 1) start();
-  else audio.addEventListener("loadedmetadata", start, {once: true});
+  if (audio.readyState >= 1) start(); else audio.addEventListener("loadedmetadata", start, {once: true});
   if ("mediaSession" in navigator && window.MediaMetadata) {
     navigator.mediaSession.metadata = new MediaMetadata({title: $("chapter-title").textContent, album: document.title});
   }
@@ -195,6 +194,7 @@ export function start() {
   /* After a fallback navigation, put focus back on the control that was used. */
   const focus = handedOver("focus"), resume = handedOver("autoplay") === "1";
   if (focus && $(focus)) $(focus).focus();
-  const t = Number(new URLSearchParams(location.search).get("t")); /* ?t=SECONDS: a search result */
+  const query = new URLSearchParams(location.search), t = Number(query.get("t")); /* ?t=SECONDS: a search result */
+  if (query.has("t")) { query.delete("t"); history.replaceState(history.state, "", location.pathname + (String(query) ? "?" + query : "") + location.hash); } /* used once: a reload resumes */
   chapterReady({autoplay: resume, label: resume ? main.dataset.label : "", at: t > 0 && t < 86400 ? t : undefined, from: "Ready at "});
 }
