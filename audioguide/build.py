@@ -213,7 +213,10 @@ def _build_locked(job: _Job, record: FileRecord, warnings: list[str], started: f
                 if chapter.fingerprint in wanted and files_present(build_dir, chapter)}
     to_master = [i for i, fp in enumerate(fingerprints) if fp not in reusable]
 
-    needed = {key: part for i in to_master for key, part in job.parts(i).items()}
+    # Sentences are said longest chapter first: its encode, the longest, then runs
+    # while the others are said, instead of alone at the end.
+    by_length = sorted(to_master, key=lambda i: -sum(map(len, job.parts(i).values())))
+    needed = {key: part for i in by_length for key, part in job.parts(i).items()}
     states = {key: cache.state(key) for key in needed}
     missing = {key: part for key, part in needed.items() if states[key] != "ok"}
     for key, part in missing.items():
@@ -276,7 +279,7 @@ def _build_locked(job: _Job, record: FileRecord, warnings: list[str], started: f
 def _synthesize_and_master(job: _Job, to_master: list[int], missing: dict[str, str],
                            master: Callable[[int], ChapterEntry],
                            on_synthesized: Callable[[], None]) -> dict[int, ChapterEntry]:
-    """Synthesize the missing sentences (in chapter order) and master each chapter in
+    """Synthesize the missing sentences (in the order given) and master each chapter in
     ``to_master`` as soon as it has all its sentences; the first failure stops both."""
     if not to_master:
         on_synthesized()

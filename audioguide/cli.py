@@ -104,9 +104,9 @@ def with_guide(command):
 
 
 def _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes=None, language=None):
-    guide = load_guide(source)
-    return with_overrides(guide, lexicon_path=lexicon_path, max_source_bytes=max_source_bytes,
-                          language=language, engine=engine, voice=voice, rate=rate, volume=volume)
+    return with_overrides(load_guide(source), lexicon_path=lexicon_path, max_source_bytes=max_source_bytes,
+                          language=language, engine=engine, voice=voice, rate=rate, volume=volume,
+                          warn=lambda line: click.echo(f"audioguide: warning: {line}", err=True))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -243,6 +243,7 @@ def serve(build_dir, host, port, threads, base_url):
                    "--base-url (their Host header is not trusted)", err=True)
     live = app.extensions["audioguide"]
     if hasattr(live, "warm"):  # a library: open and check every guide's files while serving
+        click.echo("".join(f"audioguide: warning: {line}\n" for line in live.shelf().problem_lines()), err=True, nl=False)
         import threading
 
         from .web.library import allow_open_files
@@ -279,6 +280,7 @@ def export(build_dir, output, base_url):
     check_base_url(base_url)  # both checked before a build that may take minutes
     check_site_dir(output)
     result = export_site(built_or_builtin(build_dir), output, base_url)
+    click.echo("".join(f"audioguide: warning: {line}\n" for line in result.problems), err=True, nl=False)
     click.echo(f"Exported {result.pages} pages and {result.files} files "
                f"({result.bytes / 1_000_000:.1f} MB) to {result.site_dir} for {result.base_url}")
 

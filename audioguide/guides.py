@@ -7,10 +7,12 @@ guide is one such folder, shipped inside the package.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
+from typing import Callable
 
 from .content import DEFAULT_MAX_BYTES, SourceError, slugify
 from .errors import UserError
@@ -18,6 +20,7 @@ from .formats import DEFAULT_FORMATS, FormatsError, parse_formats
 from .lexicon import Lexicon, LexiconError, load_lexicon, medical_lexicon
 from .normalise.locale import KNOWN_TAGS, canonical_tag, is_known_tag
 from .speech import SpeechError, VoiceSettings, engine_kind
+from .speech.base import RATE_RANGE
 from .tomlfile import TomlFile
 
 BUILTIN_GUIDE = "dystonia"
@@ -139,22 +142,41 @@ def load_guide(path: Path | None = None) -> Guide:
     )
 
 
+def carried_rate(rate: int, old_default: int, new_default: int) -> int:
+    """A rate chosen for one engine, for another: as much faster or slower than the new
+    engine's default as it was than the old one's (within the rates any voice accepts)."""
+    return min(max(round(rate * new_default / old_default), RATE_RANGE[0]), RATE_RANGE[1])
+
+
+def _warn(line: str) -> None:
+    logging.getLogger(__name__).warning("%s", line)
+
+
 def with_overrides(
     guide: Guide, *, lexicon_path: Path | None = None, max_source_bytes: int | None = None,
-    formats: str | None = None, language: str | None = None, **voice
+    formats: str | None = None, language: str | None = None, warn: Callable[[str], None] = _warn, **voice
 ) -> Guide:
     """The guide with command-line choices (voice, rate, volume, engine, lexicon, language) applied.
 
     A new engine without a new voice gets that engine's default voice: the
-    guide's voice id belongs to the guide's engine. So does a rate left at the
-    old engine's default (espeak-ng's 140 wpm is slow for piper and hibari).
+    guide's voice id belongs to the guide's engine. Without a new rate it gets
+    its default rate too, or, when the guide chose a rate of its own, that
+    rate carried over (``carried_rate``), said in one line to ``warn``: every
+    engine takes words per minute, but each says them at its own pace.
     """
     chosen = {key: value for key, value in voice.items() if value is not None}
-    if chosen.get("engine", guide.voice.engine) != guide.voice.engine:
-        if "voice" not in chosen:
-            chosen["voice"] = None
-        if "rate" not in chosen and guide.voice.rate == engine_kind(guide.voice.engine).default_rate:
-            chosen["rate"] = None  # a rate left at one engine's default takes the new engine's
+    engine = chosen.get("engine", guide.voice.engine)
+    if engine != guide.voice.engine:
+        chosen.setdefault("voice", None)
+        old, new = engine_kind(guide.voice.engine), engine_kind(engine)
+        if "rate" not in chosen and guide.voice.rate == old.default_rate:
+            chosen["rate"] = new.default_rate
+        elif "rate" not in chosen:
+            chosen["rate"] = carried_rate(guide.voice.rate, old.default_rate, new.default_rate)
+            settings = guide.source.parent / CONFIG_NAME
+            warn(f"{settings if settings.is_file() else guide.source}: rate {guide.voice.rate} was chosen for "
+                 f"{old.name} (default {old.default_rate}); {new.name} speaks at {chosen['rate']}, as fast against "
+                 f"its default of {new.default_rate}; --rate chooses another")
     if chosen:
         guide = replace(guide, voice=replace(guide.voice, **chosen))
     if max_source_bytes:

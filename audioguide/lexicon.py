@@ -65,9 +65,19 @@ class Lexicon:
         """
         if not self.entries:
             return text
-        table = {entry.written.lower(): entry.spoken_for(engine) for entry in self.entries}
+        table = self._table(engine)
         mark = mark or (lambda written, spoken: spoken)
         return self._pattern.sub(lambda match: mark(match.group(0), table[match.group(0).lower()]), text)
+
+    def _table(self, engine: str) -> dict[str, str]:
+        """Each written word (lower case) and its respelling for ``engine``, made once per engine."""
+        if engine not in self._tables:
+            self._tables[engine] = {entry.written.lower(): entry.spoken_for(engine) for entry in self.entries}
+        return self._tables[engine]
+
+    @cached_property
+    def _tables(self) -> dict[str, dict[str, str]]:
+        return {}
 
     @cached_property
     def _pattern(self) -> re.Pattern:  # made once: every sentence of a guide is matched

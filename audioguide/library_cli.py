@@ -100,7 +100,8 @@ def run_library(sources, output, options: dict, cache_dir, jobs, quiet: bool, as
     try:
         result = build_library(
             list(sources), output or DEFAULT_LIBRARY,
-            configure=lambda guide: with_overrides(guide, **options),
+            configure=lambda guide: with_overrides(
+                guide, warn=lambda line: click.echo(f"audioguide: warning: {line}", err=True), **options),
             cache=SegmentCache(cache_dir), workers=jobs, progress=bar.progress(), cluster=cluster)
     finally:
         bar.close()

@@ -313,6 +313,24 @@ def bench_leaflet(name: str, words: int, repeats: int, work: Path) -> dict:
     return result
 
 
+def bench_builtin(repeats: int, work: Path) -> dict:
+    """The built-in guide, the first thing a new user builds: cold builds against its floor."""
+    folder = work / "builtin-cold"
+    folder.mkdir()
+    source = load_guide().source.parent  # the guide's folder: its guide.toml and lexicon too
+    print(f"[built-in] floor and cold builds, {repeats}x", file=sys.stderr)
+    floors = [floor(source, folder) for _ in range(repeats)]
+    colds = [run_build(source, folder / f"cold-{n}", folder / f"cache-{n}") for n in range(repeats)]
+    result = {"words": len(load_guide(source).source.read_text(encoding="utf-8").split()),
+              "floor_s": median(f["seconds"] for f in floors), "floor_cpu_s": median(f["cpu_seconds"] for f in floors),
+              "cold_s": median(c["seconds"] for c in colds), "cold_cpu_s": median(c["cpu_seconds"] for c in colds),
+              "cold_stages_s": colds[0]["summary"].get("stages", {}),
+              "cold_peak_rss_mb": round(max(c["peak_rss_bytes"] for c in colds) / 1e6)}
+    result["cold_vs_floor"] = round(result["cold_s"] / result["floor_s"], 2)
+    result["cold_cpu_vs_floor_cpu"] = round(result["cold_cpu_s"] / result["floor_cpu_s"], 2)
+    return result
+
+
 # The server -----------------------------------------------------------------------
 
 class _Assets(HTMLParser):
@@ -598,6 +616,7 @@ def main() -> None:
             results["growth_words"] = round(large["words"] / small["words"], 2)
             results["growth_memory_rss"] = round(large["cold_peak_rss_mb"] / small["cold_peak_rss_mb"], 2)
             results["growth_memory_pss"] = round(large["cold_peak_pss_mb"] / small["cold_peak_pss_mb"], 2)
+        results["builtin"] = bench_builtin(args.repeats, work)
         served = leaflets[-1][0]
         print("[server] building the built-in guide to weigh its page", file=sys.stderr)
         builtin = work / "builtin"
@@ -616,6 +635,9 @@ def main() -> None:
     print(f"Machine: {m['nproc']} cores, {m['cpu_model']}, {m['memory_gib']} GiB, "
           f"load average at start {m['load_average_at_start']}")
     print_table(results)
+    b = results["builtin"]
+    print(f"Built-in guide ({b['words']} words), cold build: {b['cold_s']:.2f} s against a floor of "
+          f"{b['floor_s']:.2f} s ({b['cold_vs_floor']:.2f}x; CPU {b['cold_cpu_vs_floor_cpu']:.2f}x)")
     if "growth_time" in results:
         print(f"Large/small: words {results['growth_words']}x, cold build time {results['growth_time']}x, "
               f"peak memory {results['growth_memory_rss']}x (RSS), {results['growth_memory_pss']}x (PSS)")

@@ -137,12 +137,15 @@ def test_gain_search_lands_on_the_target():
     assert abs(gain.expected_lufs - (-16.0)) < 0.05
 
 
-@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("seed", range(8))
 def test_silence_is_found_where_pydub_finds_it(seed):
+    """Silences short and long (past the first chunks looked at, and past twice as
+    many), and a WAV that is silence throughout."""
     chance = np.random.default_rng(seed)
-    quiet, loud = chance.integers(0, 4000), chance.integers(1, 9000)
+    longest = (4000, 40000)[seed % 2]
+    quiet, loud = chance.integers(0, longest), (0 if seed == 7 else chance.integers(1, 9000))
     samples = np.concatenate([chance.normal(0, 20, quiet), chance.normal(0, 3000, loud),
-                              chance.normal(0, 20, chance.integers(0, 4000))]).astype("<i2")
+                              chance.normal(0, 20, chance.integers(0, longest))]).astype("<i2")
     audio = AudioSegment(samples.tobytes(), frame_rate=RATE, sample_width=2, channels=1)
     expected = (detect_leading_silence(audio, -50.0, 5), len(audio) - detect_leading_silence(audio.reverse(), -50.0, 5))
     assert spoken_span(samples, RATE, -50.0) == expected

@@ -43,17 +43,20 @@ def k_weighting(rate: int) -> np.ndarray:
     return np.array([shelf, high_pass])
 
 
-#: Rows per matrix product: small enough that OpenBLAS computes it in this
-#: thread. Larger products wake its helper threads, which then spin on the
-#: cores that ffmpeg and the speech workers need.
-PRODUCT_ROWS = 2048
+#: Multiply-adds per matrix product: OpenBLAS computes a product smaller than
+#: 65,536 x 4 of them in the calling thread, and wakes its helper threads for a
+#: larger one. Those then spin on the cores that ffmpeg and the speech workers
+#: need: with 2,048-row slices a build's mastering used 1.6 times the CPU, and
+#: filtering alone took six times as long as with slices under this size.
+PRODUCT_WORK = 65_536 * 4 - 1
 
 
 def product(rows: np.ndarray, matrix: np.ndarray) -> np.ndarray:
-    """``rows @ matrix``, a slice of rows at a time."""
+    """``rows @ matrix``, in slices of rows small enough to stay in this thread."""
     out = np.empty((len(rows), matrix.shape[1]), np.result_type(rows, matrix))
-    for start in range(0, len(rows), PRODUCT_ROWS):
-        np.matmul(rows[start:start + PRODUCT_ROWS], matrix, out=out[start:start + PRODUCT_ROWS])
+    step = max(1, PRODUCT_WORK // (matrix.shape[0] * matrix.shape[1]))
+    for start in range(0, len(rows), step):
+        np.matmul(rows[start:start + step], matrix, out=out[start:start + step])
     return out
 
 

@@ -53,37 +53,46 @@ def spoken_span(samples: np.ndarray, rate: int, threshold_dbfs: float) -> tuple[
     """(start, end) in ms (pydub's positions) of what lies between the leading and
     the trailing silence of 16-bit ``samples``."""
     length_ms = round(1000 * (len(samples) / rate))
-    # Running sums of the squared samples (exact in 64 bits), for any chunk's sum from either end.
-    energy = np.zeros(len(samples) + 1, np.int64)
-    np.cumsum(np.square(samples.astype(np.int64)), out=energy[1:])
-    start = leading_silence_ms(energy, False, rate, threshold_dbfs, length_ms)
-    return start, length_ms - leading_silence_ms(energy, True, rate, threshold_dbfs, length_ms)
+    start = leading_silence_ms(samples, rate, threshold_dbfs, length_ms)
+    return start, length_ms - leading_silence_ms(samples[::-1], rate, threshold_dbfs, length_ms)
 
 
-def leading_silence_ms(energy: np.ndarray, reverse: bool, rate: int, threshold_dbfs: float,
-                       length_ms: int) -> int:
-    """Where the leading silence ends (of the samples reversed, with ``reverse``), in ms:
-    the start of the first chunk of ``SILENCE_CHUNK_MS`` whose RMS reaches
-    ``threshold_dbfs`` (the length when none does). ``energy`` holds the running
-    sums of the squared samples."""
+#: Chunks looked at first when looking for the end of a silence; the look
+#: goes on with twice as many until the silence ends. An engine's silence
+#: before and after a sentence is a few hundred ms, so the samples in between
+#: are seldom read.
+FIRST_LOOK_CHUNKS = 64
+
+
+def leading_silence_ms(samples: np.ndarray, rate: int, threshold_dbfs: float, length_ms: int) -> int:
+    """Where the leading silence of 16-bit ``samples`` ends, in ms: the start of the
+    first chunk of ``SILENCE_CHUNK_MS`` whose RMS reaches ``threshold_dbfs`` (the
+    length when none does), as pydub's ``detect_leading_silence`` finds it. Each
+    chunk's sum of squares is exact (64-bit integers), as ``audioop.rms`` takes it."""
     starts_ms = np.arange(0, length_ms, SILENCE_CHUNK_MS)
-    if not len(starts_ms):
-        return 0
     # pydub's positions: a chunk's ends in ms, cut at the length, times (rate / 1000), truncated.
     ends_ms = np.minimum(np.arange(len(starts_ms) + 1) * SILENCE_CHUNK_MS, length_ms).astype(np.float64)
     edges = (ends_ms * (rate / 1000.0)).astype(np.int64)
-    count = len(energy) - 1
-    within = np.minimum(edges, count)
-    before = energy[count - within] if reverse else energy[within]
-    sums = before[:-1] - before[1:] if reverse else before[1:] - before[:-1]
     counts = np.diff(edges)  # beyond the end pydub pads with silence: it counts, adding nothing
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rms = np.floor(np.sqrt(sums / counts))  # audioop.rms: a whole number
-    level = np.full(len(rms), -math.inf)
-    loud = (counts > 0) & (rms > 0)
-    level[loud] = 20 * np.log10(rms[loud] / FULL_SCALE)
-    heard = np.flatnonzero(level >= threshold_dbfs)
-    return int(starts_ms[heard[0]]) if len(heard) else length_ms
+    looked = 0
+    while looked < len(starts_ms):
+        upto = min(len(starts_ms), max(FIRST_LOOK_CHUNKS, 2 * looked))
+        first, last = edges[looked], min(int(edges[upto]), len(samples))
+        energy = np.zeros(max(last - first, 0) + 1, np.int64)
+        np.cumsum(np.square(samples[first:last].astype(np.int64)), out=energy[1:])
+        within = np.clip(edges[looked:upto + 1] - first, 0, len(energy) - 1)
+        sums = np.diff(energy[within])
+        part = counts[looked:upto]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rms = np.floor(np.sqrt(sums / part))  # audioop.rms: a whole number
+        level = np.full(len(rms), -math.inf)
+        loud = (part > 0) & (rms > 0)
+        level[loud] = 20 * np.log10(rms[loud] / FULL_SCALE)
+        heard = np.flatnonzero(level >= threshold_dbfs)
+        if len(heard):
+            return int(starts_ms[looked + heard[0]])
+        looked = upto
+    return length_ms
 
 
 def to_int16(samples: np.ndarray) -> np.ndarray:

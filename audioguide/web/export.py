@@ -42,6 +42,7 @@ class ExportResult:
     files: int
     bytes: int
     base_url: str
+    problems: tuple[str, ...] = ()  # a library's leaflets that could not be built (not exported)
 
 
 def check_base_url(base_url: str) -> str:
@@ -221,4 +222,5 @@ def export_site(build_dir: Path, site_dir: Path, base_url: str = DEFAULT_BASE_UR
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     total = sum(path.stat().st_size for path in site_dir.rglob("*") if path.is_file())
-    return ExportResult(site_dir, pages, len(written), total, base_url)
+    return ExportResult(site_dir, pages, len(written), total, base_url,
+                        tuple(shelf.problem_lines()) if shelf is not None else ())

@@ -84,6 +84,17 @@ class Shelf:
         return cls(library, tuple(readable[i] for i in order), Finder([texts[i] for i in order]), stamp,
                    frozenset(entry.slug for entry in readable))
 
+    def problem_lines(self) -> list[str]:
+        """For the editor (the console, never the home page): one line per leaflet the
+        last library build could not build, naming it and the problem, and whether its
+        guide of an earlier build is served in its place (never a half-built one)."""
+        served = {entry.source for entry in self.guides}
+        lines = []
+        for problem in self.library.problems:
+            line = problem.message if problem.source in problem.message else f"{problem.source}: {problem.message}"
+            lines.append(f"{line}; {'its guide of an earlier build is served' if problem.source in served else 'not served'}")
+        return lines
+
     def groups(self) -> list[tuple[str, list[LibraryEntry]]]:
         """The guides by first letter, A to Z, then '#' for titles starting otherwise."""
         groups: dict[str, list[LibraryEntry]] = {}
@@ -119,6 +130,8 @@ class LiveLibrary:
             try:
                 if self._shelf.stamp != stamp:
                     self._shelf = Shelf.load(self.root)
+                    for line in self._shelf.problem_lines():  # the library was built again
+                        log.warning("%s", line)
                     self._index, self._lists = {}, {}
                     kept = self._shelf.slugs  # a guide no longer listed lets its files go
                     self._sites = {slug: live for slug, live in self._sites.items() if slug in kept}

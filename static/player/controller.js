@@ -1,7 +1,7 @@
 /* The one controller: it owns the audio element. Every module asks it for
    an action with an "audioguide:request" event; it plays, seeks, changes
    chapter and speed, remembers positions, and says what happened. */
-import {$, announce, disable, each, on, spoken} from "./bus.js";
+import {$, announce, disable, each, emit, on, spoken} from "./bus.js";
 import {duration, render} from "./position.js";
 import {handedOver, load, prefs, save, setPref} from "./prefs.js";
 import {setRate, setVolume} from "./tuning.js";
@@ -135,23 +135,23 @@ function savePosition(force) {
   save("heard", lastSaved);
 }
 
-/* The first chapter on load, and each new one after a change. */
-function chapterReady({autoplay, label, at}) {
+/* The first chapter on load, and each new one after a change; at: where to start instead (past the end: the end). */
+function chapterReady({autoplay, label, at, from = ""}) {
   const saved = Number(load(positionKey(), 0)) || 0;
-  const resumeAt = at !== undefined ? at : saved > 5 && saved < duration() - 5 ? saved : 0;
   function start() {
+    const resumeAt = at !== undefined ? Math.min(at, Math.max(duration() - 0.05, 0)) : saved > 5 && saved < duration() - 5 ? saved : 0;
     if (resumeAt) audio.currentTime = resumeAt;
     pausedAt = at === undefined && resumeAt ? Number(load("heard", 0)) : 0; /* rewinds on the first play */
     render(true);
     updateEdges();
     const parts = label ? [label] : [];
-    if (resumeAt) parts.push((at === undefined ? "Resuming at " : "") + spoken(resumeAt));
+    if (resumeAt) parts.push((at === undefined ? "Resuming at " : from) + spoken(resumeAt));
+    if (at !== undefined) emit("placed"); /* shown in the transcript, even paused */
     if (autoplay) { parts.push("Playing"); spokenState = "playing"; play(); }
     if (parts.length) announce(parts.join(". "));
     switching = false;
   }
-  if (audio.readyState >= 1) start();
-  else audio.addEventListener("loadedmetadata", start, {once: true});
+  if (audio.readyState >= 1) start(); else audio.addEventListener("loadedmetadata", start, {once: true});
   if ("mediaSession" in navigator && window.MediaMetadata) {
     navigator.mediaSession.metadata = new MediaMetadata({title: $("chapter-title").textContent, album: document.title});
   }
@@ -194,5 +194,7 @@ export function start() {
   /* After a fallback navigation, put focus back on the control that was used. */
   const focus = handedOver("focus"), resume = handedOver("autoplay") === "1";
   if (focus && $(focus)) $(focus).focus();
-  chapterReady({autoplay: resume, label: resume ? main.dataset.label : ""});
+  const query = new URLSearchParams(location.search), t = Number(query.get("t")); /* ?t=SECONDS: a search result */
+  if (query.has("t")) { query.delete("t"); history.replaceState(history.state, "", location.pathname + (String(query) ? "?" + query : "") + location.hash); } /* used once: a reload resumes */
+  chapterReady({autoplay: resume, label: resume ? main.dataset.label : "", at: t > 0 && t < 86400 ? t : undefined, from: "Ready at "});
 }

@@ -23,7 +23,7 @@ function upgrade() {
 }
 
 function highlight() {
-  const ms = audio.currentTime * 1000;
+  const ms = Math.round(audio.currentTime * 1000); /* 1.005 s is 1004.999… ms */
   let found = -1;
   for (let i = 0; i < segments.length && segments[i].start <= ms; i++) found = i;
   if (found === current) return;
@@ -52,4 +52,5 @@ export function start() {
   if (form.elements.q.value) find();
   on("chapter", () => { upgrade(); highlight(); });
   for (const type of ["timeupdate", "seeked"]) audio.addEventListener(type, highlight);
+  on("placed", () => { highlight(); if (current >= 0 && prefs.autoScroll) keepInView(segments[current].el); });
 }

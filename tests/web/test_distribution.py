@@ -250,7 +250,7 @@ def test_saving_holds_one_chapter_and_removing_leaves_none_of_its_files(browser,
         page.wait_for_function("() => document.getElementById('btn-offline').dataset.saved === 'true'",
                                timeout=10_000)
         announced = "() => document.getElementById('announcer').textContent"
-        page.wait_for_function(f"{announced} === '{chapter.title} is saved: it plays without a connection'")
+        page.wait_for_function(f"() => {announced} === '{chapter.title} is saved: it plays without a connection'")
         media = f"/guides/{manifest.slug}/media/"
         own = {f"/guides/{manifest.slug}/{chapter.file_stem}/", media + chapter.audio.path,
                media + chapter.captions.path}
@@ -263,7 +263,7 @@ def test_saving_holds_one_chapter_and_removing_leaves_none_of_its_files(browser,
         button.click()
         page.wait_for_function("() => document.getElementById('btn-offline').dataset.saved === 'false'",
                                timeout=10_000)
-        page.wait_for_function(f"{announced} === '{chapter.title} removed from this device'")
+        page.wait_for_function(f"() => {announced} === '{chapter.title} removed from this device'")
         assert not own & set(page.evaluate(cached))
     finally:
         context.close()

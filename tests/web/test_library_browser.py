@@ -66,14 +66,14 @@ def test_search_with_javascript_finds_a_transcript_sentence_as_you_type(open_hom
     assert "?q=" not in page.url  # typing does not load another page
     assert page.locator("#library-status").inner_text() == f"1 guide found for “{WORDS}”"
     page.keyboard.press("Enter")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'library-results'")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'library-results'")
     assert "?q=yellow%20anticoagulant%20book" in page.url
     place.click()
-    page.wait_for_url("**/guides/taking-warfarin-safely/02-*/?t=*")
+    page.wait_for_url("**/guides/taking-warfarin-safely/02-*/**")
     assert SENTENCE in page.inner_text("#transcript-body")
     page.goto("/")
     page.fill("#library-q", "inhaler")
-    page.wait_for_function("document.querySelector('#results-heading') && "
+    page.wait_for_function("() => document.querySelector('#results-heading') && "
                            "document.querySelector('#results-heading').textContent.includes('inhaler')")
     assert result_names(page) == ["Using an asthma inhaler"]
     page.fill("#library-q", "")
@@ -140,7 +140,7 @@ def test_the_keyboard_reaches_search_results_and_every_guide_with_a_visible_focu
     assert page.evaluate("document.activeElement.id") == "library-q"
     page.keyboard.type("moisturiser")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'library-results'")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'library-results'")
     page.keyboard.press("Tab")
     focused = page.evaluate("[document.activeElement.className, document.activeElement.textContent,"
                             " getComputedStyle(document.activeElement).outlineWidth,"

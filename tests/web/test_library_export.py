@@ -31,7 +31,7 @@ def exported_library(library_dir, tmp_path_factory):
     base = f"http://127.0.0.1:{port}/"
     result = CliRunner().invoke(cli, ["export", str(library_dir), "-o", str(site), "--base-url", base])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Exported ")
+    assert result.stdout.startswith("Exported ")
     with plain_file_server(site, port):
         yield base, site
 
