@@ -44,13 +44,15 @@ def said_by_espeak(cache: SegmentCache) -> str:
              for segment, segment_keys in zip(chapter.segments, chapter_keys)
              for part, key in zip(breath_groups(segment.spoken), segment_keys)}
     digest = hashlib.sha256()
-    for key in sorted(parts):
+    # In the order of the texts, not of the keys: a key also holds the voice's settings
+    # (its rate), which the command does not use, so the digest names only the speech.
+    for key, text in sorted(parts.items(), key=lambda item: item[1]):
         path = cache.path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run([shutil.which("espeak-ng") or "espeak-ng", "-v", "en-gb", "-w", str(path), parts[key]],
+        subprocess.run([shutil.which("espeak-ng") or "espeak-ng", "-v", "en-gb", "-w", str(path), text],
                        check=True, capture_output=True)
         seal_entry(path, path)
-        digest.update(path.read_bytes())
+        digest.update(text.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
