@@ -26,8 +26,8 @@ from typing import Callable, Iterator
 from .content import Document
 from .buildfolder import (
     LOCK_NAME, BuildFolderError, BuildLocked, build_lock,  # noqa: F401 (LOCK_NAME, BuildLocked: for callers)
-    check_output_dir, files_present, finished_chapters,
-    note_finished, prepare_output, present, previous_manifest, remove_stale_files,
+    check_output_dir, code_fingerprint, files_present, finished_chapters, inputs_fingerprint, note_finished,
+    note_inputs, prepare_output, present, previous_manifest, remove_stale_files, unchanged_build,
 )
 from .buildfiles import chapter_mp3, id3_language, publish_chapter, publish_downloads
 from .files import FileRecord, recording, write_atomic
@@ -107,17 +107,28 @@ def build_guide(
 ) -> BuildResult:
     """Build (or bring up to date) the guide in ``build_dir`` and return what was done.
 
-    Work is skipped at three levels: a sentence already in the segment cache is
-    not synthesized; a chapter whose fingerprint (every input to its audio,
-    captions and transcript) matches the previous build is not re-mastered;
-    the downloads are not rebuilt when no chapter and no tag changed.
-    With ``speech_pool`` (running workers for the guide's voice), they say the sentences.
+    Work is skipped at four levels: a build from the very same inputs (program,
+    settings, leaflet, guide.toml, lexicon, audio settings, engine) whose files
+    are all still whole is kept without reading the leaflet again; a sentence in
+    the segment cache is not synthesized; a chapter whose fingerprint (every
+    input to its audio, captions and transcript) matches the previous build is
+    not re-mastered; the downloads are not rebuilt when no chapter and no tag
+    changed. With ``speech_pool`` (running workers for the guide's voice), they
+    say the sentences.
     """
     started = time.perf_counter()
     progress = progress or Progress()
     cache = cache or SegmentCache()
     build_dir = Path(build_dir)
     check_output_dir(build_dir, [guide.source, guide.lexicon_path])
+    version = engine_identity(guide.voice)
+    inputs = hashlib.sha256(f"{inputs_fingerprint(guide, code_fingerprint())} {audio!r} {version}".encode()).hexdigest()
+    kept = unchanged_build(build_dir, inputs)
+    if kept is not None:
+        for warning in kept[1]:
+            progress.on_warning(warning)
+        return BuildResult(kept[0], build_dir, 0, 0, time.perf_counter() - started, rebuilt_downloads=False,
+                           warnings=kept[1])
     document = document_for(guide)
     script = script_for(guide, document)
     # The language the narration settled on (guide.toml, else the leaflet's own
@@ -130,11 +141,12 @@ def build_guide(
     prepare_output(build_dir)
     try:
         with build_lock(build_dir), recording(build_dir) as record:
-            version = engine_identity(guide.voice)
             job = _Job(guide=guide, build_dir=build_dir, script=script, cache=cache, audio=audio,
                        workers=workers, speech_pool=speech_pool, progress=progress, engine=version,
                        keys=sentence_part_keys(guide, script, cache, version))
-            return _build_locked(job, record, warnings, started)
+            result = _build_locked(job, record, warnings, started)
+            note_inputs(build_dir, inputs, warnings)
+            return result
     except OSError as error:  # the disk filled up, a folder became unwritable...
         where = error.filename or build_dir
         raise BuildError(f"{where}: cannot write the build ({error.strerror or error}); "

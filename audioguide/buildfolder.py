@@ -15,7 +15,9 @@ import hashlib
 import json
 import os
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import msgspec
 
@@ -23,9 +25,15 @@ from .errors import UserError
 from .files import RECORD_NAME, FileRecord, is_temporary, write_atomic
 from .manifest import MANIFEST_NAME, ChapterEntry, FileRef, Manifest, ManifestError, load_manifest
 
+if TYPE_CHECKING:
+    from .guides import Guide
+
 LOCK_NAME = ".build.lock"
 #: Chapters mastered by a build that has not finished yet (for the next build to reuse).
 FINISHED_NAME = ".audioguide-finished.json"
+#: What the last finished build was made from (``inputs_fingerprint``), its manifest's
+#: checksum and its warnings: a build from the same inputs then only checks the files.
+INPUTS_NAME = ".audioguide-inputs.json"
 #: The folders a build writes its files into.
 FOLDERS = ("audio", "captions", "text", "downloads", "daisy")
 GUIDE_SETTINGS = "guide.toml"
@@ -59,7 +67,7 @@ def previous_manifest(build_dir: Path) -> Manifest | None:
 def own_files(build_dir: Path) -> set[str]:
     """Relative paths of the files a build made here: recorded, or listed by a manifest
     (a build from before the record was kept)."""
-    names = set(FileRecord.load(build_dir)) | {MANIFEST_NAME, LOCK_NAME, RECORD_NAME, FINISHED_NAME}
+    names = set(FileRecord.load(build_dir)) | {MANIFEST_NAME, LOCK_NAME, RECORD_NAME, FINISHED_NAME, INPUTS_NAME}
     previous = previous_manifest(build_dir)
     if previous:
         names |= set(previous.files())
@@ -162,7 +170,7 @@ def remove_stale_files(build_dir: Path, manifest: Manifest, record: FileRecord) 
     """Delete the files an earlier build made that the new manifest no longer lists,
     and what a killed build left under a temporary name; never a file no build made
     (this build holds the lock, so no other build is writing any)."""
-    keep = set(manifest.files()) | {MANIFEST_NAME, LOCK_NAME, RECORD_NAME}
+    keep = set(manifest.files()) | {MANIFEST_NAME, LOCK_NAME, RECORD_NAME, INPUTS_NAME}
     stale = [name for name in record.names if name not in keep]
     for name in stale:
         path = build_dir / name
@@ -173,3 +181,66 @@ def remove_stale_files(build_dir: Path, manifest: Manifest, record: FileRecord) 
         for path in (build_dir / folder).glob(".*.tmp"):
             if is_temporary(path) and path.is_file():
                 path.unlink(missing_ok=True)
+
+
+def inputs_fingerprint(guide: Guide, code: str) -> str:
+    """Everything a guide's build reads, hashed: the program (``code``), the guide's
+    settings and the bytes of its leaflet, guide.toml and lexicon."""
+    digest = hashlib.sha256(code.encode())
+    where = {"source": Path(os.path.realpath(guide.source)),
+             "lexicon_path": Path(os.path.realpath(guide.lexicon_path)) if guide.lexicon_path else None}
+    digest.update(repr(replace(guide, **where)).encode())
+    folder_settings = guide.source.parent / GUIDE_SETTINGS
+    for path in (guide.source, guide.lexicon_path, folder_settings):
+        try:
+            digest.update(Path(path).read_bytes() if path else b"-")
+        except OSError:
+            digest.update(b"missing")
+    return digest.hexdigest()
+
+
+def code_fingerprint() -> str:
+    """A hash of the program's own files: a new version rebuilds every guide (each
+    build still reuses every sentence and chapter it can)."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".toml", ".txt", ".html") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def note_inputs(build_dir: Path, inputs: str, warnings: list[str]) -> None:
+    """Keep what the finished build was made from, beside its manifest."""
+    manifest = hashlib.sha256((build_dir / MANIFEST_NAME).read_bytes()).hexdigest()
+    write_atomic(build_dir / INPUTS_NAME, json.dumps({"inputs": inputs, "manifest_sha256": manifest,
+                                                      "warnings": list(warnings)}, ensure_ascii=False))
+
+
+def unchanged_build(build_dir: Path, inputs: str) -> tuple[Manifest, tuple[str, ...]] | None:
+    """The build in ``build_dir`` and its warnings, when it was made from ``inputs`` and
+    its manifest and every file it lists are still the ones it wrote (size and sha256);
+    else None, and the build is made as usual."""
+    if not (build_dir / INPUTS_NAME).is_file():
+        return None
+    with build_lock(build_dir):  # not while another build is writing here
+        return _unchanged_build(build_dir, inputs)
+
+
+def _unchanged_build(build_dir: Path, inputs: str) -> tuple[Manifest, tuple[str, ...]] | None:
+    try:
+        record = json.loads((build_dir / INPUTS_NAME).read_bytes()[: 1 << 24])
+        raw = (build_dir / MANIFEST_NAME).read_bytes()
+        if not isinstance(record, dict) or record.get("inputs") != inputs \
+                or record.get("manifest_sha256") != hashlib.sha256(raw).hexdigest():
+            return None
+        warnings = record.get("warnings")
+        if not isinstance(warnings, list) or not all(isinstance(line, str) for line in warnings):
+            return None
+        manifest = load_manifest(build_dir)
+    except (OSError, ValueError, ManifestError):
+        return None
+    if not all(present(build_dir, ref) for ref in manifest.files().values()):
+        return None
+    return manifest, tuple(warnings)

@@ -31,10 +31,8 @@ from .library_manifest import (
     LIBRARY_NAME, STATE_NAME, GuideState, Library, LibraryEntry, LibraryProblem, entry_for,
     load_library, load_state, state_json, still_built,
 )
-from .library_sources import (
-    Source, assign_slugs, check_library_dir, code_fingerprint, find_sources, inputs_fingerprint,
-    remove_guide_dir,
-)
+from .buildfolder import code_fingerprint, inputs_fingerprint
+from .library_sources import Source, assign_slugs, check_library_dir, find_sources, remove_guide_dir
 from .manifest import ManifestError, load_manifest
 from .speech import SegmentCache, SpeechError
 from .speech.cache import seal_entry

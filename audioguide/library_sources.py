@@ -10,15 +10,13 @@ build, so adding a leaflet never moves another guide's address.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from .buildfolder import FINISHED_NAME, GUIDE_SETTINGS, LOCK_NAME, BuildFolderError
+from .buildfolder import FINISHED_NAME, GUIDE_SETTINGS, INPUTS_NAME, LOCK_NAME, BuildFolderError
 from .files import RECORD_NAME, FileRecord, is_temporary
-from .guides import Guide
 from .importers import SUFFIXES
 from .library_manifest import LIBRARY_NAME, STATE_NAME, GuideState
 from .manifest import MANIFEST_NAME
@@ -144,34 +142,6 @@ def _derived(slug: str, wanted: str) -> bool:
     return slug == wanted or re.fullmatch(re.escape(wanted) + r"-\d+", slug) is not None
 
 
-def inputs_fingerprint(guide: Guide, code: str) -> str:
-    """Everything a guide's build reads, hashed: the program (``code``), the guide's
-    settings and the bytes of its leaflet, guide.toml and lexicon."""
-    digest = hashlib.sha256(code.encode())
-    where = {"source": Path(os.path.realpath(guide.source)),
-             "lexicon_path": Path(os.path.realpath(guide.lexicon_path)) if guide.lexicon_path else None}
-    digest.update(repr(replace(guide, **where)).encode())
-    folder_settings = guide.source.parent / GUIDE_SETTINGS
-    for path in (guide.source, guide.lexicon_path, folder_settings):
-        try:
-            digest.update(Path(path).read_bytes() if path else b"-")
-        except OSError:
-            digest.update(b"missing")
-    return digest.hexdigest()
-
-
-def code_fingerprint() -> str:
-    """A hash of the program's own files: a new version rebuilds every guide (each
-    build still reuses every sentence and chapter it can)."""
-    root = Path(__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".toml", ".txt", ".html") and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def check_library_dir(library_dir: Path, slugs: set[str]) -> None:
     """Refuse a library folder that holds anything a library build did not make
     (a user's file, a single guide's build), naming it."""
@@ -193,7 +163,7 @@ def check_library_dir(library_dir: Path, slugs: set[str]) -> None:
 def remove_guide_dir(build_dir: Path) -> bool:
     """Delete the files a build made in ``build_dir``, then its folders left empty; True
     when the folder is gone (False: it holds files of someone else's, kept)."""
-    names = set(FileRecord.load(build_dir)) | {MANIFEST_NAME, RECORD_NAME, LOCK_NAME, FINISHED_NAME}
+    names = set(FileRecord.load(build_dir)) | {MANIFEST_NAME, RECORD_NAME, LOCK_NAME, FINISHED_NAME, INPUTS_NAME}
     for name in names:
         path = build_dir / name
         if path.is_file() and not path.is_symlink():
