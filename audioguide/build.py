@@ -113,8 +113,7 @@ def build_guide(
     the segment cache is not synthesized; a chapter whose fingerprint (every
     input to its audio, captions and transcript) matches the previous build is
     not re-mastered; the downloads are not rebuilt when no chapter and no tag
-    changed. With ``speech_pool`` (running workers for the guide's voice), they
-    say the sentences.
+    changed. ``speech_pool``: running workers for the guide's voice, to use.
     """
     started = time.perf_counter()
     progress = progress or Progress()
@@ -127,8 +126,9 @@ def build_guide(
     if kept is not None:
         for warning in kept[1]:
             progress.on_warning(warning)
-        return BuildResult(kept[0], build_dir, 0, 0, time.perf_counter() - started, rebuilt_downloads=False,
-                           warnings=kept[1])
+        done = time.perf_counter() - started  # every stage: nothing was left to do
+        return BuildResult(kept[0], build_dir, 0, 0, done, rebuilt_downloads=False, warnings=kept[1],
+                           stages=tuple((stage, done) for stage in ("synthesized", "mastered", "downloads")))
     document = document_for(guide)
     script = script_for(guide, document)
     # The language the narration settled on (guide.toml, else the leaflet's own
