@@ -161,14 +161,13 @@ def raw_request(port: int, data: bytes) -> bytes:
         try:
             sock.sendall(data)
             sock.shutdown(socket.SHUT_WR)
+        except OSError:  # reset, broken pipe, or no longer connected: it answered and closed first
+            pass
+        try:
             while chunk := sock.recv(65536):
                 answer += chunk
-        except (ConnectionResetError, BrokenPipeError):
-            try:
-                while chunk := sock.recv(65536):
-                    answer += chunk
-            except OSError:
-                pass
+        except OSError:
+            pass
     return answer
 
 
