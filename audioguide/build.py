@@ -225,10 +225,10 @@ def _build_locked(job: _Job, record: FileRecord, warnings: list[str], started: f
                 if chapter.fingerprint in wanted and files_present(build_dir, chapter)}
     to_master = [i for i, fp in enumerate(fingerprints) if fp not in reusable]
 
-    # Sentences are said longest chapter first: its encode, the longest, then runs
-    # while the others are said, instead of alone at the end.
-    by_length = sorted(to_master, key=lambda i: -sum(map(len, job.parts(i).values())))
-    needed = {key: part for i in by_length for key, part in job.parts(i).items()}
+    # Longest chapter first: its encode, the longest, then runs while the rest are said.
+    parts = {i: job.parts(i) for i in to_master}
+    needed = {key: part for i in sorted(parts, key=lambda i: -sum(map(len, parts[i].values())))
+              for key, part in parts[i].items()}
     states = {key: cache.state(key) for key in needed}
     missing = {key: part for key, part in needed.items() if states[key] != "ok"}
     for key, part in missing.items():
