@@ -68,7 +68,7 @@ def test_when_harder_limiting_makes_the_encoder_overshoot_more_the_chapter_is_tu
         chosen.append((aim, ceiling))
         return real_choose(peak_db, energy, rate, aim, ceiling)
 
-    def measure(path, settings, audio_seconds=3600.0):
+    def measure(path, settings, expected_samples):
         aim, ceiling = chosen[-1]
         first_ceiling = chosen[0][1]
         loudness = aim - 0.42
@@ -76,7 +76,7 @@ def test_when_harder_limiting_makes_the_encoder_overshoot_more_the_chapter_is_tu
         return loudness, peak
 
     monkeypatch.setattr(mastering, "choose_gain", choose)
-    monkeypatch.setattr(mastering, "measure_encoded", measure)
+    monkeypatch.setattr(mastering, "measure_mp3", measure)
     wavs = [[hard_wav(tmp_path / f"{n}.wav", n)] for n in range(2)]
     chapter = ChapterScript(1, "hard", "Hard", tuple(
         Segment("sentence", f"Part {n}.", f"Part {n}.", 400) for n in range(2)))

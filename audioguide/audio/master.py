@@ -7,8 +7,8 @@ each WAV; a sentence not measured yet is read and measured once); from those
 alone the gain that reaches the loudness target, and a look-ahead peak
 limiter, are worked out for any gain. The encode reads each sentence, applies
 them and streams the samples into one ffmpeg. The encoded file is then
-decoded and measured (loudness and 4x oversampled true peak); only a miss
-costs another encode.
+decoded in this process and measured (loudness, 4x oversampled true peak and
+length); only a miss costs another encode.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from ..ffmpeg import MasteringError
 from ..files import atomic_path
 from .filters import GROUP, block_size, k_filter
 from .gain import MAX_GAIN_DB, choose_gain
-from .encode import encode, measure_encoded, pcm_chunks
+from .decode import measure_mp3
+from .encode import encode, pcm_chunks
 from .settings import AudioSettings
 from .tags import ChapterTags, write_tags
 from .timeline import Layout, Timeline
@@ -165,7 +166,7 @@ def master_chapter(timeline: Timeline, target: Path, tags: ChapterTags,
             loudness, gain = choose_gain(peak_db, energy, rate, aim, ceiling)
             encode(layout, gain, temporary, settings, name)
             encodes += 1
-            final, peak = measure_encoded(temporary, settings, layout.samples / rate)
+            final, peak = measure_mp3(temporary, settings, layout.samples)
             attempt = _Attempt(aim, ceiling, final, peak, peak - (settings.true_peak_dbtp - METER_GUARD_DB))
             if not lowered:
                 first = attempt  # the overshoot with the limiter as first set
