@@ -26,10 +26,7 @@ __all__ = ["narrate", "speakable", "split_sentences", "breath_groups", "Pauses",
 class Pauses:
     """Silence after each kind of segment, in milliseconds."""
 
-    # After a title: the guide's, or a chapter's "Chapter 4. An asthma attack." A listener
-    # cannot see where a chapter starts, so its heading gets a clear pause of its own,
-    # longer than a paragraph's, before the first sentence.
-    after_title: int = 1200
+    after_title: int = 900
     between_sentences: int = 450
     after_label: int = 600  # after a list item's label, "Neck, cervical dystonia."
     after_list_item: int = 650
