@@ -115,6 +115,8 @@ def test_editing_one_sentence_resynthesizes_exactly_that_one(build_result, segme
     source.write_text(text.replace("Your eyes might feel dry.", "Your eyes might feel sore."),
                       encoding="utf-8")
     files_before = set(segment_cache.directory.glob("*/*.wav"))
+    # Into a copy of the session's build, so that only the edited chapter is mastered again.
+    shutil.copytree(build_result.build_dir, tmp_path / "edited")
     result = build_guide(load_guide(guide_dir), tmp_path / "edited", cache=segment_cache)
     assert result.synthesized == 1
     new_files = set(segment_cache.directory.glob("*/*.wav")) - files_before
