@@ -183,7 +183,7 @@ def test_a_hung_ffmpeg_is_stopped_with_one_line(tmp_path, leaflet):
     (bin_dir / "ffmpeg").write_text("#!/bin/sh\nexec sleep 300 </dev/null >/dev/null 2>&1\n")
     (bin_dir / "ffmpeg").chmod(0o755)
     env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}")
-    code = ("import audioguide.ffmpeg as f; f.FFMPEG_TIMEOUT_S = 3; "
+    code = ("import audioguide.ffmpeg as f; f.FFMPEG_TIMEOUT_S = 1; "
             "from audioguide.cli import main; main()")
     result = subprocess.run(
         [sys.executable, "-c", code, "build", str(leaflet), "-o", str(tmp_path / "out"),
