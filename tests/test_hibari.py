@@ -152,16 +152,28 @@ def hibari_build(tmp_path_factory) -> tuple[Path, dict, Path, Path]:
     return root / "out", json.loads(result.stdout), root / "cache", log
 
 
-def test_no_network_is_tried_by_a_hibari_build(hibari_build, tmp_path):
+@pytest.fixture(scope="module")
+def lexicon_check(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path, Path]:
+    """`audioguide lexicon check --engine hibari` of the built-in guide, run once with the
+    network guard: (its result, the guard's log, hibari's download cache)."""
+    root = tmp_path_factory.mktemp("hibari-lexicon")
+    env, log = guarded_env(root)
+    return run("lexicon", "check", "--engine", "hibari", env=env), log, root / "hibari-home"
+
+
+def test_no_network_is_tried_by_a_hibari_build(hibari_build, lexicon_check, tmp_path):
     out, _, _, log = hibari_build
     assert load_manifest(out).engine.startswith("hibari-tts 0.2.1")
     assert log.read_text() == ""
     env, log = guarded_env(tmp_path)
-    for command in (["voices", "--engine", "hibari"], ["lexicon", "check", "--engine", "hibari"]):
-        result = run(*command, env=env)
-        assert result.returncode == 0, result.stderr
+    result = run("voices", "--engine", "hibari", env=env)
+    assert result.returncode == 0, result.stderr
     assert log.read_text() == ""
     assert not (tmp_path / "hibari-home").exists()
+    checked, log, home = lexicon_check
+    assert checked.returncode == 0, checked.stderr
+    assert log.read_text() == ""
+    assert not home.exists()
 
 
 def test_hibari_chapters_are_mastered_like_the_others(hibari_build, ffprobe):
@@ -194,8 +206,8 @@ def test_hibari_sentences_come_from_the_cache_the_second_time(hibari_build, tmp_
     assert (again["synthesized"], again["cached"]) == (0, first["synthesized"])
 
 
-def test_lexicon_check_shows_hibaris_own_phonemes():
-    result = run("lexicon", "check", "--engine", "hibari")
+def test_lexicon_check_shows_hibaris_own_phonemes(lexicon_check):
+    result = lexicon_check[0]
     assert result.returncode == 0, result.stderr
     assert re.search(r"^# engine hibari; phonemes in IPA from hibari-tts 0\.2\.1's own dictionary",
                      result.stdout, re.M)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -131,12 +132,22 @@ def test_chapters_finished_before_a_build_stops_are_reused(tmp_path, segment_cac
 # 2. A damaged cache entry is said again, never shipped -----------------------------------------
 
 
+@pytest.fixture(scope="module")
+def filled_cache(tmp_path_factory) -> Path:
+    """A cache holding every sentence of LEAFLET, filled by a real build (copy it to damage it)."""
+    folder = tmp_path_factory.mktemp("filled")
+    (folder / "leaflet.txt").write_text(LEAFLET, encoding="utf-8")
+    cache = SegmentCache(folder / "cache")
+    first = build_guide(load_guide(folder / "leaflet.txt"), folder / "one", cache=cache)
+    assert first.synthesized == len(list(cache.directory.glob("*/*.wav"))) > 0
+    return cache.directory
+
+
 @pytest.mark.parametrize("damage", ["noise", "truncated", "empty"])
-def test_a_damaged_cache_entry_is_synthesized_again_and_reported(tmp_path, leaflet, damage):
+def test_a_damaged_cache_entry_is_synthesized_again_and_reported(tmp_path, leaflet, damage, filled_cache):
+    shutil.copytree(filled_cache, tmp_path / "cache")
     cache = SegmentCache(tmp_path / "cache")
-    first = build_guide(load_guide(leaflet), tmp_path / "one", cache=cache)
     entries = sorted(cache.directory.glob("*/*.wav"))
-    assert first.synthesized == len(entries) > 0
     victim = entries[0]
     data = victim.read_bytes()
     victim.write_bytes({"noise": data[:44] + os.urandom(len(data) - 44), "truncated": data[: len(data) // 3],
@@ -183,7 +194,7 @@ def test_a_hung_ffmpeg_is_stopped_with_one_line(tmp_path, leaflet):
     (bin_dir / "ffmpeg").write_text("#!/bin/sh\nexec sleep 300 </dev/null >/dev/null 2>&1\n")
     (bin_dir / "ffmpeg").chmod(0o755)
     env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}")
-    code = ("import audioguide.ffmpeg as f; f.FFMPEG_TIMEOUT_S = 3; "
+    code = ("import audioguide.ffmpeg as f; f.FFMPEG_TIMEOUT_S = 1; "
             "from audioguide.cli import main; main()")
     result = subprocess.run(
         [sys.executable, "-c", code, "build", str(leaflet), "-o", str(tmp_path / "out"),

@@ -46,9 +46,12 @@ def wait_for_first_segment(cache: Path, process: subprocess.Popen, limit_s: floa
         time.sleep(0.02)
 
 
-# Sentences a build may finish before its kill; the leaflet has several times
-# what the three kills together can let through, whatever the machine's speed.
+# Sentences a build may finish before its kill; the leaflet has more than the
+# three kills together can let through, whatever the machine's speed.
 NEW_SENTENCES_PER_KILL = 15
+#: Parts of ten sentences in the leaflet: sixty, so at least fifteen are still to say
+#: after the three kills (and the last build has both cached and new sentences).
+PARTS = 6
 
 
 def wait_until_killed_or_far_enough(cache: Path, process: subprocess.Popen, seconds: float) -> None:
@@ -66,16 +69,16 @@ def wait_until_killed_or_far_enough(cache: Path, process: subprocess.Popen, seco
 
 
 def long_leaflet() -> str:
-    """The built-in leaflet's sentences, made unique: ten parts of ten sentences.
+    """The built-in leaflet's sentences, made unique: PARTS parts of ten sentences.
 
     Each kill lets a build finish at most NEW_SENTENCES_PER_KILL more sentences,
-    so the three kills leave more than half of the hundred still to say.
+    so the three kills leave at least a quarter of the sixty still to say.
     """
     document = parse_file(builtin_guide_dir() / "dystonia.txt")
     sentences = [sentence for section in document.sections for block in section.blocks
                  for text in block.texts for sentence in split_sentences(text)]
     parts = ["Living with dystonia, the long version", ""]
-    for number in range(1, 11):
+    for number in range(1, PARTS + 1):
         chosen = [sentences[(number * 10 + n) % len(sentences)] for n in range(10)]
         parts += [f"Part {number}", "", " ".join(f"In part {number}: {s}" for s in chosen), ""]
     return "\n".join(parts)
@@ -84,6 +87,7 @@ def long_leaflet() -> str:
 def test_kill_9_at_random_moments_then_build_again(tmp_path):
     out, cache, source = tmp_path / "out", tmp_path / "cache", tmp_path / "long.txt"
     source.write_text(long_leaflet(), encoding="utf-8")
+    assert 10 * PARTS > 3 * NEW_SENTENCES_PER_KILL  # no kill can find a finished build
     args = [*BUILD, str(source), "-o", str(out), "--cache-dir", str(cache)]
     # A failure names its seed; AUDIOGUIDE_KILL_SEED=<seed> replays the same kill times.
     seed = int(os.environ.get("AUDIOGUIDE_KILL_SEED") or random.randrange(1 << 30))

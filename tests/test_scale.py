@@ -45,7 +45,40 @@ def leaflet(chapters: int) -> str:
     return "\n".join(parts)
 
 
+#: Whether the kernel lists each thread's children (CONFIG_PROC_CHILDREN).
+LISTS_CHILDREN = os.path.exists(f"/proc/self/task/{os.getpid()}/children")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found  # it has ended
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as children:
+                found += [int(child) for child in children.read().split()]
+        except OSError:
+            pass  # the thread has ended
+    return found
+
+
 def _descendants(pid: int) -> list[int]:
+    """``pid`` and every process under it, from each one's own list of its children: far
+    less work than reading every process on the machine, so the polling takes less CPU
+    from the build it measures (the whole of /proc where the kernel keeps no such list)."""
+    if not LISTS_CHILDREN:
+        return _descendants_from_every_process(pid)
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        queue += _children(current)
+    return found
+
+
+def _descendants_from_every_process(pid: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():

@@ -53,7 +53,11 @@ def test_workers_that_die_between_sentences_are_replaced(tmp_path):
     def on_done(path):
         done.append(path)
         if len(done) == 4:  # both workers have long been ready
-            time.sleep(3)  # the other worker finishes its sentence meanwhile, and waits
+            # Meanwhile the pool hands out the rest: once every WAV is in place, both workers wait.
+            deadline = time.monotonic() + 60
+            while not all(path.exists() for _, path in jobs):
+                assert time.monotonic() < deadline, "the other sentences were not said within 60 s"
+                time.sleep(0.02)
             for child in workers_now():
                 os.kill(child.pid, signal.SIGKILL)
                 child.join()

@@ -17,21 +17,34 @@ from audioguide.guides import builtin_guide_dir, load_guide
 from audioguide.manifest import load_manifest
 
 
-@pytest.fixture()
-def guide(tmp_path):
-    """The built-in guide in a folder of its own, with a word espeak-ng may not know."""
-    folder = tmp_path / "guide"
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory, segment_cache):
+    """The built-in guide, with a word espeak-ng may not know, in a folder of its own,
+    built once for the module: (its folder, its leaflet's text, the build folder, the result)."""
+    root = tmp_path_factory.mktemp("unchanged")
+    folder = root / "guide"
     shutil.copytree(builtin_guide_dir(), folder)
     source = folder / "dystonia.txt"
-    source.write_text(source.read_text(encoding="utf-8") + "\nSome have spasmodic dysphonia.\n", encoding="utf-8")
+    text = source.read_text(encoding="utf-8") + "\nSome have spasmodic dysphonia.\n"
+    source.write_text(text, encoding="utf-8")
+    return folder, text, root / "out", build_guide(load_guide(folder), root / "out", cache=segment_cache)
+
+
+@pytest.fixture()
+def guide(first_build):
+    """That guide, its leaflet as it was built; always in the same folder, which its build's
+    inputs name (a test may change the leaflet: the next one gets it back)."""
+    folder, text, _, _ = first_build
+    (folder / "dystonia.txt").write_text(text, encoding="utf-8")
     return load_guide(folder)
 
 
 @pytest.fixture()
-def built(guide, segment_cache, tmp_path):
+def built(guide, first_build, tmp_path):
+    """A copy of the module's build, for this test to build into again."""
     out = tmp_path / "out"
-    first = build_guide(guide, out, cache=segment_cache)
-    return out, first
+    shutil.copytree(first_build[2], out)
+    return out, first_build[3]
 
 
 def reading_the_leaflet_fails(monkeypatch):
