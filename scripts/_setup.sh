@@ -30,6 +30,10 @@ ensure_venv() {
     fi
     .venv/bin/python -m pip install --quiet --upgrade pip
     .venv/bin/python -m pip install --quiet --editable "$1"
+    # An editable install leaves the package's own modules uncompiled; where
+    # PYTHONDONTWRITEBYTECODE is set nothing would ever write their bytecode,
+    # and every run (and every speech worker) would compile them again.
+    .venv/bin/python -m compileall -q audioguide >/dev/null
 }
 
 # deb_installed PACKAGE: the package is installed (not only known to dpkg: one removed
