@@ -87,7 +87,10 @@ def chapter_url(chapter: ChapterEntry) -> str:
 
 
 def asset_url(name: str) -> str:
-    return url_for("assets.static", name=name, v=current_static().versions.get(name))
+    """The address url_for("assets.static", name=name, v=version) gives (every page names several)."""
+    version = current_static().versions.get(name)
+    url = f"{request.script_root}/static/{quote(name, safe='/')}"
+    return url if version is None else f"{url}?v={quote(version, safe='')}"
 
 
 def download_label(key: str, ref: FileRef) -> str:
