@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from markupsafe import Markup
 
 from audioguide.manifest import ChapterEntry, FileRef, TimedSegment
 
@@ -86,6 +87,15 @@ def chapter_url(chapter: ChapterEntry) -> str:
     return f"{request.script_root}/guides/{slug}/{quote(chapter.file_stem, safe='')}/"
 
 
+def controls_html() -> Markup:
+    """The player's rows of buttons, the same on every page: rendered once per app
+    (two dozen macro calls were a fifth of a chapter page's rendering)."""
+    kept = current_app.extensions.get("audioguide_controls")
+    if kept is None:
+        kept = current_app.extensions["audioguide_controls"] = Markup(render_template("_controls.html").rstrip("\n"))
+    return kept
+
+
 def asset_url(name: str) -> str:
     """The address url_for("assets.static", name=name, v=version) gives (every page names several)."""
     version = current_static().versions.get(name)
@@ -138,6 +148,7 @@ def helpers():
         "media_url": media_url,
         "chapter_url": chapter_url,
         "asset_url": asset_url,
+        "controls_html": controls_html,
         "download_label": download_label,
         "guide_downloads": guide_downloads,
         "chapter_downloads": chapter_downloads,

@@ -144,3 +144,16 @@ def test_waitress_queue_warning_is_said_once_a_minute_and_templates_are_compiled
         assert wanted <= compiled, compiled
     finally:
         server.close()
+
+
+def test_the_player_buttons_are_rendered_once_and_the_same_on_every_page(library_dir):
+    app = create_app(library_dir)
+    client = app.test_client()
+    first = client.get("/guides/taking-warfarin-safely/").get_data(as_text=True)
+    kept = app.extensions["audioguide_controls"]
+    second = client.get("/guides/using-an-asthma-inhaler/").get_data(as_text=True)
+    assert app.extensions["audioguide_controls"] is kept
+    for page in (first, second):
+        assert str(kept) in page
+        assert page.count('<button class="btn') >= 14 and 'id="btn-play" data-action="toggle"' in page
+    assert '<span class="label">Back 10\u00a0s</span>' in kept and 'aria-hidden="true"' in kept
