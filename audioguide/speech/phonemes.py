@@ -31,6 +31,7 @@ import ctypes
 import re
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -243,12 +244,27 @@ def phonemes(words: list[str], voice: str = "gmw/en-us", engine: str = "pyttsx3"
     return run_in_worker(engine_kind(engine).phonemes_job or _phonemes_job, words, voice)
 
 
+#: What espeak-ng's dictionary said of each word, by voice, in this process: the
+#: leaflets of a library share most of their words, and each question would
+#: otherwise start a worker (espeak-ng starts only once per process), once per guide.
+_VERDICTS: dict[tuple[str, str], bool] = {}
+_VERDICTS_LOCK = threading.Lock()
+
+
 def not_in_dictionary(words: list[str], voice: str = "gmw/en-us") -> list[str]:
-    """The words espeak-ng says from its spelling rules, not from its dictionary."""
+    """The words espeak-ng says from its spelling rules, not from its dictionary.
+    Only words not asked about before in this process start a worker."""
     from .pool import run_in_worker
 
     words = list(words)
-    return run_in_worker(_unknown_job, words, voice) if words else []
+    with _VERDICTS_LOCK:
+        asked = [word for word in dict.fromkeys(words) if (voice, word) not in _VERDICTS]
+    if asked:
+        unknown = set(run_in_worker(_unknown_job, asked, voice))
+        with _VERDICTS_LOCK:
+            _VERDICTS.update(((voice, word), word in unknown) for word in asked)
+    with _VERDICTS_LOCK:
+        return [word for word in words if _VERDICTS[(voice, word)]]
 
 
 def _candidates(words: Iterable[str], lexicon) -> list[str]:

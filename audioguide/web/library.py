@@ -19,14 +19,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import threading
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, has_request_context, render_template, request
 from markupsafe import Markup
 
 from audioguide.manifest import ManifestError, load_manifest
@@ -34,16 +33,11 @@ from audioguide.manifest import ManifestError, load_manifest
 from .catalog import LIBRARY_NAME, OPML, SEARCH_INDEX, Library, LibraryEntry, load_library
 from .feed import feed_base_url
 from .finder import QUERY_LIMIT, Finder, GuideText, fold, index_data
-from .site import LiveSite, Site, StaticAssets, version_of
+from .site import LiveSite, Site, StaticAssets, manifest_stamp as _stamp, version_of
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("library", __name__)
-
-
-def _stamp(path: Path) -> tuple[int, int, int]:
-    info = os.stat(path)
-    return info.st_ino, info.st_mtime_ns, info.st_size
 
 
 def _letter(title: str) -> str:
@@ -116,11 +110,22 @@ class LiveLibrary:
         self._loading = threading.Lock()
         self._failed: tuple[int, int, int] | None = None
         # Made once per reading of the library, by the address the site lives at:
-        self._index: dict[tuple, bytes] = {}  # the browser's search index
+        self._index: dict[tuple, tuple[bytes, str]] = {}  # the browser's search index, and its tag
         self._lists: dict[tuple, Markup] = {}  # the home page's A-to-Z list
 
     def shelf(self) -> Shelf:
-        """The current list, reloaded when ``library.json`` changed (one ``stat``)."""
+        """The current list, reloaded when ``library.json`` changed (one ``stat``).
+
+        Within a request, the reading it first got: the list, the guide it serves and
+        the pages it renders all come from one reading, for one ``stat``.
+        """
+        if has_request_context():
+            if "audioguide_shelf" not in g:
+                g.audioguide_shelf = self._read_shelf()
+            return g.audioguide_shelf
+        return self._read_shelf()
+
+    def _read_shelf(self) -> Shelf:
         shelf = self._shelf
         try:
             stamp = _stamp(self.root / LIBRARY_NAME)
@@ -181,16 +186,17 @@ class LiveLibrary:
             html = self._lists[key] = Markup(render())
         return html
 
-    def index_json(self, guide_url, chapter_url) -> bytes:
-        """The browser's search index, made once per address the site is served at."""
+    def index_json(self, guide_url, chapter_url) -> tuple[bytes, str]:
+        """The browser's search index and its ETag, made once per address the site is served at
+        (hashing a few megabytes for every request that fetches it would cost more than sending it)."""
         shelf = self.shelf()
         key = (request.script_root, shelf.stamp)  # made from exactly this reading of the library
-        data = self._index.get(key)
-        if data is None:
+        made = self._index.get(key)
+        if made is None:
             data = json.dumps(index_data(shelf.finder, guide_url, chapter_url),
                               ensure_ascii=False, separators=(",", ":")).encode()
-            self._index[key] = data
-        return data
+            made = self._index[key] = (data, version_of(hashlib.sha256(data).hexdigest()))
+        return made
 
 
 def allow_open_files() -> int:
@@ -251,9 +257,9 @@ def home():
 def search_index():
     """What the page's script searches in; fetched only when the search box is used."""
     live = live_library()
-    data = live.index_json(_guide_url, _chapter_url)
+    data, tag = live.index_json(_guide_url, _chapter_url)
     response = Response(data, content_type="application/json; charset=utf-8")
-    response.set_etag(version_of(hashlib.sha256(data).hexdigest()))
+    response.set_etag(tag)
     return response.make_conditional(request)
 
 
@@ -281,4 +287,4 @@ def guides_opml():
 
 @bp.app_context_processor
 def library_links() -> dict:
-    return {"library_home": url_for("pages.index")}
+    return {"library_home": f"{request.script_root}/"}  # url_for("pages.index"), on every page

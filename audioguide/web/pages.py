@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from markupsafe import Markup
 
 from audioguide.manifest import ChapterEntry, FileRef, TimedSegment
 
@@ -86,8 +87,20 @@ def chapter_url(chapter: ChapterEntry) -> str:
     return f"{request.script_root}/guides/{slug}/{quote(chapter.file_stem, safe='')}/"
 
 
+def controls_html() -> Markup:
+    """The player's rows of buttons, the same on every page: rendered once per app
+    (two dozen macro calls were a fifth of a chapter page's rendering)."""
+    kept = current_app.extensions.get("audioguide_controls")
+    if kept is None:
+        kept = current_app.extensions["audioguide_controls"] = Markup(render_template("_controls.html").rstrip("\n"))
+    return kept
+
+
 def asset_url(name: str) -> str:
-    return url_for("assets.static", name=name, v=current_static().versions.get(name))
+    """The address url_for("assets.static", name=name, v=version) gives (every page names several)."""
+    version = current_static().versions.get(name)
+    url = f"{request.script_root}/static/{quote(name, safe='/')}"
+    return url if version is None else f"{url}?v={quote(version, safe='')}"
 
 
 def download_label(key: str, ref: FileRef) -> str:
@@ -135,6 +148,7 @@ def helpers():
         "media_url": media_url,
         "chapter_url": chapter_url,
         "asset_url": asset_url,
+        "controls_html": controls_html,
         "download_label": download_label,
         "guide_downloads": guide_downloads,
         "chapter_downloads": chapter_downloads,

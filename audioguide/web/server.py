@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+
 from flask import Flask
 from waitress.channel import HTTPChannel
 from waitress.server import create_server
@@ -21,6 +25,33 @@ CLEANUP_INTERVAL_S = 5
 #: The player is read-only: no request has a body worth more than this.
 MAX_REQUEST_BODY_BYTES = 64 * 1024
 MAX_REQUEST_HEADER_BYTES = 64 * 1024
+
+
+#: Waitress warns "Task queue depth is N" for every request that has to wait for
+#: a thread: under a steady load, for nearly every request, each warning a log
+#: record made (a few percent of the server's time) and a console line. Once
+#: a minute tells the same.
+QUEUE_WARNING_EVERY_S = 60.0
+
+
+class _Sometimes:
+    """A logger's ``warning`` passed on at most once every ``seconds``."""
+
+    def __init__(self, logger: logging.Logger, seconds: float):
+        self._logger, self._seconds, self._next = logger, seconds, 0.0
+
+    def warning(self, message: str, *args) -> None:
+        now = time.monotonic()
+        if now >= self._next:
+            self._next = now + self._seconds
+            self._logger.warning(message + " (said at most once a minute)", *args)
+
+
+def _compile_templates(app: Flask) -> None:
+    """Compile every page template now, in the background: otherwise each worker
+    thread that first renders a page compiles it again, while the first listeners wait."""
+    for name in app.jinja_env.list_templates(extensions=("html",)):
+        app.jinja_env.get_template(name)
 
 
 class _SecureErrorTask(ErrorTask):
@@ -53,4 +84,8 @@ def make_server(app: Flask, host: str = "127.0.0.1", port: int = 8000, *, thread
     for listener in listeners:
         if hasattr(listener, "channel_class"):
             listener.channel_class = _Channel
+    dispatcher = getattr(server, "task_dispatcher", None)
+    if dispatcher is not None and hasattr(dispatcher, "queue_logger"):
+        dispatcher.queue_logger = _Sometimes(dispatcher.queue_logger, QUEUE_WARNING_EVERY_S)
+    threading.Thread(target=_compile_templates, args=(app,), name="audioguide-templates", daemon=True).start()
     return server

@@ -87,8 +87,8 @@ class OpenFile:
             os.close(fd)
 
 
-def _stamp(path: Path) -> tuple[int, int, int]:
-    """Changes whenever the build renames a new manifest into place."""
+def manifest_stamp(path: Path) -> tuple[int, int, int]:
+    """Changes whenever the build renames a new manifest (or library.json) into place."""
     info = os.stat(path)
     return info.st_ino, info.st_mtime_ns, info.st_size
 
@@ -126,7 +126,7 @@ class Site:
         """
         build_dir = Path(build_dir).resolve()
         try:
-            stamp = _stamp(build_dir / MANIFEST_NAME)
+            stamp = manifest_stamp(build_dir / MANIFEST_NAME)
         except OSError:
             stamp = (0, 0, 0)  # load_manifest below says what is wrong
         manifest = load_manifest(build_dir)
@@ -202,7 +202,7 @@ class LiveSite:
     def current(self) -> Site:
         site = self._site
         try:
-            stamp = _stamp(site.build_dir / MANIFEST_NAME)
+            stamp = manifest_stamp(site.build_dir / MANIFEST_NAME)
         except OSError:
             return site
         if stamp not in (site.stamp, self._failed) and self._loading.acquire(blocking=False):
