@@ -29,6 +29,8 @@ from .buildfolder import (
     check_output_dir, code_fingerprint, files_present, finished_chapters, inputs_fingerprint, note_finished,
     note_inputs, prepare_output, present, previous_manifest, remove_stale_files, unchanged_build,
 )
+from .buildmemo import BuildMemo, program_identity
+from .buildkeys import chapter_fingerprint, downloads_fingerprint
 from .buildfiles import chapter_mp3, id3_language, publish_chapter, publish_downloads
 from .files import FileRecord, recording, write_atomic
 from .formats import publish_formats
@@ -42,7 +44,7 @@ from .narration import ChapterScript, Pauses, Script, breath_groups, narrate
 from .speech import SegmentCache, engine_identity, synthesize_all
 from .speech.cache import seal_entry
 from .speech.pool import SpeechPool
-from .speech.phonemes import pronunciation_warnings
+from .speech.phonemes import not_in_dictionary, pronunciation_warnings
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -90,9 +92,11 @@ def document_for(guide: Guide) -> Document:
     return load_document(guide.source, guide.max_source_bytes)
 
 
-def script_for(guide: Guide, document: Document | None = None) -> Script:
+def script_for(guide: Guide, document: Document | None = None, memo=None, program: str = "") -> Script:
+    """``memo``, ``program``: chapters narrated before, and who narrated them (``narration.narrate``)."""
     document = document if document is not None else document_for(guide)
-    return narrate(document, guide.lexicon, engine=guide.voice.engine, language=guide.language)
+    return narrate(document, guide.lexicon, engine=guide.voice.engine, language=guide.language,
+                   memo=memo, program=program)
 
 
 def build_guide(
@@ -120,8 +124,8 @@ def build_guide(
     cache = cache or SegmentCache()
     build_dir = Path(build_dir)
     check_output_dir(build_dir, [guide.source, guide.lexicon_path])
-    version = engine_identity(guide.voice)
-    inputs = hashlib.sha256(f"{inputs_fingerprint(guide, code_fingerprint())} {audio!r} {version}".encode()).hexdigest()
+    version, code = engine_identity(guide.voice), code_fingerprint()
+    inputs = hashlib.sha256(f"{inputs_fingerprint(guide, code)} {audio!r} {version}".encode()).hexdigest()
     kept = unchanged_build(build_dir, inputs)
     if kept is not None:
         for warning in kept[1]:
@@ -129,13 +133,15 @@ def build_guide(
         done = time.perf_counter() - started  # every stage: nothing was left to do
         return BuildResult(kept[0], build_dir, 0, 0, done, rebuilt_downloads=False, warnings=kept[1],
                            stages=tuple((stage, done) for stage in ("synthesized", "mastered", "downloads")))
+    memo = BuildMemo(build_dir)  # what the last build worked out from its leaflet
     document = document_for(guide)
-    script = script_for(guide, document)
+    script = script_for(guide, document, memo.chapters, program_identity(code))
     # The language the narration settled on (guide.toml, else the leaflet's own
     # declaration or conventions) is the one the manifest, tags and books carry.
     guide = replace(guide, language=script.language)
     warnings = list(document.warnings) + list(script.warnings) + list(pronunciation_warnings(
-        (s.written for s in script.segments), guide.lexicon, guide.voice, source=guide.source))
+        (s.written for s in script.segments), guide.lexicon, guide.voice, source=guide.source,
+        lookup=memo.unknown_words(not_in_dictionary, f"{version} {code}")))
     for warning in warnings:
         progress.on_warning(warning)
     prepare_output(build_dir)
@@ -145,6 +151,7 @@ def build_guide(
                        workers=workers, speech_pool=speech_pool, progress=progress, engine=version,
                        keys=sentence_part_keys(guide, script, cache, version))
             result = _build_locked(job, record, warnings, started)
+            memo.save()
             note_inputs(build_dir, inputs, warnings)
             return result
     except OSError as error:  # the disk filled up, a folder became unwritable...
@@ -373,28 +380,3 @@ def needed_cache_keys(guide: Guide, cache: SegmentCache) -> set[str]:
     """The cache keys of every sentence part the guide needs with its current settings."""
     keys = sentence_part_keys(guide, script_for(guide), cache, engine_identity(guide.voice))
     return {key for chapter in keys for segment in chapter for key in segment}
-
-
-#: Bump when mastering changes in a way that changes the audio, so no old chapter is reused.
-MASTERING_VERSION = 3
-
-
-def _digest(parts) -> str:
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode()).hexdigest()
-
-
-def chapter_fingerprint(
-    guide: Guide, script: Script, chapter: ChapterScript, keys: list[list[str]], total: int,
-    audio: AudioSettings,
-) -> str:
-    """Everything that shapes a chapter's MP3, captions and transcript, hashed."""
-    return _digest([
-        MASTERING_VERSION, asdict(audio), script.title, guide.author, guide.language, total,
-        chapter.number, chapter.slug, chapter.title,
-        [asdict(segment) for segment in chapter.segments], keys,
-    ])
-
-
-def downloads_fingerprint(guide: Guide, title: str, chapters: tuple[ChapterEntry, ...]) -> str:
-    return _digest([MASTERING_VERSION, title, guide.slug, guide.author, guide.language,
-                    [[c.title, c.audio.sha256, c.captions.sha256, c.transcript.sha256] for c in chapters]])
