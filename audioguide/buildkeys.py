@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
+from dataclasses import asdict, fields
 
 from .audio import AudioSettings
 from .guides import Guide
 from .manifest import ChapterEntry
-from .narration import ChapterScript, Script
+from .narration import ChapterScript, Script, Segment
 
 
 #: Bump when mastering changes in a way that changes the audio, so no old chapter is reused.
 MASTERING_VERSION = 3
+
+
+#: A segment's fields, in order: as ``asdict`` gives them, without its deep copy of each one.
+SEGMENT_FIELDS = tuple(field.name for field in fields(Segment))
 
 
 def _digest(parts) -> str:
@@ -30,7 +34,7 @@ def chapter_fingerprint(
     return _digest([
         MASTERING_VERSION, asdict(audio), script.title, guide.author, guide.language, total,
         chapter.number, chapter.slug, chapter.title,
-        [asdict(segment) for segment in chapter.segments], keys,
+        [{name: getattr(segment, name) for name in SEGMENT_FIELDS} for segment in chapter.segments], keys,
     ])
 
 

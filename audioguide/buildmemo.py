@@ -15,29 +15,45 @@ said; a damaged or unreadable memo is ignored, and written again whole
 
 Only what the current build used is kept, so the file stays the size of
 one guide's script.
+
+It also keeps, for each chapter file, the checksum it was found to have
+and the file's size, inode and modification and change times then: a
+later build takes a file whose size, inode and times are all still the
+same as the one checked, without reading it again (as ``git status``
+does). Only a file that last changed at least a second before the build
+started is kept so, which a change made while that build ran, or in the
+same clock tick, cannot satisfy; and a change at any later time moves its
+change time, which no program can set back.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
+import time
 from collections.abc import MutableMapping
 from importlib import metadata
 from pathlib import Path
 
 import msgspec
 
-from .buildfolder import MEMO_NAME
+from .buildfolder import MEMO_NAME, present
 from .files import write_atomic
+from .manifest import ChapterEntry, FileRef, Manifest
 from .narration import ChapterScript
 
 #: Bump when the memo's layout changes.
 MEMO_VERSION = 1
+#: A file kept in the memo last changed at least this long before the build began.
+SETTLED_NS = 1_000_000_000
 
 
 class _Stored(msgspec.Struct):
     version: int = 0
     chapters: dict[str, ChapterScript] = {}
     unknown_words: dict[str, list[str]] = {}
+    files: dict[str, list] = {}  # relative path -> [sha256, size, inode, mtime ns, ctime ns]
 
 
 def _library_version(name: str) -> str:
@@ -60,9 +76,11 @@ class BuildMemo:
     """
 
     def __init__(self, build_dir: Path):
-        self.path = Path(build_dir) / MEMO_NAME
+        self.started_ns = time.time_ns()
+        self.build_dir = Path(build_dir)
+        self.path = self.build_dir / MEMO_NAME
         stored = _load(self.path)
-        self._old_chapters, self._old_unknown = stored.chapters, stored.unknown_words
+        self._old_chapters, self._old_unknown, self._old_files = stored.chapters, stored.unknown_words, stored.files
         self.chapters = _Used(self._old_chapters)
         self._unknown: dict[str, list[str]] = {}
 
@@ -78,10 +96,38 @@ class BuildMemo:
             return found
         return remembered
 
-    def save(self) -> None:
-        """Keep what this build used (the build folder's record must be open)."""
-        stored = _Stored(MEMO_VERSION, dict(self.chapters.used), self._unknown)
+    def files_present(self, chapter: ChapterEntry) -> bool:
+        """``buildfolder.files_present``, without reading the files that have not changed
+        since an earlier build found them whole."""
+        return all(self._unchanged(ref) or present(self.build_dir, ref)
+                   for ref in (chapter.audio, chapter.captions, chapter.transcript))
+
+    def _unchanged(self, ref: FileRef) -> bool:
+        seen = self._old_files.get(ref.path)
+        return bool(seen) and seen[0] == ref.sha256 and seen[1:] == _stat(self.build_dir / ref.path)
+
+    def save(self, manifest: Manifest) -> None:
+        """Keep what this build used, and the chapter files of ``manifest`` that last
+        changed well before it started (the build folder's record must be open)."""
+        settled = self.started_ns - SETTLED_NS
+        files = {}
+        for chapter in manifest.chapters:
+            for ref in (chapter.audio, chapter.captions, chapter.transcript):
+                found = _stat(self.build_dir / ref.path)
+                if found and found[0] == ref.bytes and max(found[2:]) < settled:
+                    files[ref.path] = [ref.sha256, *found]
+        stored = _Stored(MEMO_VERSION, dict(self.chapters.used), self._unknown, files)
         write_atomic(self.path, msgspec.json.encode(stored))
+
+
+def _stat(path: Path) -> list[int] | None:
+    """[size, inode, mtime ns, ctime ns] of a regular file, else None."""
+    try:
+        found = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return None
+    return [found.st_size, found.st_ino, found.st_mtime_ns, found.st_ctime_ns] \
+        if stat.S_ISREG(found.st_mode) else None
 
 
 class _Used(MutableMapping):
