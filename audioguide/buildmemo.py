@@ -106,12 +106,12 @@ class BuildMemo:
         seen = self._old_files.get(ref.path)
         return bool(seen) and seen[0] == ref.sha256 and seen[1:] == _stat(self.build_dir / ref.path)
 
-    def save(self, manifest: Manifest) -> None:
+    def save(self, manifest: Manifest | None = None) -> None:
         """Keep what this build used, and the chapter files of ``manifest`` that last
         changed well before it started (the build folder's record must be open)."""
         settled = self.started_ns - SETTLED_NS
         files = {}
-        for chapter in manifest.chapters:
+        for chapter in manifest.chapters if manifest else ():
             for ref in (chapter.audio, chapter.captions, chapter.transcript):
                 found = _stat(self.build_dir / ref.path)
                 if found and found[0] == ref.bytes and max(found[2:]) < settled:

@@ -21,8 +21,9 @@ from .speech import VoiceSettings
 from .speech.cache import seal_entry
 from .speech.pool import SpeechPool, worker_count
 
-#: More sentences than this are said by a pool of one worker per core, not by one worker.
-ONE_WORKER_SENTENCES = 40
+#: More sentences than this are said by a pool of one worker per core, not by one worker
+#: (a second worker's start costs about what one worker takes over a few sentences).
+ONE_WORKER_SENTENCES = 12
 
 
 class EarlyWorkers:
