@@ -13,12 +13,11 @@ finished.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
@@ -26,9 +25,12 @@ from typing import Callable, Iterator
 from .content import Document
 from .buildfolder import (
     LOCK_NAME, BuildFolderError, BuildLocked, build_lock,  # noqa: F401 (LOCK_NAME, BuildLocked: for callers)
-    check_output_dir, code_fingerprint, files_present, finished_chapters, inputs_fingerprint, note_finished,
+    check_output_dir, code_fingerprint, finished_chapters, inputs_fingerprint, note_finished,
     note_inputs, prepare_output, present, previous_manifest, remove_stale_files, unchanged_build,
 )
+from .buildmemo import BuildMemo, program_identity
+from .earlyspeech import EarlyWorkers
+from .buildkeys import chapter_fingerprint, downloads_fingerprint
 from .buildfiles import chapter_mp3, id3_language, publish_chapter, publish_downloads
 from .files import FileRecord, recording, write_atomic
 from .formats import publish_formats
@@ -42,7 +44,7 @@ from .narration import ChapterScript, Pauses, Script, breath_groups, narrate
 from .speech import SegmentCache, engine_identity, synthesize_all
 from .speech.cache import seal_entry
 from .speech.pool import SpeechPool
-from .speech.phonemes import pronunciation_warnings
+from .speech.phonemes import not_in_dictionary, pronunciation_warnings
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -90,9 +92,11 @@ def document_for(guide: Guide) -> Document:
     return load_document(guide.source, guide.max_source_bytes)
 
 
-def script_for(guide: Guide, document: Document | None = None) -> Script:
+def script_for(guide: Guide, document: Document | None = None, memo=None, program: str = "") -> Script:
+    """``memo``, ``program``: chapters narrated before, and who narrated them (``narration.narrate``)."""
     document = document if document is not None else document_for(guide)
-    return narrate(document, guide.lexicon, engine=guide.voice.engine, language=guide.language)
+    return narrate(document, guide.lexicon, engine=guide.voice.engine, language=guide.language,
+                   memo=memo, program=program)
 
 
 def build_guide(
@@ -120,8 +124,8 @@ def build_guide(
     cache = cache or SegmentCache()
     build_dir = Path(build_dir)
     check_output_dir(build_dir, [guide.source, guide.lexicon_path])
-    version = engine_identity(guide.voice)
-    inputs = hashlib.sha256(f"{inputs_fingerprint(guide, code_fingerprint())} {audio!r} {version}".encode()).hexdigest()
+    version, code = engine_identity(guide.voice), code_fingerprint()
+    inputs = hashlib.sha256(f"{inputs_fingerprint(guide, code)} {audio!r} {version}".encode()).hexdigest()
     kept = unchanged_build(build_dir, inputs)
     if kept is not None:
         for warning in kept[1]:
@@ -129,28 +133,37 @@ def build_guide(
         done = time.perf_counter() - started  # every stage: nothing was left to do
         return BuildResult(kept[0], build_dir, 0, 0, done, rebuilt_downloads=False, warnings=kept[1],
                            stages=tuple((stage, done) for stage in ("synthesized", "mastered", "downloads")))
-    document = document_for(guide)
-    script = script_for(guide, document)
-    # The language the narration settled on (guide.toml, else the leaflet's own
-    # declaration or conventions) is the one the manifest, tags and books carry.
-    guide = replace(guide, language=script.language)
-    warnings = list(document.warnings) + list(script.warnings) + list(pronunciation_warnings(
-        (s.written for s in script.segments), guide.lexicon, guide.voice, source=guide.source))
-    for warning in warnings:
-        progress.on_warning(warning)
-    prepare_output(build_dir)
+    # The engines start while the leaflet is read (not for a library: its pool is running).
+    early = EarlyWorkers(guide.voice, build_dir, workers) if speech_pool is None else None
     try:
-        with build_lock(build_dir), recording(build_dir) as record:
-            job = _Job(guide=guide, build_dir=build_dir, script=script, cache=cache, audio=audio,
-                       workers=workers, speech_pool=speech_pool, progress=progress, engine=version,
-                       keys=sentence_part_keys(guide, script, cache, version))
-            result = _build_locked(job, record, warnings, started)
-            note_inputs(build_dir, inputs, warnings)
-            return result
-    except OSError as error:  # the disk filled up, a folder became unwritable...
-        where = error.filename or build_dir
-        raise BuildError(f"{where}: cannot write the build ({error.strerror or error}); "
-                         "finished files are kept") from None
+        memo = BuildMemo(build_dir)  # what the last build worked out from its leaflet
+        document = document_for(guide)
+        script = script_for(guide, document, memo.chapters, program_identity(code))
+        # The language the narration settled on (guide.toml, else the leaflet's own
+        # declaration or conventions) is the one the manifest, tags and books carry.
+        guide = replace(guide, language=script.language)
+        warnings = list(document.warnings) + list(script.warnings) + list(pronunciation_warnings(
+            (s.written for s in script.segments), guide.lexicon, guide.voice, source=guide.source,
+            lookup=memo.unknown_words(not_in_dictionary, f"{version} {code}")))
+        for warning in warnings:
+            progress.on_warning(warning)
+        prepare_output(build_dir)
+        try:
+            with build_lock(build_dir), recording(build_dir) as record:
+                job = _Job(guide=guide, build_dir=build_dir, script=script, cache=cache, audio=audio,
+                           workers=workers, speech_pool=speech_pool, progress=progress, engine=version,
+                           keys=sentence_part_keys(guide, script, cache, version))
+                result = _build_locked(job, record, warnings, started, early, memo)
+                memo.save(result.manifest)
+                note_inputs(build_dir, inputs, warnings)
+                return result
+        except OSError as error:  # the disk filled up, a folder became unwritable...
+            where = error.filename or build_dir
+            raise BuildError(f"{where}: cannot write the build ({error.strerror or error}); "
+                             "finished files are kept") from None
+    finally:
+        if early is not None:
+            early.close()
 
 
 class BuildError(BuildFolderError):
@@ -211,7 +224,8 @@ class _Mastering:
         return entry
 
 
-def _build_locked(job: _Job, record: FileRecord, warnings: list[str], started: float) -> BuildResult:
+def _build_locked(job: _Job, record: FileRecord, warnings: list[str], started: float,
+                  early: EarlyWorkers | None, memo: BuildMemo) -> BuildResult:
     guide, build_dir, script, cache = job.guide, job.build_dir, job.script, job.cache
     previous = previous_manifest(build_dir)
     if previous:  # a build from before the record was kept made these
@@ -222,7 +236,7 @@ def _build_locked(job: _Job, record: FileRecord, warnings: list[str], started: f
     wanted = set(fingerprints)
     earlier = finished_chapters(build_dir) + list(previous.chapters if previous else ())
     reusable = {chapter.fingerprint: chapter for chapter in earlier
-                if chapter.fingerprint in wanted and files_present(build_dir, chapter)}
+                if chapter.fingerprint in wanted and memo.files_present(chapter)}
     to_master = [i for i, fp in enumerate(fingerprints) if fp not in reusable]
 
     # Longest chapter first: its encode, the longest, then runs while the rest are said.
@@ -235,6 +249,8 @@ def _build_locked(job: _Job, record: FileRecord, warnings: list[str], started: f
         if states[key] == "damaged":  # never shipped: said again, and the editor told
             warnings.append(f"{cache.path(key)}: cached sentence was damaged; saying it again: {part[:60]!r}")
             job.progress.on_warning(warnings[-1])
+    if early is not None:
+        job = replace(job, speech_pool=early.pool_for(len(missing)))
     if missing:
         cache.check_writable()
     job.progress.on_plan(BuildPlan(len(missing), len(needed) - len(missing), len(to_master),
@@ -249,14 +265,8 @@ def _build_locked(job: _Job, record: FileRecord, warnings: list[str], started: f
     chapters = tuple(mastered.get(i) or reusable[fp] for i, fp in enumerate(fingerprints))
 
     downloads_key = downloads_fingerprint(guide, script.title, chapters)
-    if previous and previous.downloads_fingerprint == downloads_key and all(
-        present(build_dir, ref) for ref in previous.downloads.values()
-    ):
-        downloads, rebuilt_downloads = previous.downloads, False
-    else:
-        downloads = publish_downloads(build_dir, guide.slug, job.tags(script.title), chapters)
-        rebuilt_downloads = True
-    stages.append(("downloads", time.perf_counter() - started))
+    rebuilt_downloads = not (previous and previous.downloads_fingerprint == downloads_key and all(
+        present(build_dir, ref) for ref in previous.downloads.values()))
     manifest = Manifest(
         slug=guide.slug,
         title=script.title,
@@ -265,7 +275,7 @@ def _build_locked(job: _Job, record: FileRecord, warnings: list[str], started: f
         voice=guide.voice.voice,
         rate=guide.voice.rate,
         chapters=chapters,
-        downloads=downloads,
+        downloads={} if rebuilt_downloads else previous.downloads,
         author=guide.author,
         built_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         downloads_fingerprint=downloads_key,
@@ -273,8 +283,16 @@ def _build_locked(job: _Job, record: FileRecord, warnings: list[str], started: f
     if previous and not to_master and not rebuilt_downloads:
         # Nothing changed: keep the publication date (the feed's), and the file.
         manifest = replace(manifest, built_at=previous.built_at or manifest.built_at)
-    manifest = publish_formats(manifest, build_dir, guide.formats, previous,
-                               _mastered_audio(job, manifest.chapters))
+    # The other formats (read from the chapters, never from the downloads) are written
+    # in a second thread while the downloads are: both mostly copy and checksum audio.
+    with ThreadPoolExecutor(1, thread_name_prefix="formats") as side:
+        formats = side.submit(publish_formats, manifest, build_dir, guide.formats, previous,
+                              _mastered_audio(job, manifest.chapters))
+        if rebuilt_downloads:
+            manifest = replace(manifest, downloads=publish_downloads(
+                build_dir, guide.slug, job.tags(script.title), chapters))
+        stages.append(("downloads", time.perf_counter() - started))
+        manifest = replace(manifest, formats=formats.result().formats)
     if manifest != previous:
         write_atomic(build_dir / MANIFEST_NAME, manifest.to_json())
     remove_stale_files(build_dir, manifest, record)
@@ -373,28 +391,3 @@ def needed_cache_keys(guide: Guide, cache: SegmentCache) -> set[str]:
     """The cache keys of every sentence part the guide needs with its current settings."""
     keys = sentence_part_keys(guide, script_for(guide), cache, engine_identity(guide.voice))
     return {key for chapter in keys for segment in chapter for key in segment}
-
-
-#: Bump when mastering changes in a way that changes the audio, so no old chapter is reused.
-MASTERING_VERSION = 3
-
-
-def _digest(parts) -> str:
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode()).hexdigest()
-
-
-def chapter_fingerprint(
-    guide: Guide, script: Script, chapter: ChapterScript, keys: list[list[str]], total: int,
-    audio: AudioSettings,
-) -> str:
-    """Everything that shapes a chapter's MP3, captions and transcript, hashed."""
-    return _digest([
-        MASTERING_VERSION, asdict(audio), script.title, guide.author, guide.language, total,
-        chapter.number, chapter.slug, chapter.title,
-        [asdict(segment) for segment in chapter.segments], keys,
-    ])
-
-
-def downloads_fingerprint(guide: Guide, title: str, chapters: tuple[ChapterEntry, ...]) -> str:
-    return _digest([MASTERING_VERSION, title, guide.slug, guide.author, guide.language,
-                    [[c.title, c.audio.sha256, c.captions.sha256, c.transcript.sha256] for c in chapters]])

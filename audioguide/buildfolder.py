@@ -34,6 +34,8 @@ FINISHED_NAME = ".audioguide-finished.json"
 #: What the last finished build was made from (``inputs_fingerprint``), its manifest's
 #: checksum and its warnings: a build from the same inputs then only checks the files.
 INPUTS_NAME = ".audioguide-inputs.json"
+#: What the last build worked out from its leaflet (``buildmemo``), for the next one.
+MEMO_NAME = ".audioguide-memo.json"
 #: The folders a build writes its files into.
 FOLDERS = ("audio", "captions", "text", "downloads", "daisy")
 GUIDE_SETTINGS = "guide.toml"
@@ -67,7 +69,8 @@ def previous_manifest(build_dir: Path) -> Manifest | None:
 def own_files(build_dir: Path) -> set[str]:
     """Relative paths of the files a build made here: recorded, or listed by a manifest
     (a build from before the record was kept)."""
-    names = set(FileRecord.load(build_dir)) | {MANIFEST_NAME, LOCK_NAME, RECORD_NAME, FINISHED_NAME, INPUTS_NAME}
+    names = set(FileRecord.load(build_dir)) | {MANIFEST_NAME, LOCK_NAME, RECORD_NAME, FINISHED_NAME, INPUTS_NAME,
+                                               MEMO_NAME}
     previous = previous_manifest(build_dir)
     if previous:
         names |= set(previous.files())
@@ -170,7 +173,7 @@ def remove_stale_files(build_dir: Path, manifest: Manifest, record: FileRecord) 
     """Delete the files an earlier build made that the new manifest no longer lists,
     and what a killed build left under a temporary name; never a file no build made
     (this build holds the lock, so no other build is writing any)."""
-    keep = set(manifest.files()) | {MANIFEST_NAME, LOCK_NAME, RECORD_NAME, INPUTS_NAME}
+    keep = set(manifest.files()) | {MANIFEST_NAME, LOCK_NAME, RECORD_NAME, INPUTS_NAME, MEMO_NAME}
     stale = [name for name in record.names if name not in keep]
     for name in stale:
         path = build_dir / name

@@ -9,7 +9,9 @@ Pauses are chosen here and inserted by mastering, never left to the engine.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import MutableMapping
 from dataclasses import dataclass, replace
 
 from .content import Document, Section
@@ -259,6 +261,21 @@ def narrate_section(
     return ChapterScript(number, section.slug, section.title, tuple(segments))
 
 
+def section_key(number: int, section: Section, guide_title: str | None, said_by: str) -> str:
+    """A digest of everything ``narrate_section`` reads: the section's title, slug and
+    blocks (not their line numbers), its number, the guide title it announces, and
+    ``said_by`` (``speaker_key``: how it is said)."""
+    blocks = [(block.kind, block.texts, block.ordered) for block in section.blocks]
+    return hashlib.sha256(repr((said_by, number, guide_title, section.title, section.slug, blocks))
+                          .encode()).hexdigest()
+
+
+def speaker_key(speaker: Speaker, pauses: Pauses, program: str) -> str:
+    """A digest of how every section is said: lexicon, engine, locale, pauses, and
+    ``program`` (the program's own code and the version of what it uses)."""
+    return hashlib.sha256(repr((program, speaker, pauses)).encode()).hexdigest()
+
+
 def narrate(
     document: Document,
     lexicon: Lexicon | None = None,
@@ -266,20 +283,34 @@ def narrate(
     engine: str = "pyttsx3",
     language: str = "",
     pauses: Pauses = Pauses(),
+    memo: MutableMapping[str, ChapterScript] | None = None,
+    program: str = "",
 ) -> Script:
     """Document -> Script. The first chapter also announces the guide's title.
 
     The locale is ``language`` when it names one ("en-GB", "en-US"), else the
     document's own language tag, else what the leaflet's conventions show
     (pounds, 999, 0800 numbers: en-GB), else en-US. The script carries its tag.
+
+    ``memo``: chapters narrated before, by ``section_key``; a section found
+    there is not narrated again, and every chapter narrated here is added.
+    ``program`` identifies the code that narrates (a new version misses).
     """
     locale = locale_for(chosen_language(language, document.language), document_text(document))
     speaker = Speaker(lexicon or Lexicon(), engine, locale)
-    chapters = tuple(
-        narrate_section(number, section, speaker, pauses,
-                        guide_title=document.title if number == 1 else None)
-        for number, section in enumerate(document.sections, start=1)
-    )
+    said_by = speaker_key(speaker, pauses, program) if memo is not None else ""
+
+    def chapter(number: int, section: Section) -> ChapterScript:
+        guide_title = document.title if number == 1 else None
+        if memo is None:
+            return narrate_section(number, section, speaker, pauses, guide_title=guide_title)
+        key = section_key(number, section, guide_title, said_by)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = narrate_section(number, section, speaker, pauses, guide_title=guide_title)
+        return found
+
+    chapters = tuple(chapter(number, section) for number, section in enumerate(document.sections, start=1))
     warnings = ()
     tag = chosen_language(language, document.language)
     if not is_english(tag):

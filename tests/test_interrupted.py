@@ -126,6 +126,7 @@ def test_kill_9_at_random_moments_then_build_again(tmp_path):
         if relative.endswith(".mp3"):
             assert decodes_cleanly(path), f"seed {seed}: {relative} does not decode cleanly"
     left = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
-    # The record of what the build wrote, and of what it was made from.
-    own = {"manifest.json", ".build.lock", ".audioguide-files", ".audioguide-inputs.json"}
+    # The record of what the build wrote, of what it was made from, and its memo for the next one.
+    own = {"manifest.json", ".build.lock", ".audioguide-files", ".audioguide-inputs.json",
+           ".audioguide-memo.json"}
     assert left - set(listed) <= own, f"seed {seed}: strays {left - set(listed)}"

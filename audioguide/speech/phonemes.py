@@ -277,18 +277,19 @@ def _first_line(text: str, word: str) -> int:
 
 
 def pronunciation_warnings(texts: Iterable[str], lexicon, settings: VoiceSettings,
-                           source: Path | None = None) -> tuple[str, ...]:
+                           source: Path | None = None, lookup=None) -> tuple[str, ...]:
     """One warning per word of ``texts`` that espeak-ng will guess from its spelling:
     it looks medical and is neither in espeak-ng's dictionary nor in ``lexicon``.
 
     Meant for the start of a build; with ``source`` (the leaflet) each warning
     names the file and the line where the word first appears. For a guide
-    with no such candidate this costs no worker and returns ().
+    with no such candidate this costs no worker and returns (). ``lookup``:
+    in place of ``not_in_dictionary`` (one that remembers earlier answers).
     """
     candidates = _candidates(texts, lexicon)
     if not candidates:
         return ()
-    unknown = not_in_dictionary(candidates, espeak_voice_for(settings))
+    unknown = (lookup or not_in_dictionary)(candidates, espeak_voice_for(settings))
     try:  # decoded as the build decoded it (a UTF-16 leaflet with a BOM too)
         text = read_source(Path(source), max_bytes=sys.maxsize) if source else ""
     except SourceError:

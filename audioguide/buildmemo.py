@@ -1,0 +1,163 @@
+"""What a build worked out from the leaflet, kept in the build folder for the next build.
+
+Narrating a long leaflet (normalising every sentence) and asking espeak-ng
+which medical-looking words it does not know take seconds, and after an
+edit of one sentence nearly all of it gives the same answers again. So the
+build keeps, in a file of its own (``MEMO_NAME``), each chapter's narration
+under a digest of everything narration reads (``narration.section_key``:
+the section, its number, the lexicon, engine, locale and pauses, the
+program's own code and the version of the number-words library), and the
+words espeak-ng did not know under a digest of the words asked about, the
+espeak-ng voice and the engine's identity. A changed section, lexicon,
+setting or program version gives another digest, so nothing stale is ever
+said; a damaged or unreadable memo is ignored, and written again whole
+(under a temporary name, then renamed) when the build finishes.
+
+Only what the current build used is kept, so the file stays the size of
+one guide's script.
+
+It also keeps, for each chapter file, the checksum it was found to have
+and the file's size, inode and modification and change times then: a
+later build takes a file whose size, inode and times are all still the
+same as the one checked, without reading it again (as ``git status``
+does). Only a file that last changed at least a second before the build
+started is kept so, which a change made while that build ran, or in the
+same clock tick, cannot satisfy; and a change at any later time moves its
+change time, which no program can set back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import time
+from collections.abc import MutableMapping
+from importlib import metadata
+from pathlib import Path
+
+import msgspec
+
+from .buildfolder import MEMO_NAME, present
+from .files import write_atomic
+from .manifest import ChapterEntry, FileRef, Manifest
+from .narration import ChapterScript
+
+#: Bump when the memo's layout changes.
+MEMO_VERSION = 1
+#: A file kept in the memo last changed at least this long before the build began.
+SETTLED_NS = 1_000_000_000
+
+
+class _Stored(msgspec.Struct):
+    version: int = 0
+    chapters: dict[str, ChapterScript] = {}
+    unknown_words: dict[str, list[str]] = {}
+    files: dict[str, list] = {}  # relative path -> [sha256, size, inode, mtime ns, ctime ns]
+
+
+def _library_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def program_identity(code: str) -> str:
+    """The narrating program: its own code's fingerprint and the libraries it says numbers with."""
+    return f"{code} num2words {_library_version('num2words')}"
+
+
+class BuildMemo:
+    """The memo of one build folder: read when the build starts, written when it ends.
+
+    ``chapters`` is the mapping ``narration.narrate`` takes as its memo;
+    ``unknown_words`` wraps the look-up of words espeak-ng does not know.
+    """
+
+    def __init__(self, build_dir: Path):
+        self.started_ns = time.time_ns()
+        self.build_dir = Path(build_dir)
+        self.path = self.build_dir / MEMO_NAME
+        stored = _load(self.path)
+        self._old_chapters, self._old_unknown, self._old_files = stored.chapters, stored.unknown_words, stored.files
+        self.chapters = _Used(self._old_chapters)
+        self._unknown: dict[str, list[str]] = {}
+
+    def unknown_words(self, lookup, identity: str):
+        """``lookup(words, voice)`` (``phonemes.not_in_dictionary``), answered from the memo
+        when the same words were asked about with the same voice and engine ``identity``."""
+        def remembered(words: list[str], voice: str) -> list[str]:
+            key = hashlib.sha256(repr((MEMO_VERSION, identity, voice, list(words))).encode()).hexdigest()
+            found = self._old_unknown.get(key)
+            if found is None:
+                found = list(lookup(words, voice))
+            self._unknown[key] = found
+            return found
+        return remembered
+
+    def files_present(self, chapter: ChapterEntry) -> bool:
+        """``buildfolder.files_present``, without reading the files that have not changed
+        since an earlier build found them whole."""
+        return all(self._unchanged(ref) or present(self.build_dir, ref)
+                   for ref in (chapter.audio, chapter.captions, chapter.transcript))
+
+    def _unchanged(self, ref: FileRef) -> bool:
+        seen = self._old_files.get(ref.path)
+        return bool(seen) and seen[0] == ref.sha256 and seen[1:] == _stat(self.build_dir / ref.path)
+
+    def save(self, manifest: Manifest | None = None) -> None:
+        """Keep what this build used, and the chapter files of ``manifest`` that last
+        changed well before it started (the build folder's record must be open)."""
+        settled = self.started_ns - SETTLED_NS
+        files = {}
+        for chapter in manifest.chapters if manifest else ():
+            for ref in (chapter.audio, chapter.captions, chapter.transcript):
+                found = _stat(self.build_dir / ref.path)
+                if found and found[0] == ref.bytes and max(found[2:]) < settled:
+                    files[ref.path] = [ref.sha256, *found]
+        stored = _Stored(MEMO_VERSION, dict(self.chapters.used), self._unknown, files)
+        write_atomic(self.path, msgspec.json.encode(stored))
+
+
+def _stat(path: Path) -> list[int] | None:
+    """[size, inode, mtime ns, ctime ns] of a regular file, else None."""
+    try:
+        found = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return None
+    return [found.st_size, found.st_ino, found.st_mtime_ns, found.st_ctime_ns] \
+        if stat.S_ISREG(found.st_mode) else None
+
+
+class _Used(MutableMapping):
+    """The old entries, to look up; what was looked up or added is ``used`` (and iterated)."""
+
+    def __init__(self, old: dict[str, ChapterScript]):
+        self._old = old
+        self.used: dict[str, ChapterScript] = {}
+
+    def __getitem__(self, key: str) -> ChapterScript:
+        if key not in self.used:
+            self.used[key] = self._old[key]
+        return self.used[key]
+
+    def __setitem__(self, key: str, value: ChapterScript) -> None:
+        self.used[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.used[key]
+
+    def __iter__(self):
+        return iter(self.used)
+
+    def __len__(self) -> int:
+        return len(self.used)
+
+
+def _load(path: Path) -> _Stored:
+    try:
+        stored = msgspec.json.decode(path.read_bytes(), type=_Stored)
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError):
+        return _Stored(MEMO_VERSION)
+    return stored if stored.version == MEMO_VERSION else _Stored(MEMO_VERSION)

@@ -1,0 +1,53 @@
+"""Speech workers started when a build starts, so their engines start while the leaflet
+is read and narrated and the chapters are compared with the last build's.
+
+A worker takes a good part of a second to start its engine; a build that
+needs a few sentences (an edited one) would otherwise wait for it after all
+the reading is done. A folder with an earlier build gets one worker (an edit
+needs few sentences); an empty one gets one per core (everything is to be
+said). When the build finds it needs no sentence at all, the workers are
+stopped in the background, and when it needs more than one worker can say
+soon, the build starts its usual pool instead.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from .manifest import MANIFEST_NAME
+from .speech import VoiceSettings
+from .speech.cache import seal_entry
+from .speech.pool import SpeechPool, worker_count
+
+#: More sentences than this are said by a pool of one worker per core, not by one worker
+#: (a second worker's start costs about what one worker takes over a few sentences).
+ONE_WORKER_SENTENCES = 12
+
+
+class EarlyWorkers:
+    """Workers for one build's voice, started now; ``pool_for`` tells the build whether to use them."""
+
+    def __init__(self, settings: VoiceSettings, build_dir: Path, workers: int | None):
+        self.count = 1 if (Path(build_dir) / MANIFEST_NAME).is_file() else \
+            worker_count(workers or os.cpu_count() or 1)
+        self._pool: SpeechPool | None = SpeechPool(settings, self.count, seal=seal_entry)
+
+    def pool_for(self, sentences: int) -> SpeechPool | None:
+        """The workers, when they are the right ones for ``sentences`` sentences; else
+        None (they are stopped, without waiting for them)."""
+        if self._pool is not None and sentences and (self.count > 1 or sentences <= ONE_WORKER_SENTENCES):
+            return self._pool
+        self._stop_in_background()
+        return None
+
+    def _stop_in_background(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            threading.Thread(target=pool.close, name="early-speech-stop", daemon=True).start()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            pool.close()

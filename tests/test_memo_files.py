@@ -1,0 +1,94 @@
+"""A build does not read again the chapter files an earlier build found whole and that have
+not changed since (same size, inode, modification and change times); any change to a file,
+even one that keeps its size and sets its modification time back, is still found."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+import audioguide.buildmemo as buildmemo
+from audioguide.build import build_guide
+from audioguide.guides import load_guide
+
+LEAFLET = """Daily life
+
+Mornings
+
+Stretch gently when you wake. Take your time getting up.
+
+Work
+
+Tell your employer what helps you. Short breaks help.
+
+Evenings
+
+Wind down before bed. A warm bath can help.
+"""
+
+
+@pytest.fixture()
+def checked(monkeypatch):
+    """The chapter files read to check them, by path."""
+    read: list[str] = []
+    real = buildmemo.present
+
+    def counting(build_dir, ref):
+        read.append(ref.path)
+        return real(build_dir, ref)
+
+    monkeypatch.setattr(buildmemo, "present", counting)
+    return read
+
+
+def edit(source, old, new):
+    source.write_text(source.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_files_unchanged_since_a_build_found_them_whole_are_not_read_again(tmp_path, segment_cache, checked):
+    source = tmp_path / "daily-life.txt"
+    source.write_text(LEAFLET, encoding="utf-8")
+    out = tmp_path / "out"
+    build_guide(load_guide(source), out, cache=segment_cache)
+    time.sleep(1.1)  # the files settle: a build that starts now may keep them in its memo
+    edit(source, "Short breaks help.", "Short breaks often help.")
+    second = build_guide(load_guide(source), out, cache=segment_cache)
+    assert second.mastered == (2,)
+    assert len(checked) == 6  # chapters 1 and 3, read once each to find them whole
+    checked.clear()
+    time.sleep(1.1)
+    edit(source, "A warm bath can help.", "A warm bath may help.")
+    third = build_guide(load_guide(source), out, cache=segment_cache)
+    assert third.mastered == (3,)
+    # Only chapter 2, written by the build before, is read; chapter 1 is known unchanged.
+    assert sorted(checked) == sorted(ref.path for ref in (second.manifest.chapters[1].audio,
+                                                          second.manifest.chapters[1].captions,
+                                                          second.manifest.chapters[1].transcript))
+
+
+@pytest.mark.parametrize("same_times", [False, True])
+def test_a_changed_file_is_found_even_with_its_size_and_times_kept(tmp_path, segment_cache, checked, same_times):
+    source = tmp_path / "daily-life.txt"
+    source.write_text(LEAFLET, encoding="utf-8")
+    out = tmp_path / "out"
+    first = build_guide(load_guide(source), out, cache=segment_cache)
+    time.sleep(1.1)
+    edit(source, "Short breaks help.", "Short breaks often help.")
+    build_guide(load_guide(source), out, cache=segment_cache)  # keeps chapters 1 and 3 in its memo
+    damaged = out / first.manifest.chapters[0].audio.path
+    before = os.stat(damaged)
+    with open(damaged, "r+b") as handle:  # in place: same inode, same size
+        handle.seek(before.st_size // 2)
+        byte = handle.read(1)
+        handle.seek(before.st_size // 2)
+        handle.write(bytes([byte[0] ^ 0xFF]))
+    if same_times:
+        os.utime(damaged, ns=(before.st_atime_ns, before.st_mtime_ns))
+    edit(source, "A warm bath can help.", "A warm bath may help.")
+    checked.clear()
+    third = build_guide(load_guide(source), out, cache=segment_cache)
+    assert third.mastered == (1, 3)
+    assert third.manifest.chapters[0].audio.sha256 == first.manifest.chapters[0].audio.sha256  # whole again
+    assert first.manifest.chapters[0].audio.path in checked
