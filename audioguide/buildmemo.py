@@ -10,8 +10,9 @@ program's own code and the version of the number-words library), and the
 words espeak-ng did not know under a digest of the words asked about, the
 espeak-ng voice and the engine's identity. A changed section, lexicon,
 setting or program version gives another digest, so nothing stale is ever
-said; a damaged or unreadable memo is ignored, and written again whole
-(under a temporary name, then renamed) when the build finishes.
+said; a damaged or unreadable memo (its first line is the sha256 of the
+rest) is ignored, and written again whole (under a temporary name, then
+renamed) when the build finishes.
 
 Only what the current build used is kept, so the file stays the size of
 one guide's script.
@@ -20,10 +21,15 @@ It also keeps, for each chapter file, the checksum it was found to have
 and the file's size, inode and modification and change times then: a
 later build takes a file whose size, inode and times are all still the
 same as the one checked, without reading it again (as ``git status``
-does). Only a file that last changed at least a second before the build
+does). Only a file that last changed at least two seconds before the build
 started is kept so, which a change made while that build ran, or in the
 same clock tick, cannot satisfy; and a change at any later time moves its
-change time, which no program can set back.
+change time, which no program can set back. "Before the build started" is
+read on the folder's own clock (a network file system's server may run
+behind this machine's): the difference is measured on a file written there
+when the memo is saved. A file system that keeps times to the whole second
+or coarser (FAT, some network shares) keeps no change time worth the name,
+so there every file is read again.
 """
 
 from __future__ import annotations
@@ -39,14 +45,15 @@ from pathlib import Path
 import msgspec
 
 from .buildfolder import MEMO_NAME, present
-from .files import write_atomic
+from .files import temporary_name, write_atomic
 from .manifest import ChapterEntry, FileRef, Manifest
 from .narration import ChapterScript
 
 #: Bump when the memo's layout changes.
 MEMO_VERSION = 1
 #: A file kept in the memo last changed at least this long before the build began.
-SETTLED_NS = 1_000_000_000
+SETTLED_NS = 2_000_000_000
+SECOND_NS = 1_000_000_000
 
 
 class _Stored(msgspec.Struct):
@@ -109,15 +116,36 @@ class BuildMemo:
     def save(self, manifest: Manifest | None = None) -> None:
         """Keep what this build used, and the chapter files of ``manifest`` that last
         changed well before it started (the build folder's record must be open)."""
-        settled = self.started_ns - SETTLED_NS
         files = {}
-        for chapter in manifest.chapters if manifest else ():
-            for ref in (chapter.audio, chapter.captions, chapter.transcript):
-                found = _stat(self.build_dir / ref.path)
-                if found and found[0] == ref.bytes and max(found[2:]) < settled:
-                    files[ref.path] = [ref.sha256, *found]
-        stored = _Stored(MEMO_VERSION, dict(self.chapters.used), self._unknown, files)
-        write_atomic(self.path, msgspec.json.encode(stored))
+        if manifest and manifest.chapters:
+            behind = time.time_ns() - _folder_clock(self.path)  # how far the folder's clock lags ours
+            settled = self.started_ns - max(behind, 0) - SETTLED_NS
+            for chapter in manifest.chapters:
+                for ref in (chapter.audio, chapter.captions, chapter.transcript):
+                    found = _stat(self.build_dir / ref.path)
+                    if found and found[0] == ref.bytes and max(found[2:]) < settled and not _coarse(found):
+                        files[ref.path] = [ref.sha256, *found]
+        body = msgspec.json.encode(_Stored(MEMO_VERSION, dict(self.chapters.used), self._unknown, files))
+        write_atomic(self.path, hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+
+
+def _folder_clock(path: Path) -> int:
+    """The time now on the clock of the file system ``path`` is on: the change time
+    of a file written there (the memo's temporary name, removed at once)."""
+    probe = temporary_name(path)
+    try:
+        with open(probe, "wb") as handle:
+            handle.write(b"\0")
+            return os.fstat(handle.fileno()).st_ctime_ns
+    except OSError:
+        return time.time_ns()
+    finally:
+        probe.unlink(missing_ok=True)
+
+
+def _coarse(found: list[int]) -> bool:
+    """Both times on whole seconds: a file system that keeps them no finer."""
+    return found[2] % SECOND_NS == 0 and found[3] % SECOND_NS == 0
 
 
 def _stat(path: Path) -> list[int] | None:
@@ -156,8 +184,13 @@ class _Used(MutableMapping):
 
 
 def _load(path: Path) -> _Stored:
+    """The memo as saved: its first line is the sha256 of the rest, so a memo damaged
+    in any way (even into other valid JSON) is not believed."""
     try:
-        stored = msgspec.json.decode(path.read_bytes(), type=_Stored)
+        digest, _, body = path.read_bytes().partition(b"\n")
+        if hashlib.sha256(body).hexdigest().encode() != digest:
+            return _Stored(MEMO_VERSION)
+        stored = msgspec.json.decode(body, type=_Stored)
     except (OSError, msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError):
         return _Stored(MEMO_VERSION)
     return stored if stored.version == MEMO_VERSION else _Stored(MEMO_VERSION)

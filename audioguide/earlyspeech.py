@@ -30,14 +30,14 @@ class EarlyWorkers:
     """Workers for one build's voice, started now; ``pool_for`` tells the build whether to use them."""
 
     def __init__(self, settings: VoiceSettings, build_dir: Path, workers: int | None):
-        self.count = 1 if (Path(build_dir) / MANIFEST_NAME).is_file() else \
-            worker_count(workers or os.cpu_count() or 1)
+        self.full = worker_count(workers or os.cpu_count() or 1)
+        self.count = 1 if (Path(build_dir) / MANIFEST_NAME).is_file() else self.full
         self._pool: SpeechPool | None = SpeechPool(settings, self.count, seal=seal_entry)
 
     def pool_for(self, sentences: int) -> SpeechPool | None:
         """The workers, when they are the right ones for ``sentences`` sentences; else
         None (they are stopped, without waiting for them)."""
-        if self._pool is not None and sentences and (self.count > 1 or sentences <= ONE_WORKER_SENTENCES):
+        if self._pool is not None and sentences and (self.count >= self.full or sentences <= ONE_WORKER_SENTENCES):
             return self._pool
         self._stop_in_background()
         return None

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .buildfolder import FINISHED_NAME, GUIDE_SETTINGS, INPUTS_NAME, LOCK_NAME, BuildFolderError
+from .buildfolder import FINISHED_NAME, GUIDE_SETTINGS, INPUTS_NAME, LOCK_NAME, MEMO_NAME, BuildFolderError
 from .files import RECORD_NAME, FileRecord, is_temporary
 from .importers import SUFFIXES
 from .library_manifest import LIBRARY_NAME, STATE_NAME, GuideState
@@ -163,7 +163,7 @@ def check_library_dir(library_dir: Path, slugs: set[str]) -> None:
 def remove_guide_dir(build_dir: Path) -> bool:
     """Delete the files a build made in ``build_dir``, then its folders left empty; True
     when the folder is gone (False: it holds files of someone else's, kept)."""
-    names = set(FileRecord.load(build_dir)) | {MANIFEST_NAME, RECORD_NAME, LOCK_NAME, FINISHED_NAME, INPUTS_NAME}
+    names = set(FileRecord.load(build_dir)) | {MANIFEST_NAME, RECORD_NAME, LOCK_NAME, FINISHED_NAME, INPUTS_NAME, MEMO_NAME}
     for name in names:
         path = build_dir / name
         if path.is_file() and not path.is_symlink():

@@ -29,6 +29,10 @@ Wind down before bed. A warm bath can help.
 """
 
 
+#: Long enough for a build's files to count as settled for the next build's memo.
+SETTLE = buildmemo.SETTLED_NS / 1e9 + 0.1
+
+
 @pytest.fixture()
 def checked(monkeypatch):
     """The chapter files read to check them, by path."""
@@ -52,13 +56,13 @@ def test_files_unchanged_since_a_build_found_them_whole_are_not_read_again(tmp_p
     source.write_text(LEAFLET, encoding="utf-8")
     out = tmp_path / "out"
     build_guide(load_guide(source), out, cache=segment_cache)
-    time.sleep(1.1)  # the files settle: a build that starts now may keep them in its memo
+    time.sleep(SETTLE)  # the files settle: a build that starts now may keep them in its memo
     edit(source, "Short breaks help.", "Short breaks often help.")
     second = build_guide(load_guide(source), out, cache=segment_cache)
     assert second.mastered == (2,)
     assert len(checked) == 6  # chapters 1 and 3, read once each to find them whole
     checked.clear()
-    time.sleep(1.1)
+    time.sleep(SETTLE)
     edit(source, "A warm bath can help.", "A warm bath may help.")
     third = build_guide(load_guide(source), out, cache=segment_cache)
     assert third.mastered == (3,)
@@ -74,7 +78,7 @@ def test_a_changed_file_is_found_even_with_its_size_and_times_kept(tmp_path, seg
     source.write_text(LEAFLET, encoding="utf-8")
     out = tmp_path / "out"
     first = build_guide(load_guide(source), out, cache=segment_cache)
-    time.sleep(1.1)
+    time.sleep(SETTLE)
     edit(source, "Short breaks help.", "Short breaks often help.")
     build_guide(load_guide(source), out, cache=segment_cache)  # keeps chapters 1 and 3 in its memo
     damaged = out / first.manifest.chapters[0].audio.path
@@ -92,3 +96,18 @@ def test_a_changed_file_is_found_even_with_its_size_and_times_kept(tmp_path, seg
     assert third.mastered == (1, 3)
     assert third.manifest.chapters[0].audio.sha256 == first.manifest.chapters[0].audio.sha256  # whole again
     assert first.manifest.chapters[0].audio.path in checked
+
+
+def test_times_kept_to_the_whole_second_are_not_trusted():
+    """On a file system that keeps times no finer than a second (FAT, some shares) the
+    change time can be set back with the modification time: such files are read again."""
+    second = buildmemo.SECOND_NS
+    assert buildmemo._coarse([100, 7, 1_700_000_000 * second, 1_700_000_002 * second])
+    assert not buildmemo._coarse([100, 7, 1_700_000_000 * second, 1_700_000_002 * second + 1])
+
+
+def test_the_folders_own_clock_is_read_from_a_file_written_there(tmp_path):
+    before = time.time_ns()
+    clock = buildmemo._folder_clock(tmp_path / ".audioguide-memo.json")
+    assert before - buildmemo.SECOND_NS <= clock <= time.time_ns() + buildmemo.SECOND_NS
+    assert list(tmp_path.iterdir()) == []  # the probe is gone

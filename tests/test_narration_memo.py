@@ -108,7 +108,7 @@ def test_a_damaged_memo_is_ignored_and_written_again(folder, segment_cache, tmp_
     second = build_guide(load_guide(folder), out, cache=segment_cache)
     assert narrated == ["Rest", "Moving", "Help", "More"]
     assert [c.segments for c in second.manifest.chapters[:3]] == [c.segments for c in first.manifest.chapters]
-    memo = json.loads((out / MEMO_NAME).read_bytes())
+    memo = json.loads((out / MEMO_NAME).read_bytes().partition(b"\n")[2])
     assert len(memo["chapters"]) == 4
     narrated.clear()
     (folder / "leaflet.txt").write_text(LEAFLET, encoding="utf-8")
@@ -166,3 +166,17 @@ def test_pronunciation_warnings_come_from_the_memo_on_the_next_build(folder, seg
     third = build_guide(load_guide(folder), out, cache=segment_cache)
     assert len(asked) == 1
     assert any("'oromandibular'" in warning for warning in third.warnings)
+
+
+def test_a_memo_changed_into_other_valid_json_is_not_believed(folder, segment_cache, tmp_path, narrated):
+    """Its first line is the sha256 of the rest: spoken text altered in the memo is never said."""
+    out = tmp_path / "out"
+    build_guide(load_guide(folder), out, cache=segment_cache)
+    digest, _, body = (out / MEMO_NAME).read_bytes().partition(b"\n")
+    assert b"Rest" in body
+    (out / MEMO_NAME).write_bytes(digest + b"\n" + body.replace(b"Rest", b"Run!"))
+    narrated.clear()
+    (folder / "leaflet.txt").write_text(LEAFLET + "\nMore\n\nOne more line.\n", encoding="utf-8")
+    second = build_guide(load_guide(folder), out, cache=segment_cache)
+    assert narrated == ["Rest", "Moving", "Help", "More"]
+    assert not any("Run!" in segment.spoken for chapter in second.manifest.chapters for segment in chapter.segments)

@@ -33,16 +33,19 @@ from .truepeak import TruePeakMeter
 READ_SAMPLES = 1 << 18
 
 
-def measure_mp3(path: Path, settings: AudioSettings, expected_samples: int) -> tuple[float, float]:
+def measure_mp3(path: Path, settings: AudioSettings, expected_samples: int,
+                name: str | None = None) -> tuple[float, float]:
     """(integrated loudness, true peak) of an MP3 chapter written with ``settings``;
     refuses one that does not decode to ``expected_samples`` mono samples at its
-    rate (or up to a frame more: the encoder's padding)."""
+    rate (or up to a frame more: the encoder's padding). Errors name ``name``
+    (the chapter file being written) when given, else ``path``."""
+    name = name or str(path)
     try:
         info = miniaudio.mp3_get_file_info(str(path))
     except miniaudio.MiniaudioError as error:
-        raise MasteringError(f"{path}: the encoded chapter cannot be read back as MP3 ({_reason(error)})") from None
+        raise MasteringError(f"{name}: the encoded chapter cannot be read back as MP3 ({_reason(error)})") from None
     if (info.nchannels, info.sample_rate) != (1, settings.sample_rate):
-        raise MasteringError(f"{path}: the encoded chapter is {info.nchannels} channel(s) at {info.sample_rate} Hz, "
+        raise MasteringError(f"{name}: the encoded chapter is {info.nchannels} channel(s) at {info.sample_rate} Hz, "
                              f"not mono at {settings.sample_rate} Hz")
     loudness, peak = BlockMeter(settings.sample_rate, peaks=False), TruePeakMeter()
     decoded = 0
@@ -53,9 +56,9 @@ def measure_mp3(path: Path, settings: AudioSettings, expected_samples: int) -> t
             peak.add(samples)
             decoded += len(samples)
     except miniaudio.MiniaudioError as error:
-        raise MasteringError(f"{path}: the encoded chapter cannot be decoded ({_reason(error)})") from None
+        raise MasteringError(f"{name}: the encoded chapter cannot be decoded ({_reason(error)})") from None
     if not expected_samples <= decoded < expected_samples + frame_samples(settings.sample_rate):
-        raise MasteringError(f"{path}: the encoded chapter decodes to {decoded} samples, not the "
+        raise MasteringError(f"{name}: the encoded chapter decodes to {decoded} samples, not the "
                              f"{expected_samples} encoded: the file is damaged")
     return gated_loudness(loudness.finish()[1], settings.sample_rate), peak.finish()
 

@@ -166,7 +166,7 @@ def master_chapter(timeline: Timeline, target: Path, tags: ChapterTags,
             loudness, gain = choose_gain(peak_db, energy, rate, aim, ceiling)
             encode(layout, gain, temporary, settings, name)
             encodes += 1
-            final, peak = measure_mp3(temporary, settings, layout.samples)
+            final, peak = measure_mp3(temporary, settings, layout.samples, name)
             attempt = _Attempt(aim, ceiling, final, peak, peak - (settings.true_peak_dbtp - METER_GUARD_DB))
             if not lowered:
                 first = attempt  # the overshoot with the limiter as first set

@@ -50,8 +50,11 @@ class _Sometimes:
 def _compile_templates(app: Flask) -> None:
     """Compile every page template now, in the background: otherwise each worker
     thread that first renders a page compiles it again, while the first listeners wait."""
-    for name in app.jinja_env.list_templates(extensions=("html",)):
-        app.jinja_env.get_template(name)
+    try:
+        for name in app.jinja_env.list_templates(extensions=("html",)):
+            app.jinja_env.get_template(name)
+    except Exception as error:  # a page then says it in its own way; never a traceback here
+        app.logger.warning("a page template could not be compiled: %s", error)
 
 
 class _SecureErrorTask(ErrorTask):
