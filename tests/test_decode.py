@@ -109,3 +109,35 @@ def test_a_file_at_another_rate_or_in_stereo_is_refused(speech, tmp_path):
     faster = encoded(wav, tmp_path / "44k.mp3", "-ar", "44100")
     with pytest.raises(MasteringError, match="44100 Hz"):
         measure_mp3(faster, SETTINGS, frames(wav))
+
+
+def test_a_sentence_said_again_while_its_chapter_is_mastered_is_laid_out_again(tmp_path, monkeypatch):
+    """Two builds sharing a cache can say the same new sentence at once: the second
+    take replaces the first after a chapter was laid out from the first's measures.
+    The chapter is laid out again from the take that is there, never encoded with
+    timings and a length worked out for the other (which its decode check refuses)."""
+    import audioguide.audio.master as master
+    from audioguide.audio import ChapterTags, SpokenSegment, Timeline, master_chapter
+
+    first, other = espeak_sentence(tmp_path / "first.wav"), tmp_path / "other.wav"
+    subprocess.run(["espeak-ng", "-v", "en-gb", "-s", "130", "-w", str(other),
+                    "Botulinum toxin injections ease the spasms for about three months."], check=True)
+    assert frames(other) != frames(first)
+    wav = tmp_path / "sentence.wav"
+    wav.write_bytes(first.read_bytes())
+    real, layouts = master._laid_out, []
+
+    def laid_out(timeline, settings):
+        found = real(timeline, settings)
+        layouts.append(found[0].samples)
+        if len(layouts) == 1:  # after the first layout, the other take arrives
+            wav.write_bytes(other.read_bytes())
+        return found
+
+    monkeypatch.setattr(master, "_laid_out", laid_out)
+    timeline = Timeline((SpokenSegment((wav,), 500),), breath_ms=250)
+    tags = ChapterTags("One", "Guide", "audioguide", 1, 1, "eng")
+    chapter = master_chapter(timeline, tmp_path / "01-one.mp3", tags, SETTINGS)
+    assert len(layouts) == 2 and layouts[0] != layouts[1]
+    assert chapter.duration_ms == round(layouts[1] * 1000 / SETTINGS.sample_rate)
+    assert measure_mp3(tmp_path / "01-one.mp3", SETTINGS, layouts[1])  # every sample of the take laid out

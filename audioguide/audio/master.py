@@ -27,7 +27,7 @@ from .decode import measure_mp3
 from .encode import encode, pcm_chunks
 from .settings import AudioSettings
 from .tags import ChapterTags, write_tags
-from .timeline import Layout, Timeline
+from .timeline import Layout, SentenceChanged, Timeline
 from .truepeak import oversampling_phases
 
 #: MP3 at 64 kb/s drops some high-frequency detail that K-weighting counts:
@@ -154,7 +154,24 @@ def _next_aim(attempt: _Attempt, encodes: int, first: _Attempt, lowered: bool,
 
 def master_chapter(timeline: Timeline, target: Path, tags: ChapterTags,
                    settings: AudioSettings = AudioSettings()) -> MasteredChapter:
-    """Write ``target`` (via a temporary name) and return the chapter's timings."""
+    """Write ``target`` (via a temporary name) and return the chapter's timings.
+
+    A sentence said again while the chapter was being mastered (the same text
+    needed by another build sharing the cache, made at the same moment) has
+    another take's length: the chapter is laid out again from what is there now,
+    once; nothing is shipped whose timings were worked out for other audio."""
+    try:
+        return _master(timeline, target, tags, settings)
+    except SentenceChanged:
+        pass
+    try:
+        return _master(timeline, target, tags, settings)
+    except SentenceChanged as error:
+        raise MasteringError(f"{target}: a sentence changed while the chapter was mastered, "
+                             f"twice ({error}); build again") from None
+
+
+def _master(timeline: Timeline, target: Path, tags: ChapterTags, settings: AudioSettings) -> MasteredChapter:
     name = str(target)
     rate = settings.sample_rate
     layout, peak_db, energy = _laid_out(timeline, settings)

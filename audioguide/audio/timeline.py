@@ -13,6 +13,7 @@ from typing import Iterator
 
 import numpy as np
 
+from ..ffmpeg import MasteringError
 from .measures import Measured, measured
 from .sentence import spoken_part, to_int16
 from .settings import AudioSettings
@@ -47,6 +48,11 @@ class Speech:
 @dataclass(frozen=True)
 class Silence:
     length: int
+
+
+class SentenceChanged(MasteringError):
+    """A sentence WAV no longer has the length it was laid out with: it was made
+    again (the same text said by another build sharing the cache) after it was measured."""
 
 
 def milliseconds(ms: int, rate: int) -> int:
@@ -104,7 +110,10 @@ class Layout:
             if isinstance(piece, Silence):
                 yield offset, piece.length
             else:
-                yield offset, spoken_part(piece.path, self.settings)[0]
+                samples = spoken_part(piece.path, self.settings)[0]
+                if len(samples) != piece.length:  # the gain and the cue times were worked out for another take
+                    raise SentenceChanged(f"{piece.path}: {len(samples)} samples, laid out as {piece.length}")
+                yield offset, samples
             offset += piece.length
 
 

@@ -91,6 +91,10 @@ class SpeechPool:
         self._broken: str | None = None
         self._closed = False
         self._failed_starts = 0
+        # The same sentence asked for by two callers (two guides of a library) is said
+        # once: a second take would replace the first under a caller that measured it.
+        self._saying: dict[str, list[tuple[_Batch, int]]] = {}  # path -> callers waiting for it
+        self._said: dict[str, tuple[int, int]] = {}  # path -> (size, mtime) when said
         self._wake_read, self._wake_write = os.pipe()
         os.set_blocking(self._wake_read, False)
         os.set_blocking(self._wake_write, False)
@@ -201,7 +205,7 @@ class SpeechPool:
         for position, worker in enumerate(self._workers):
             if not (worker.ready and worker.job is None):
                 continue
-            job = self._next_job()
+            job = self._next_unsaid_job()
             if job is None:
                 return
             batch, index = job
@@ -212,6 +216,34 @@ class SpeechPool:
                     self._pending.appendleft(job)
                 worker.kill()
                 self._workers[position] = self._new_worker()
+                continue
+            self._saying[batch.jobs[index][1]] = []
+
+    def _next_unsaid_job(self) -> tuple[_Batch, int] | None:
+        """The next job whose sentence no worker is saying now and this pool has not
+        said already (its WAV still as it was made); the others wait for, or take, that one."""
+        while (job := self._next_job()) is not None:
+            batch, index = job
+            path = batch.jobs[index][1]
+            if path in self._saying:
+                self._saying[path].append(job)
+            elif path in self._said and _stat(path) == self._said[path]:
+                batch.events.put(("done", path))
+            else:
+                return job
+        return None
+
+    def _settle(self, path: str, said: bool) -> None:
+        """A worker is done with ``path``: its waiters are done too, or (it failed) queued again."""
+        waiting = self._saying.pop(path, [])
+        if said:
+            self._said[path] = _stat(path)
+            for batch, _ in waiting:
+                if not batch.cancelled:
+                    batch.events.put(("done", path))
+        elif waiting:
+            with self._lock:
+                self._pending.extendleft(reversed(waiting))
 
     def _watch(self) -> None:
         busy = [w for w in self._workers if w.job is not None or not w.ready]
@@ -248,6 +280,7 @@ class SpeechPool:
         if worker.job is None:  # the engine could not start: nothing will
             raise SpeechError(detail)
         (batch, index), worker.job = worker.job, None
+        self._settle(batch.jobs[index][1], kind == "done")
         if kind == "done":
             if not batch.cancelled:
                 batch.events.put(("done", detail))
@@ -270,12 +303,21 @@ class SpeechPool:
                 raise SpeechError(f"a speech worker {why} while starting its engine, {ATTEMPTS} times")
             return
         batch, index = worker.job
+        self._settle(batch.jobs[index][1], False)
         batch.attempts[index] += 1
         if batch.attempts[index] >= ATTEMPTS:
             batch.fail(f"a speech worker {why} {ATTEMPTS} times on: {batch.jobs[index][0][:80]!r}")
         else:
             with self._lock:
                 self._pending.appendleft((batch, index))
+
+
+def _stat(path: str) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_size, found.st_mtime_ns
 
 
 def _checked_jobs(jobs: Iterable[tuple[str, Path]]) -> list[tuple[str, str]]:
