@@ -36,6 +36,10 @@ FINISHED_NAME = ".audioguide-finished.json"
 INPUTS_NAME = ".audioguide-inputs.json"
 #: What the last build worked out from its leaflet (``buildmemo``), for the next one.
 MEMO_NAME = ".audioguide-memo.json"
+#: A finished build's own files that no manifest lists, kept for the next build.
+KEPT_NAMES = frozenset({MANIFEST_NAME, LOCK_NAME, RECORD_NAME, INPUTS_NAME, MEMO_NAME})
+#: Every file of a build's own that no manifest lists (an unfinished one's list too).
+OWN_NAMES = KEPT_NAMES | {FINISHED_NAME}
 #: The folders a build writes its files into.
 FOLDERS = ("audio", "captions", "text", "downloads", "daisy")
 GUIDE_SETTINGS = "guide.toml"
@@ -69,8 +73,7 @@ def previous_manifest(build_dir: Path) -> Manifest | None:
 def own_files(build_dir: Path) -> set[str]:
     """Relative paths of the files a build made here: recorded, or listed by a manifest
     (a build from before the record was kept)."""
-    names = set(FileRecord.load(build_dir)) | {MANIFEST_NAME, LOCK_NAME, RECORD_NAME, FINISHED_NAME, INPUTS_NAME,
-                                               MEMO_NAME}
+    names = set(FileRecord.load(build_dir)) | OWN_NAMES
     previous = previous_manifest(build_dir)
     if previous:
         names |= set(previous.files())
@@ -173,7 +176,7 @@ def remove_stale_files(build_dir: Path, manifest: Manifest, record: FileRecord) 
     """Delete the files an earlier build made that the new manifest no longer lists,
     and what a killed build left under a temporary name; never a file no build made
     (this build holds the lock, so no other build is writing any)."""
-    keep = set(manifest.files()) | {MANIFEST_NAME, LOCK_NAME, RECORD_NAME, INPUTS_NAME, MEMO_NAME}
+    keep = set(manifest.files()) | KEPT_NAMES
     stale = [name for name in record.names if name not in keep]
     for name in stale:
         path = build_dir / name

@@ -15,11 +15,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .buildfolder import FINISHED_NAME, GUIDE_SETTINGS, INPUTS_NAME, LOCK_NAME, MEMO_NAME, BuildFolderError
+from .buildfolder import GUIDE_SETTINGS, LOCK_NAME, OWN_NAMES, BuildFolderError
 from .files import RECORD_NAME, FileRecord, is_temporary
 from .importers import SUFFIXES
 from .library_manifest import LIBRARY_NAME, STATE_NAME, GuideState
-from .manifest import MANIFEST_NAME
 
 #: Files in a folder of leaflets that are taken as leaflets (the refused kinds too,
 #: so the editor hears that an .odt or .doc was not read, and why).
@@ -163,7 +162,7 @@ def check_library_dir(library_dir: Path, slugs: set[str]) -> None:
 def remove_guide_dir(build_dir: Path) -> bool:
     """Delete the files a build made in ``build_dir``, then its folders left empty; True
     when the folder is gone (False: it holds files of someone else's, kept)."""
-    names = set(FileRecord.load(build_dir)) | {MANIFEST_NAME, RECORD_NAME, LOCK_NAME, FINISHED_NAME, INPUTS_NAME, MEMO_NAME}
+    names = set(FileRecord.load(build_dir)) | OWN_NAMES
     for name in names:
         path = build_dir / name
         if path.is_file() and not path.is_symlink():
