@@ -134,7 +134,8 @@ def build_guide(
         return BuildResult(kept[0], build_dir, 0, 0, done, rebuilt_downloads=False, warnings=kept[1],
                            stages=tuple((stage, done) for stage in ("synthesized", "mastered", "downloads")))
     # The engines start while the leaflet is read (not for a library: its pool is running).
-    early = EarlyWorkers(guide.voice, build_dir, workers) if speech_pool is None else None
+    early = EarlyWorkers(guide.voice, workers, has_build=(build_dir / MANIFEST_NAME).is_file()) \
+        if speech_pool is None else None
     try:
         memo = BuildMemo(build_dir)  # what the last build worked out from its leaflet
         document = document_for(guide)

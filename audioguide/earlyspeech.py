@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import os
 import threading
-from pathlib import Path
 
-from .manifest import MANIFEST_NAME
 from .speech import VoiceSettings
 from .speech.cache import seal_entry
 from .speech.pool import SpeechPool, worker_count
@@ -29,9 +27,10 @@ ONE_WORKER_SENTENCES = 12
 class EarlyWorkers:
     """Workers for one build's voice, started now; ``pool_for`` tells the build whether to use them."""
 
-    def __init__(self, settings: VoiceSettings, build_dir: Path, workers: int | None):
+    def __init__(self, settings: VoiceSettings, workers: int | None, has_build: bool):
+        """``has_build``: the build folder holds an earlier build (one worker will do)."""
         self.full = worker_count(workers or os.cpu_count() or 1)
-        self.count = 1 if (Path(build_dir) / MANIFEST_NAME).is_file() else self.full
+        self.count = 1 if has_build else self.full
         self._pool: SpeechPool | None = SpeechPool(settings, self.count, seal=seal_entry)
 
     def pool_for(self, sentences: int) -> SpeechPool | None:

@@ -64,22 +64,21 @@ def test_a_build_that_needs_no_sentence_stops_its_worker_in_the_background(tmp_p
 
 def test_many_sentences_for_a_folder_with_a_build_go_to_the_usual_pool(tmp_path):
     settings = load_guide().voice
-    (tmp_path / "manifest.json").write_text("{}", encoding="utf-8")
-    early = EarlyWorkers(settings, tmp_path, None)
+    early = EarlyWorkers(settings, None, has_build=True)
     try:
         assert early.count == 1
         assert early.pool_for(ONE_WORKER_SENTENCES + 1) is None
         assert early.pool_for(1) is None  # once stopped, never handed out
     finally:
         early.close()
-    early = EarlyWorkers(settings, tmp_path, None)
+    early = EarlyWorkers(settings, None, has_build=True)
     try:
         pool = early.pool_for(ONE_WORKER_SENTENCES)
         assert pool is not None and pool.usable
     finally:
         early.close()
     assert not pool.usable
-    early = EarlyWorkers(settings, tmp_path / "new", 2)
+    early = EarlyWorkers(settings, 2, has_build=False)
     early.close()
     assert early.count == worker_count(2)
     assert no_workers_left()
