@@ -315,7 +315,8 @@ def _synthesize_and_master(job: _Job, to_master: list[int], missing: dict[str, s
     if not to_master:
         on_synthesized()
         return {}
-    ffmpeg_executable()  # no ffmpeg: say so now, not after the whole synthesis
+    if "m4b" in job.guide.formats:
+        ffmpeg_executable()  # the M4B's AAC needs ffmpeg: say so now, not after the whole synthesis
     prepare(job.audio)
     waiting = {i: {key for key in job.parts(i) if key in missing} for i in to_master}
     chapters_of: dict[str, list[int]] = {}

@@ -22,7 +22,7 @@ from audioguide.audio.limiter import block_gains_at, limiter_shape
 from audioguide.audio.loudness import BlockMeter, gated_loudness
 from audioguide.audio.measures import measured, measures_path
 from audioguide.audio.sentence import spoken_span
-from audioguide.audio.tags import write_tags
+from audioguide.audio.tags import id3_tag
 from audioguide.audio.timeline import milliseconds
 from audioguide.audio.truepeak import TruePeakMeter
 
@@ -169,10 +169,9 @@ def test_timeline_lays_out_head_pauses_breaths_and_tail_in_samples(tmp_path):
 
 def test_chapter_marks_are_written_in_chapter_order(tmp_path):
     path = tmp_path / "tagged.mp3"
-    path.write_bytes(b"")
     marks = [ChapterMark("A much longer first title", 0, 1000), ChapterMark("B", 1000, 2000),
              ChapterMark("Middle length", 2000, 3000)]
-    write_tags(path, ChapterTags("Guide", "Guide", "audioguide", 1, 1, "eng"), marks)
+    path.write_bytes(id3_tag(ChapterTags("Guide", "Guide", "audioguide", 1, 1, "eng"), marks))
     tag = ID3(str(path))
     order = [frame.element_id for frame in tag.getall("CHAP")]
     raw = path.read_bytes()

@@ -1,5 +1,6 @@
 """Faults underneath: a missing or broken speech library, a missing or failing
-ffmpeg. Each ends in one clear line, exit code 2, and no finished-looking file.
+ffmpeg (which only the M4B book needs: the chapter MP3s are encoded in-process).
+Each ends in one clear line, exit code 2, and no finished-looking file.
 
 The faults are real: the process really lacks the library or finds a broken
 ffmpeg on its PATH; nothing in audioguide is replaced."""
@@ -23,7 +24,7 @@ def leaflet(tmp_path) -> Path:
     return path
 
 
-def build(tmp_path: Path, leaflet: Path, *, path=None, pythonpath=None) -> subprocess.CompletedProcess:
+def build(tmp_path: Path, leaflet: Path, *options: str, path=None, pythonpath=None) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     if path is not None:
         env["PATH"] = path
@@ -31,7 +32,7 @@ def build(tmp_path: Path, leaflet: Path, *, path=None, pythonpath=None) -> subpr
         env["PYTHONPATH"] = pythonpath
     return subprocess.run(
         [sys.executable, "-m", "audioguide", "build", str(leaflet), "-o", str(tmp_path / "out"),
-         "--cache-dir", str(tmp_path / "cache")],
+         "--cache-dir", str(tmp_path / "cache"), *options],
         capture_output=True, text=True, env=env, timeout=300,
     )
 
@@ -74,21 +75,32 @@ def test_speech_library_broken(tmp_path, leaflet):
 def test_ffmpeg_missing_everywhere(tmp_path, leaflet):
     shadow = shadow_package(tmp_path / "shadow", "imageio_ffmpeg",
                             "raise ImportError('No module named imageio_ffmpeg')\n")
-    result = build(tmp_path, leaflet, path=str(Path(sys.executable).parent), pythonpath=shadow)
+    result = build(tmp_path, leaflet, "--formats", "mp3,m4b", path=str(Path(sys.executable).parent),
+                   pythonpath=shadow)
     assert_refused(result, "ffmpeg was not found: install it (apt-get install ffmpeg) "
                            "or 'pip install imageio-ffmpeg'", tmp_path)
+
+
+def test_a_guide_without_the_m4b_needs_no_ffmpeg(tmp_path, leaflet):
+    shadow = shadow_package(tmp_path / "shadow", "imageio_ffmpeg",
+                            "raise ImportError('No module named imageio_ffmpeg')\n")
+    result = build(tmp_path, leaflet, path=str(Path(sys.executable).parent), pythonpath=shadow)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "audio" / "01-heading.mp3").stat().st_size > 0
+    assert (tmp_path / "out" / "manifest.json").exists()
 
 
 def test_ffmpeg_that_fails(tmp_path, leaflet):
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     fake = bin_dir / "ffmpeg"
-    fake.write_text("#!/bin/sh\necho 'Unknown encoder libmp3lame' >&2\nexit 1\n")
+    fake.write_text("#!/bin/sh\necho 'Unknown encoder aac' >&2\nexit 1\n")
     fake.chmod(0o755)
-    result = build(tmp_path, leaflet, path=f"{bin_dir}:{os.environ['PATH']}")
+    result = build(tmp_path, leaflet, "--formats", "mp3,m4b", path=f"{bin_dir}:{os.environ['PATH']}")
     assert result.returncode == 2
     (line,) = result.stderr.splitlines()
     assert line.startswith("audioguide: error: ")
-    assert line.endswith("ffmpeg failed: Unknown encoder libmp3lame")
-    assert "01-heading" in line  # names the chapter it was making
+    assert line.endswith("ffmpeg failed: Unknown encoder aac")
+    assert ".m4b" in line  # names the file it was making
     assert not (tmp_path / "out" / "manifest.json").exists()
+    assert not list((tmp_path / "out").rglob("*.m4b*"))

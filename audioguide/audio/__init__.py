@@ -5,8 +5,10 @@ and the chapters one full-guide MP3 with chapter marks.
 Modules, one job each: ``timeline`` (speech and silence, in samples),
 ``sentence`` (reading and trimming one WAV), ``filters`` and ``loudness``
 (K-weighting, gated loudness), ``truepeak``, ``limiter`` and ``gain`` (the
-gain search), ``encode`` (ffmpeg encode and measure), ``tags`` (ID3 and
-chapters), ``mp3`` (frame reading), ``join`` and ``master``.
+gain search), ``encode`` (LAME in-process; ffmpeg's decode to measure
+other formats), ``lametag`` (the Info frame that states the encoder's delay
+and padding), ``tags`` (ID3 and chapters), ``mp3`` (frame reading), ``join``
+and ``master``.
 """
 
 from ..ffmpeg import MasteringError, ffmpeg_executable

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import mmap
 from pathlib import Path
 
 from ..ffmpeg import MasteringError
 from ..files import atomic_path
-from .mp3 import MP3Error, audio_span
-from .tags import ChapterMark, ChapterTags, write_tags
+from .mp3 import AudioSpan, MP3Error, audio_span
+from .tags import ChapterMark, ChapterTags, id3_tag
+
+#: Bytes copied at a time from a chapter into the joined file.
+COPY_BYTES = 1 << 20
+
+
+def _span(path: Path) -> AudioSpan:
+    """Where ``path``'s audio frames are, reading only its tag, header frame and end
+    (mapped, not read: a chapter's Info frame states the rest)."""
+    try:
+        with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return audio_span(data)
+    except (MP3Error, ValueError) as error:  # ValueError: an empty file cannot be mapped
+        raise MasteringError(f"{path}: cannot join: {error}") from None
 
 
 def join_chapters(
@@ -17,23 +31,29 @@ def join_chapters(
 
     Each chapter's ID3 tag and LAME header frame are dropped, so a player
     plays every frame; the chapter marks are therefore exact frame counts.
-    The new file gets ID3v2 CHAP frames (one per chapter) and a CTOC.
+    The file starts with an ID3 tag holding CHAP frames (one per chapter) and
+    a CTOC: the marks are worked out from the chapters' header frames first,
+    so the tag is written before the audio and the file is written once.
     """
+    spans = [_span(path) for path in chapter_files]
     marks: list[ChapterMark] = []
     position_samples = 0
+    for span, title in zip(spans, titles):
+        start = position_samples
+        position_samples += span.samples
+        marks.append(ChapterMark(title, round(start * 1000 / span.sample_rate),
+                                 round(position_samples * 1000 / span.sample_rate)))
     with atomic_path(target) as temporary:
         with open(temporary, "wb") as out:
-            for path, title in zip(chapter_files, titles):
-                data = path.read_bytes()
-                try:
-                    span = audio_span(data)
-                except MP3Error as error:
-                    raise MasteringError(f"{path}: cannot join: {error}") from None
-                start = position_samples
-                out.write(memoryview(data)[span.start:span.end])
-                position_samples += span.samples
-                marks.append(ChapterMark(title, round(start * 1000 / span.sample_rate),
-                                         round(position_samples * 1000 / span.sample_rate)))
-                del data
-        write_tags(temporary, tags, marks)
+            out.write(id3_tag(tags, marks, name=str(target)))
+            for path, span in zip(chapter_files, spans):
+                with open(path, "rb") as chapter:
+                    chapter.seek(span.start)
+                    left = span.end - span.start
+                    while left > 0:
+                        piece = chapter.read(min(COPY_BYTES, left))
+                        if not piece:
+                            raise MasteringError(f"{path}: cannot join: the file got shorter while it was read")
+                        out.write(piece)
+                        left -= len(piece)
     return marks

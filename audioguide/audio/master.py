@@ -6,7 +6,8 @@ A chapter is never held whole. It is laid out from its sentences' measures
 each WAV; a sentence not measured yet is read and measured once); from those
 alone the gain that reaches the loudness target, and a look-ahead peak
 limiter, are worked out for any gain. The encode reads each sentence, applies
-them and streams the samples into one ffmpeg. The encoded file is then
+them and streams the samples into LAME, behind the chapter's ID3 tag. The
+encoded file is then
 decoded in this process and measured (loudness, 4x oversampled true peak and
 length); only a miss costs another encode.
 """
@@ -26,7 +27,7 @@ from .gain import MAX_GAIN_DB, choose_gain
 from .decode import measure_mp3
 from .encode import encode, pcm_chunks
 from .settings import AudioSettings
-from .tags import ChapterTags, write_tags
+from .tags import ChapterTags, id3_tag
 from .timeline import Layout, SentenceChanged, Timeline
 from .truepeak import oversampling_phases
 
@@ -176,12 +177,13 @@ def _master(timeline: Timeline, target: Path, tags: ChapterTags, settings: Audio
     rate = settings.sample_rate
     layout, peak_db, energy = _laid_out(timeline, settings)
     aim, ceiling = settings.loudness_lufs + CODEC_ALLOWANCE_LU, settings.true_peak_dbtp - TRUE_PEAK_MARGIN_DB
+    id3 = id3_tag(tags, name=name)
     with atomic_path(target) as temporary:
         encodes, first, lowered, last_peak = 0, None, False, None
         while True:
             gain = None  # the last try's limiter goes before the next is made
             loudness, gain = choose_gain(peak_db, energy, rate, aim, ceiling)
-            encode(layout, gain, temporary, settings, name)
+            encode(layout, gain, temporary, settings, name, id3)
             encodes += 1
             final, peak = measure_mp3(temporary, settings, layout.samples, name)
             attempt = _Attempt(aim, ceiling, final, peak, peak - (settings.true_peak_dbtp - METER_GUARD_DB))
@@ -193,7 +195,6 @@ def _master(timeline: Timeline, target: Path, tags: ChapterTags, settings: Audio
             aim, ceiling, lowered = following
             last_peak = peak
         _check_levels(attempt, encodes, loudness, settings, name, tags)
-        write_tags(temporary, tags)
     to_ms = 1000 / rate
     timings = tuple((round(start * to_ms), round(end * to_ms)) for start, end in layout.spans)
     return MasteredChapter(timings, round(layout.samples * to_ms), loudness, final, peak, encodes, aim, ceiling)

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
-from pathlib import Path
 
 from mutagen.id3 import CHAP, CTOC, ID3, TALB, TCON, TIT2, TLAN, TPE1, TRCK, CTOCFlags
 
@@ -33,8 +33,9 @@ class ChapterMark:
 
 
 
-def write_tags(path: Path, tags: ChapterTags, marks: list[ChapterMark] = ()) -> None:
-    """ID3v2.3 tags; with ``marks``, CHAP frames and a top-level, ordered CTOC."""
+def id3_tag(tags: ChapterTags, marks: list[ChapterMark] = (), name: str = "") -> bytes:
+    """An ID3v2.3 tag, rendered, to write in front of the audio; with ``marks``,
+    CHAP frames and a top-level, ordered CTOC. Errors name ``name``."""
     id3 = ID3()
     id3.add(TIT2(encoding=3, text=tags.title))
     id3.add(TALB(encoding=3, text=tags.album))
@@ -50,7 +51,7 @@ def write_tags(path: Path, tags: ChapterTags, marks: list[ChapterMark] = ()) -> 
             # tables of 255, which the top-level table lists, in order.
             groups = [ids[at:at + CTOC_MAX_ENTRIES] for at in range(0, len(ids), CTOC_MAX_ENTRIES)]
             if len(groups) > CTOC_MAX_ENTRIES:
-                raise MasteringError(f"{path}: {len(ids)} chapters are more than an ID3 table of "
+                raise MasteringError(f"{name}: {len(ids)} chapters are more than an ID3 table of "
                                      f"contents can list ({CTOC_MAX_ENTRIES ** 2})")
             children = [f"toc{number}" for number in range(1, len(groups) + 1)]
             for number, (element_id, group) in enumerate(zip(children, groups)):
@@ -63,37 +64,36 @@ def write_tags(path: Path, tags: ChapterTags, marks: list[ChapterMark] = ()) -> 
             id3.add(CHAP(element_id=element_id, start_time=mark.start_ms, end_time=mark.end_ms,
                          start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,
                          sub_frames=[TIT2(encoding=3, text=[mark.title])]))
-    id3.save(str(path), v2_version=3)
-    if marks:
-        _chapters_in_order(path)
+    rendered = io.BytesIO()
+    id3.save(rendered, v2_version=3)
+    return _chapters_in_order(rendered.getvalue()) if marks else rendered.getvalue()
 
 
-def _chapters_in_order(path: Path) -> None:
-    """Put the tag's CHAP frames in chapter order, in place.
+def _chapters_in_order(tag: bytes) -> bytes:
+    """The tag with its CHAP frames in chapter order.
 
     mutagen writes frames sorted by their size, so the chapters come out in
     the order of their titles' lengths; ffmpeg, and the players built on it,
     list CHAP frames in the order they are written, whatever the CTOC says.
     The frames keep their bytes and the tag its size: only their order changes.
     """
-    with open(path, "r+b") as handle:
-        header = handle.read(10)
-        if header[:3] != b"ID3" or header[3] != 3 or header[5] != 0:
-            return  # not the plain ID3v2.3 tag written above
-        size = header[6] << 21 | header[7] << 14 | header[8] << 7 | header[9]
-        body = handle.read(size)
-        frames, at = [], 0
-        while at + 10 <= len(body) and body[at:at + 4].strip(b"\0"):
-            end = at + 10 + int.from_bytes(body[at + 4:at + 8], "big")
-            frames.append(body[at:end])
-            at = end
+    header = tag[:10]
+    if header[:3] != b"ID3" or header[3] != 3 or header[5] != 0:
+        return tag  # not the plain ID3v2.3 tag rendered above
+    size = header[6] << 21 | header[7] << 14 | header[8] << 7 | header[9]
+    body = tag[10:10 + size]
+    frames, at = [], 0
+    while at + 10 <= len(body) and body[at:at + 4].strip(b"\0"):
+        end = at + 10 + int.from_bytes(body[at + 4:at + 8], "big")
+        frames.append(body[at:end])
+        at = end
 
-        def place(frame: bytes) -> tuple[int, int]:
-            """(start time, number): the element id "chpN", its NUL, then the start in ms."""
-            at = frame.index(b"\0", 10)
-            return int.from_bytes(frame[at + 1:at + 5], "big"), int(frame[13:at] or 0)
+    def place(frame: bytes) -> tuple[int, int]:
+        """(start time, number): the element id "chpN", its NUL, then the start in ms."""
+        at = frame.index(b"\0", 10)
+        return int.from_bytes(frame[at + 1:at + 5], "big"), int(frame[13:at] or 0)
 
-        chapters = sorted((f for f in frames if f[:4] == b"CHAP"), key=place)
-        handle.seek(10)
-        handle.write(b"".join([f for f in frames if f[:4] != b"CHAP"] + chapters))
+    chapters = sorted((f for f in frames if f[:4] == b"CHAP"), key=place)
+    ordered = b"".join([f for f in frames if f[:4] != b"CHAP"] + chapters)
+    return header + ordered + tag[10 + len(ordered):]
 
