@@ -169,11 +169,11 @@ def build(sources, engine, voice, rate, volume, lexicon_path, language, max_sour
     if as_json:
         click.echo(json.dumps(summary))
     elif not quiet:
+        chapters, said = summary["chapters"], result.synthesized
         click.echo(
-            f"Built {summary['chapters']} chapters ({format_duration(manifest.duration_ms)} of audio) "
-            f"in {result.seconds:.1f} s: {result.synthesized} sentences synthesized, "
-            f"{result.cached} from cache. Files are in {result.build_dir}"
-        )
+            f"Built {chapters} chapter{'s' * (chapters != 1)} ({format_duration(manifest.duration_ms)} of audio) "
+            f"in {result.seconds:.1f} s: {said} sentence{'s' * (said != 1)} synthesized, "
+            f"{result.cached} from cache. Files are in {result.build_dir}")
 
 
 def run_build(guide, output, cache_dir, jobs, quiet):
