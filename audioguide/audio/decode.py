@@ -6,14 +6,15 @@ and a library of short leaflets runs it thousands of times. Starting ffmpeg for
 it cost about 0.12 s of CPU each time (it loads some 200 shared libraries)
 and its decode a further 0.1 s per two minutes of speech; miniaudio's MP3
 decoder (dr_mp3, a C library linked into the wheel) decodes the same file in
-0.06 s without a new process. It reads the encoder's LAME tag, so it drops
+0.06 s without a new process. It reads the LAME tag (``lametag``), so it drops
 the encoder's delay and padding as ffmpeg does: the samples are the ones
-ffmpeg decodes (within one least significant bit of rounding), and as many:
-those encoded, or a few more when the encoder's padding falls just short of a
-frame (up to 46 samples measured; ffmpeg decodes them too). That count is
-checked: a file cut short or damaged (a decoder skips a frame it cannot read)
-comes out short of the samples encoded, which a loudness check could miss. Other formats (the M4B book's AAC) are measured through
-ffmpeg (``encode.measure_encoded``).
+ffmpeg decodes (within one least significant bit of rounding), and as many
+as were encoded. That count is checked: a file cut short or damaged (a
+decoder skips a frame it cannot read) comes out short of the samples
+encoded, which a loudness check could miss. Up to a frame more is allowed,
+as MP3s from other encoders carry (ffmpeg's own tag can state up to 46
+samples too little padding). Other formats (the M4B book's AAC) are
+measured through ffmpeg (``encode.measure_encoded``).
 """
 
 from __future__ import annotations
