@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,17 @@ def test_ffmpeg_that_fails(tmp_path, leaflet):
     assert ".m4b" in line  # names the file it was making
     assert not (tmp_path / "out" / "manifest.json").exists()
     assert not list((tmp_path / "out").rglob("*.m4b*"))
+
+
+def test_without_the_import_extra_a_text_leaflet_builds_and_a_word_file_names_the_extra(tmp_path, leaflet):
+    shadow = shadow_package(tmp_path / "shadow", "lxml", "raise ImportError('No module named lxml')\n")
+    result = build(tmp_path, leaflet, pythonpath=shadow)
+    assert result.returncode == 0, result.stderr
+    word = tmp_path / "leaflet.docx"
+    with zipfile.ZipFile(word, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("word/document.xml", "<document/>")
+    refused = build(tmp_path / "word", word, pythonpath=shadow)
+    assert refused.returncode == 2
+    (line,) = refused.stderr.splitlines()
+    assert str(word) in line and "needs the 'import' extra: pip install 'audioguide[import]'" in line

@@ -51,12 +51,22 @@ _TABLE_LIST = [int(value) for value in _TABLE]
 
 def _advance_tables(length: int) -> tuple[list[int], list[int]]:
     """What ``length`` zero bytes do to a CRC register, as tables for its low and
-    high byte (the CRC is linear, so a register's result is the XOR of the two)."""
+    high byte. The CRC is linear: a register's result is the XOR of its bits'
+    results, so only the 16 single bits are run through the zeros."""
     def advance(crc: int) -> int:
         for _ in range(length):
             crc = _TABLE_LIST[crc & 0xFF] ^ (crc >> 8)
         return crc
-    return [advance(b) for b in range(256)], [advance(b << 8) for b in range(256)]
+
+    bits = [advance(1 << bit) for bit in range(16)]
+
+    def combined(value: int, first_bit: int) -> int:
+        result = 0
+        for bit in range(8):
+            if value >> bit & 1:
+                result ^= bits[first_bit + bit]
+        return result
+    return [combined(b, 0) for b in range(256)], [combined(b, 8) for b in range(256)]
 
 
 _ADVANCE = _advance_tables(_BLOCK)

@@ -21,13 +21,14 @@ import re
 import zipfile
 from pathlib import Path
 
-from .docx_parts import word_part
 from ..content import DEFAULT_MAX_BYTES, Document, SourceError, decode_text, parse_text_source, read_bytes
+from .common import MissingExtra
 
 #: The kinds of leaflet, by what a file holds.
 PDF, DOCX, HTML, TEXT = "pdf", "docx", "html", "text"
 DESCRIPTIONS = {PDF: "a PDF", DOCX: "a Word document", HTML: "a web page (HTML)",
                 TEXT: "plain text", "zip": "a ZIP archive"}
+READS = {PDF: "PDF leaflets", DOCX: "Word documents", HTML: "web pages"}  # as common.require names them
 SUFFIXES = {".pdf": PDF, ".docx": DOCX, ".html": HTML, ".htm": HTML, ".xhtml": HTML,
             ".txt": TEXT, ".text": TEXT, ".md": TEXT, ".markdown": TEXT}
 RENAME = {PDF: ".pdf", DOCX: ".docx", HTML: ".html"}
@@ -53,7 +54,7 @@ def sniff(data: bytes) -> str:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = archive.namelist()
-                if word_part(archive) is not None:
+                if _is_word(archive, names):
                     return DOCX
                 if "mimetype" in names and archive.read("mimetype").startswith(
                         b"application/vnd.oasis.opendocument.text"):
@@ -65,6 +66,18 @@ def sniff(data: bytes) -> str:
     if HTML_START.match(head):
         return HTML
     return TEXT
+
+
+def _is_word(archive: zipfile.ZipFile, names: list[str]) -> bool:
+    """A Word document's package. The parts are read with lxml, from the 'import'
+    extra, imported only here: a build of a text leaflet never pays for it. Without
+    the extra, a package with a Word part counts as one, so that reading it names
+    the extra to install."""
+    try:
+        from .docx_parts import word_part
+    except ImportError:
+        return "[Content_Types].xml" in names and any(name.startswith("word/") for name in names)
+    return word_part(archive) is not None
 
 
 def _kind(path: Path, data: bytes) -> str:
@@ -87,6 +100,22 @@ def _kind(path: Path, data: bytes) -> str:
     return held
 
 
+def _reader(kind: str, path: Path):
+    """The reader of ``kind``; its libraries (lxml and the others of the 'import'
+    extra) are imported only when such a file is read."""
+    try:
+        if kind == PDF:
+            from .pdf import read_pdf as read
+        elif kind == DOCX:
+            from .docx import read_docx as read
+        else:
+            from .html import read_html as read
+    except ImportError:
+        raise MissingExtra(f"{path}: reading {READS[kind]} needs the 'import' extra: "
+                           "pip install 'audioguide[import]'") from None
+    return read
+
+
 def load_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read a leaflet of any supported format into a Document (title, sections, warnings)."""
     path = Path(path)
@@ -94,12 +123,7 @@ def load_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     kind = _kind(path, data)
     if kind == TEXT:
         return parse_text_source(path, decode_text(data, path))
-    if kind == PDF:
-        from .pdf import read_pdf as read
-    elif kind == DOCX:
-        from .docx import read_docx as read
-    else:
-        from .html import read_html as read
+    read = _reader(kind, path)
     try:
         return read(data, path)
     except SourceError:
