@@ -148,37 +148,8 @@ def spoken_label(label: str, speaker: Speaker) -> str:
     return speaker.say(text).rstrip(".") + "."
 
 
-#: A digit said on its own, as in a number read digit by digit ("nine nine nine").
-DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
-#: Words that end a spoken number: a breath never goes inside one.
-NUMBER_END = re.compile(rf"{DIGIT_WORD}|ten|eleven|twelve|\w+teen|\w+ty|hundred|thousand|double|triple",
-                        re.I)
-DIALLED = re.compile(rf"\s+(?={DIGIT_WORD}(?: {DIGIT_WORD}){{2,}}\b)", re.I)
-
-
-def _before_dialled_number(spoken: str) -> list[str]:
-    """A number read digit by digit ("call nine nine nine") starts after a breath.
-
-    Run into the word before it, espeak-ng's "nine" was heard as "line" or "eye"
-    ("call the eye line") by an offline recogniser in nearly every synthesis;
-    after a short breath it was heard as "nine nine nine" (README, Intelligibility).
-    Only a run that starts a number gets it: "oh three hundred, two two two"
-    stays whole."""
-    for match in DIALLED.finditer(spoken):
-        head = spoken[:match.start()].rstrip()
-        last = head.split()[-1].strip(",;:") if head.split() else ""
-        if last and not NUMBER_END.fullmatch(last):
-            return [head] + _before_dialled_number(spoken[match.end():])
-    return [spoken]
-
-
 def breath_groups(spoken: str) -> list[str]:
-    """Split a spoken sentence into the parts the engine says with a breath between:
-    before a number read digit by digit, and at clause boundaries, so that no part
-    is longer than ~35 words."""
-    parts = _before_dialled_number(spoken)
-    if len(parts) > 1:
-        return [group for part in parts for group in breath_groups(part)]
+    """Split a long spoken sentence at clause boundaries into parts of at most ~35 words."""
     words = spoken.split()
     if len(words) <= BREATH_WORDS:
         return [spoken]
@@ -196,7 +167,7 @@ def breath_groups(spoken: str) -> list[str]:
 
 def chapter_title(number: int, written_title: str, spoken_title: str) -> tuple[str, str]:
     """Written and spoken forms of a chapter's opening announcement."""
-    return f"Chapter {number}. {written_title}", f"Chapter {number}: {spoken_title}."
+    return f"Chapter {number}. {written_title}", f"Chapter {number}. {spoken_title}."
 
 
 def sayable(segments: list[Segment]) -> list[Segment]:

@@ -101,7 +101,7 @@ def test_builtin_guide_script_chapters_open_with_their_titles():
     assert (first[0].kind, first[0].written) == ("title", "Dystonia")
     assert (first[1].kind, first[1].written) == ("title", "Chapter 1. Overview")
     second = script.chapters[1].segments[0]
-    assert (second.kind, second.spoken) == ("title", "Chapter 2: Symptoms.")
+    assert (second.kind, second.spoken) == ("title", "Chapter 2. Symptoms.")
 
 
 def test_list_items_are_their_own_segments_with_a_longer_pause_and_the_last_is_marked():
