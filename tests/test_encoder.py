@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 
 import lameenc
 import numpy as np
@@ -21,7 +22,7 @@ from audioguide.audio.lametag import crc16
 from audioguide.audio.master import _laid_out
 from audioguide.audio.mp3 import audio_frames, audio_span, id3v2_size
 from audioguide.audio.tags import id3_tag
-from audioguide.ffmpeg import ffmpeg_executable
+from audioguide.ffmpeg import MasteringError, ffmpeg_executable
 
 from .audio_checks import loudness
 from .test_audio_units import RATE, espeak_sentence, sine, write_wav
@@ -127,3 +128,32 @@ def test_a_mastered_chapter_is_as_loud_and_as_long_as_ffmpeg_and_an_independent_
     assert abs(len(ffmpeg_samples(target)) * 1000 / RATE - mastered.duration_ms) <= 1
     written = {p.name for p in tmp_path.iterdir()} - {"speech.wav", "speech.wav.blocks.npz"}
     assert written == {"01.mp3"}  # no temporary left behind
+
+
+def test_a_bit_rate_mp3_cannot_have_at_the_rate_is_refused_not_swapped(tmp_path):
+    speech = espeak_sentence(tmp_path / "speech.wav")
+    timeline = Timeline((SpokenSegment((speech,), 600),), breath_ms=250)
+    target = tmp_path / "01.mp3"
+    with pytest.raises(MasteringError, match=r"01\.mp3: MP3 cannot be 192 kb/s at 22050 Hz \(the encoder made"):
+        master_chapter(timeline, target, TAGS, AudioSettings(bitrate_kbps=192))
+    assert not list(tmp_path.glob("01*"))
+
+
+def test_a_full_disk_while_encoding_names_the_chapter(tmp_path):
+    speech = espeak_sentence(tmp_path / "speech.wav")
+    target = tmp_path / "01-heading.mp3"
+    script = f"""
+import resource, signal, sys
+from pathlib import Path
+from audioguide.audio import ChapterTags, SpokenSegment, Timeline, master_chapter
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG)
+resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+timeline = Timeline(tuple(SpokenSegment((Path({str(speech)!r}),), 600) for _ in range(8)), breath_ms=250)
+try:
+    master_chapter(timeline, Path({str(target)!r}), ChapterTags("One", "Guide", "audioguide", 1, 1, "eng"))
+except OSError as error:
+    print(error.filename)
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == str(target), result.stderr
+    assert not list(tmp_path.glob("01-heading*"))  # nothing half-written is left

@@ -26,6 +26,7 @@ from ..ffmpeg import MasteringError, Watchdog, ffmpeg_executable, run_error, sta
 from .filters import block_size
 from .gain import Gain
 from .lametag import MusicCrc, frame_length, info_frame, info_header
+from .mp3 import MP3Error, mp3_frame
 from .limiter import block_gains_at
 from .loudness import BlockMeter, gated_loudness
 from .sentence import FULL_SCALE, to_int16
@@ -63,53 +64,73 @@ def lame_frames(samples: int, frame_samples: int) -> int:
 def encode(layout: Layout, gain: Gain, target: Path, settings: AudioSettings, name: str,
            id3: bytes = b"") -> None:
     """Write the chapter, gained and limited, to ``target`` as a CBR MP3 with ``id3``
-    (a rendered ID3v2 tag) in front and an Info frame stating its delay and padding."""
-    rate = settings.sample_rate
+    (a rendered ID3v2 tag) in front and an Info frame stating its delay and padding.
+    A write that fails (a full disk) names the chapter being made, ``name``."""
+    rate, kbps = settings.sample_rate, settings.bitrate_kbps
     block, _ = block_size(rate)
     encoder = lameenc.Encoder()
     encoder.set_channels(1)
     encoder.set_in_sample_rate(rate)
     encoder.set_out_sample_rate(rate)
-    encoder.set_bit_rate(settings.bitrate_kbps)
+    encoder.set_bit_rate(kbps)
     encoder.set_quality(LAME_QUALITY)
     encoder.silence()
-    crc, audio_bytes, first = MusicCrc(), 0, b""
-    with open(target, "wb") as out:
-        out.write(id3)
-        info_at = out.tell()
-        for chunk in _whole_frames(encoder, pcm_chunks(layout, gain, block), name):
-            if not first:
-                first = chunk[:4]
-                header = info_header(first)
-                out.write(bytes(frame_length(header)))  # the Info frame's place
-            out.write(chunk)
-            crc.add(chunk)
-            audio_bytes += len(chunk)
-        frame_samples = 1152 if rate >= 32000 else 576
-        frames = lame_frames(layout.samples, frame_samples)
-        unpadded = frame_samples // 8 * settings.bitrate_kbps * 1000 // rate
-        if not first or not frames * unpadded <= audio_bytes <= frames * (unpadded + 1):
-            raise MasteringError(f"{name}: the MP3 encoder wrote {audio_bytes} bytes, not the "
-                                 f"{frames} frames {layout.samples} samples take")
-        out.seek(info_at)
-        out.write(info_frame(header, frames, audio_bytes, layout.samples, frame_samples,
-                             settings.bitrate_kbps, crc.value()))
+    crc, audio_bytes, header = MusicCrc(), 0, b""
+    frame_samples = 1152 if rate >= 32000 else 576
+    try:
+        with open(target, "wb") as out:
+            out.write(id3)
+            info_at = out.tell()
+            for chunk in _whole_frames(encoder, pcm_chunks(layout, gain, block), name):
+                if not header:
+                    _check_stream(chunk[:4], settings, name)
+                    header = info_header(chunk[:4])
+                    out.write(bytes(frame_length(header)))  # the Info frame's place
+                out.write(chunk)
+                crc.add(chunk)
+                audio_bytes += len(chunk)
+            frames = lame_frames(layout.samples, frame_samples)
+            # CBR frames are padded a byte at a time so that the stream keeps to the bit
+            # rate exactly: the bytes of F frames are F times the exact frame size, to
+            # within a byte. Anything else (a frame more or less) is refused.
+            if not header or abs(audio_bytes * rate - frames * frame_samples // 8 * kbps * 1000) >= rate:
+                raise MasteringError(f"{name}: the MP3 encoder wrote {audio_bytes} bytes, not the "
+                                     f"{frames} frames {layout.samples} samples take")
+            out.seek(info_at)
+            out.write(info_frame(header, frames, audio_bytes, layout.samples, frame_samples, kbps,
+                                 crc.value(), LAME_QUALITY))
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, name) from None
+
+
+def _check_stream(first: bytes, settings: AudioSettings, name: str) -> None:
+    """Refuse a stream LAME made at another rate or bit rate than asked (it silently
+    picks the nearest one it can write when the pair does not exist in MPEG audio)."""
+    try:
+        frame = mp3_frame(first)
+    except MP3Error as error:
+        raise MasteringError(f"{name}: the MP3 encoder wrote no MPEG frame ({error})") from None
+    if (frame.sample_rate, frame.bitrate_kbps) != (settings.sample_rate, settings.bitrate_kbps):
+        raise MasteringError(f"{name}: MP3 cannot be {settings.bitrate_kbps} kb/s at {settings.sample_rate} Hz "
+                             f"(the encoder made {frame.bitrate_kbps} kb/s at {frame.sample_rate} Hz)")
+
+
+def _lame(call, *args, name: str) -> bytes:
+    try:
+        return call(*args)
+    except RuntimeError as error:
+        raise MasteringError(f"{name}: the MP3 encoder failed ({error})") from None
 
 
 def _whole_frames(encoder: lameenc.Encoder, chunks: Iterator[bytes], name: str) -> Iterator[bytes]:
     """What the encoder returns, in pieces of a few hundred kilobytes, flushed at the end."""
     pending = bytearray()
-    try:
-        for chunk in chunks:
-            pending += encoder.encode(chunk)
-            if len(pending) >= 1 << 18:
-                yield bytes(pending)
-                pending.clear()
-        pending += encoder.flush()
-    except RuntimeError as error:
-        if isinstance(error, MasteringError):
-            raise
-        raise MasteringError(f"{name}: the MP3 encoder failed ({error})") from None
+    for chunk in chunks:
+        pending += _lame(encoder.encode, chunk, name=name)
+        if len(pending) >= 1 << 18:
+            yield bytes(pending)
+            pending.clear()
+    pending += _lame(encoder.flush, name=name)
     if pending:
         yield bytes(pending)
 

@@ -16,12 +16,20 @@ COPY_BYTES = 1 << 20
 
 def _span(path: Path) -> AudioSpan:
     """Where ``path``'s audio frames are, reading only its tag, header frame and end
-    (mapped, not read: a chapter's Info frame states the rest)."""
-    try:
-        with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+    (mapped, not read: a chapter's Info frame states the rest). An empty file, or one
+    on a file system that cannot map files, is read instead."""
+    with open(path, "rb") as handle:
+        try:
+            data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):
+            data = handle.read()
+        try:
             return audio_span(data)
-    except (MP3Error, ValueError) as error:  # ValueError: an empty file cannot be mapped
-        raise MasteringError(f"{path}: cannot join: {error}") from None
+        except MP3Error as error:
+            raise MasteringError(f"{path}: cannot join: {error}") from None
+        finally:
+            if isinstance(data, mmap.mmap):
+                data.close()
 
 
 def join_chapters(

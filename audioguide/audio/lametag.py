@@ -150,26 +150,31 @@ def info_header(audio_header: bytes) -> bytes:
 
 
 def info_frame(header: bytes, frames: int, audio_bytes: int, samples: int, frame_samples: int,
-               bitrate_kbps: int, music_crc: int) -> bytes:
+               bitrate_kbps: int, music_crc: int, quality: int) -> bytes:
     """The Info frame (``header`` from ``info_header``) for ``frames`` audio frames of
-    ``audio_bytes`` bytes that decode to ``samples`` samples after the encoder's delay."""
+    ``audio_bytes`` bytes at ``bitrate_kbps`` that decode to ``samples`` samples after
+    the encoder's delay, encoded at LAME's ``quality`` (0 to 9)."""
     length = frame_length(header)
-    mpeg1 = (header[1] >> 3) & 3 == 3
+    version_bits = (header[1] >> 3) & 3
+    mpeg1 = version_bits == 3
     side = _side_info_bytes(mpeg1, header[3] >> 6 == 3)
     padding = frames * frame_samples - ENCODER_DELAY - samples
     if not 0 <= padding < 4096:
         raise ValueError(f"{frames} frames cannot hold {samples} samples after the encoder's delay")
     total = length + audio_bytes
-    # Seek table: where each percent of the duration starts, as 1/256 of the file.
-    toc = bytes(min(255, (length + audio_bytes * percent // 100) * 256 // total) for percent in range(100))
+    # Seek table: where each percent of the duration starts in the audio, as 1/256 of it.
+    toc = bytes(min(255, percent * 256 // 100) for percent in range(100))
+    rate = _SAMPLE_RATES[version_bits][(header[2] >> 2) & 3]
+    source_rate = 0 if rate <= 32000 else 1 if rate == 44100 else 2  # the misc byte's top two bits
     body = bytearray(header + bytes(side))
-    body += b"Info" + struct.pack(">III", 0x0F, frames, total) + toc + struct.pack(">I", 0)
+    # Quality as LAME states it: 100 - 10 x its default VBR quality (4) - its quality.
+    body += b"Info" + struct.pack(">III", 0x0F, frames, total) + toc + struct.pack(">I", 100 - 40 - quality)
     body += ENCODER_VERSION.ljust(9, b" ")[:9]
     body += bytes((0x01, 0))  # tag revision 0, constant bit rate; low-pass not stated
     body += bytes(4 + 2 + 2 + 1)  # no ReplayGain, no flags
     body += bytes((min(bitrate_kbps, 255),))
     body += ((ENCODER_DELAY << 12) | padding).to_bytes(3, "big")
-    body += bytes(1 + 1 + 2)  # misc, MP3 gain, preset
+    body += bytes((source_rate << 6, 0, 0, 0))  # misc (source rate), MP3 gain, preset
     body += struct.pack(">IH", total, music_crc)
     body += struct.pack(">H", crc16(body))
     return bytes(body) + bytes(length - len(body))

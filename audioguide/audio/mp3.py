@@ -32,6 +32,7 @@ class Frame:
     samples: int
     sample_rate: int
     is_info: bool  # a LAME/Xing header frame: metadata, no audio
+    bitrate_kbps: int = 0
 
 
 def id3v2_size(data: bytes) -> int:
@@ -62,7 +63,12 @@ def _frame_at(data: bytes, offset: int) -> Frame:
     mono = (header[3] >> 6) == 3
     side_info = (17 if mono else 32) if mpeg1 else (9 if mono else 17)
     tag = data[offset + 4 + side_info: offset + 8 + side_info]
-    return Frame(offset, length, samples, sample_rate, tag in (b"Xing", b"Info"))
+    return Frame(offset, length, samples, sample_rate, tag in (b"Xing", b"Info"), bitrate // 1000)
+
+
+def mp3_frame(data: bytes) -> Frame:
+    """The MPEG layer III frame whose header starts ``data`` (MP3Error if there is none)."""
+    return _frame_at(data, 0)
 
 
 def audio_frames(data: bytes) -> list[Frame]:
