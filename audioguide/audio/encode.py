@@ -57,7 +57,7 @@ def lame_frames(samples: int, frame_samples: int) -> int:
     """Frames LAME writes for ``samples`` samples: its delay and the samples, then
     padding of at least a frame's worth so that decoders reach the last sample
     (checked against LAME for every rate from 8 to 48 kHz and lengths from 0 to 3
-    million samples; the decode check after every encode would catch a change)."""
+    million samples; ``encode`` checks the bytes written against it every time)."""
     return -(-(samples + 2 * 576) // frame_samples)
 
 
