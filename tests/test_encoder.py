@@ -20,7 +20,7 @@ from audioguide.audio.encode import encode, lame_frames
 from audioguide.audio.gain import choose_gain
 from audioguide.audio.lametag import crc16
 from audioguide.audio.master import _laid_out
-from audioguide.audio.mp3 import audio_frames, audio_span, id3v2_size
+from audioguide.audio.mp3 import audio_frames, audio_span, frame_samples, id3v2_size
 from audioguide.audio.tags import id3_tag
 from audioguide.ffmpeg import MasteringError, ffmpeg_executable
 
@@ -60,7 +60,7 @@ def test_the_crc_of_a_long_run_continues_across_pieces():
 
 @pytest.mark.parametrize("rate,kbps", [(22050, 64), (16000, 32), (44100, 128), (11025, 8)])
 def test_lame_writes_the_frames_we_count_on(rate, kbps):
-    frame_samples = 1152 if rate >= 32000 else 576
+    spf = frame_samples(rate)
     noise = np.random.default_rng(rate).normal(0, 3000, 40_000).astype("<i2")
     for length in [0, 1, 575, 576, 577, 1151, 1152, 1153, 5000, 40_000]:
         encoder = lameenc.Encoder()
@@ -70,7 +70,7 @@ def test_lame_writes_the_frames_we_count_on(rate, kbps):
         encoder.set_bit_rate(kbps)
         encoder.silence()
         data = bytes(encoder.encode(noise[:length].tobytes())) + bytes(encoder.flush())
-        assert len(audio_frames(data)) == lame_frames(length, frame_samples), (rate, length)
+        assert len(audio_frames(data)) == lame_frames(length, spf), (rate, length)
 
 
 @pytest.fixture(scope="module")

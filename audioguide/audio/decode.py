@@ -26,6 +26,7 @@ import numpy as np
 
 from ..ffmpeg import MasteringError
 from .loudness import BlockMeter, gated_loudness
+from .mp3 import frame_samples
 from .sentence import FULL_SCALE
 from .settings import AudioSettings
 from .truepeak import TruePeakMeter
@@ -62,11 +63,6 @@ def measure_mp3(path: Path, settings: AudioSettings, expected_samples: int,
         raise MasteringError(f"{name}: the encoded chapter decodes to {decoded} samples, not the "
                              f"{expected_samples} encoded: the file is damaged")
     return gated_loudness(loudness.finish()[1], settings.sample_rate), peak.finish()
-
-
-def frame_samples(rate: int) -> int:
-    """Samples in one MP3 frame at ``rate``: 1,152 (MPEG-1, 32 kHz and over) or 576."""
-    return 1152 if rate >= 32000 else 576
 
 
 def _reason(error: Exception) -> str:

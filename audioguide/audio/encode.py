@@ -25,8 +25,8 @@ import numpy as np
 from ..ffmpeg import MasteringError, Watchdog, ffmpeg_executable, run_error, start
 from .filters import block_size
 from .gain import Gain
-from .lametag import MusicCrc, frame_length, info_frame, info_header
-from .mp3 import MP3Error, mp3_frame
+from .lametag import MusicCrc, info_frame, info_header
+from .mp3 import MP3Error, frame_samples, mp3_frame
 from .limiter import block_gains_at
 from .loudness import BlockMeter, gated_loudness
 from .sentence import FULL_SCALE, to_int16
@@ -53,12 +53,12 @@ def pcm_chunks(layout: Layout, gain: Gain, block: int) -> Iterator[bytes]:
         yield to_int16(piece * gains).tobytes()
 
 
-def lame_frames(samples: int, frame_samples: int) -> int:
-    """Frames LAME writes for ``samples`` samples: its delay and the samples, then
-    padding of at least a frame's worth so that decoders reach the last sample
-    (checked against LAME for every rate from 8 to 48 kHz and lengths from 0 to 3
+def lame_frames(samples: int, spf: int) -> int:
+    """Frames of ``spf`` samples LAME writes for ``samples`` samples: its delay and
+    the samples, then padding of at least a frame's worth so that decoders reach
+    the last sample (checked against LAME for every rate from 8 to 48 kHz and lengths from 0 to 3
     million samples; ``encode`` checks the bytes written against it every time)."""
-    return -(-(samples + 2 * 576) // frame_samples)
+    return -(-(samples + 2 * 576) // spf)
 
 
 def encode(layout: Layout, gain: Gain, target: Path, settings: AudioSettings, name: str,
@@ -76,7 +76,7 @@ def encode(layout: Layout, gain: Gain, target: Path, settings: AudioSettings, na
     encoder.set_quality(LAME_QUALITY)
     encoder.silence()
     crc, audio_bytes, header = MusicCrc(), 0, b""
-    frame_samples = 1152 if rate >= 32000 else 576
+    spf = frame_samples(rate)
     try:
         with open(target, "wb") as out:
             out.write(id3)
@@ -85,20 +85,19 @@ def encode(layout: Layout, gain: Gain, target: Path, settings: AudioSettings, na
                 if not header:
                     _check_stream(chunk[:4], settings, name)
                     header = info_header(chunk[:4])
-                    out.write(bytes(frame_length(header)))  # the Info frame's place
+                    out.write(bytes(mp3_frame(header).length))  # the Info frame's place
                 out.write(chunk)
                 crc.add(chunk)
                 audio_bytes += len(chunk)
-            frames = lame_frames(layout.samples, frame_samples)
+            frames = lame_frames(layout.samples, spf)
             # CBR frames are padded a byte at a time so that the stream keeps to the bit
             # rate exactly: the bytes of F frames are F times the exact frame size, to
             # within a byte. Anything else (a frame more or less) is refused.
-            if not header or abs(audio_bytes * rate - frames * frame_samples // 8 * kbps * 1000) >= rate:
+            if not header or abs(audio_bytes * rate - frames * spf // 8 * kbps * 1000) >= rate:
                 raise MasteringError(f"{name}: the MP3 encoder wrote {audio_bytes} bytes, not the "
                                      f"{frames} frames {layout.samples} samples take")
             out.seek(info_at)
-            out.write(info_frame(header, frames, audio_bytes, layout.samples, frame_samples, kbps,
-                                 crc.value(), LAME_QUALITY))
+            out.write(info_frame(header, frames, audio_bytes, layout.samples, kbps, crc.value(), LAME_QUALITY))
     except OSError as error:
         raise OSError(error.errno, error.strerror, name) from None
 

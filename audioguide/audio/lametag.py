@@ -24,7 +24,7 @@ import struct
 
 import numpy as np
 
-from .mp3 import _BITRATES, _SAMPLE_RATES
+from .mp3 import mp3_frame, side_info_bytes
 
 #: Samples LAME puts before the first sample of sound.
 ENCODER_DELAY = 576
@@ -121,50 +121,34 @@ class MusicCrc:
         return self.crc
 
 
-def _side_info_bytes(mpeg1: bool, mono: bool) -> int:
-    return (17 if mono else 32) if mpeg1 else (9 if mono else 17)
-
-
-def frame_length(header: bytes) -> int:
-    """Bytes in the MP3 frame that starts with ``header``."""
-    version_bits = (header[1] >> 3) & 3
-    mpeg1 = version_bits == 3
-    bitrate = _BITRATES[1 if mpeg1 else 2][header[2] >> 4] * 1000
-    rate = _SAMPLE_RATES[version_bits][(header[2] >> 2) & 3]
-    return (144 if mpeg1 else 72) * bitrate // rate + ((header[2] >> 1) & 1)
-
-
 def info_header(audio_header: bytes) -> bytes:
     """The header for the Info frame of a stream whose frames start with
     ``audio_header``: the same stream, unpadded, at the lowest bit rate whose
     frame holds the tag (at low bit rates a frame is too small for it)."""
-    version_bits = (audio_header[1] >> 3) & 3
-    mpeg1 = version_bits == 3
-    needed = 4 + _side_info_bytes(mpeg1, audio_header[3] >> 6 == 3) + _TAG_BYTES
+    mpeg1 = mp3_frame(audio_header).samples == 1152
+    needed = 4 + side_info_bytes(mpeg1, audio_header[3] >> 6 == 3) + _TAG_BYTES
     for index in range(audio_header[2] >> 4, 15):
         header = bytes((audio_header[0], audio_header[1], (index << 4) | (audio_header[2] & 0x0C),
                         audio_header[3]))
-        if frame_length(header) >= needed:
+        if mp3_frame(header).length >= needed:
             return header
     raise ValueError("no MPEG bit rate gives a frame large enough for the Info tag")
 
 
-def info_frame(header: bytes, frames: int, audio_bytes: int, samples: int, frame_samples: int,
+def info_frame(header: bytes, frames: int, audio_bytes: int, samples: int,
                bitrate_kbps: int, music_crc: int, quality: int) -> bytes:
     """The Info frame (``header`` from ``info_header``) for ``frames`` audio frames of
     ``audio_bytes`` bytes at ``bitrate_kbps`` that decode to ``samples`` samples after
     the encoder's delay, encoded at LAME's ``quality`` (0 to 9)."""
-    length = frame_length(header)
-    version_bits = (header[1] >> 3) & 3
-    mpeg1 = version_bits == 3
-    side = _side_info_bytes(mpeg1, header[3] >> 6 == 3)
-    padding = frames * frame_samples - ENCODER_DELAY - samples
+    frame = mp3_frame(header)
+    length, rate = frame.length, frame.sample_rate
+    side = side_info_bytes(frame.samples == 1152, header[3] >> 6 == 3)
+    padding = frames * frame.samples - ENCODER_DELAY - samples
     if not 0 <= padding < 4096:
         raise ValueError(f"{frames} frames cannot hold {samples} samples after the encoder's delay")
     total = length + audio_bytes
     # Seek table: where each percent of the duration starts in the audio, as 1/256 of it.
     toc = bytes(min(255, percent * 256 // 100) for percent in range(100))
-    rate = _SAMPLE_RATES[version_bits][(header[2] >> 2) & 3]
     source_rate = 0 if rate <= 32000 else 1 if rate == 44100 else 2  # the misc byte's top two bits
     body = bytearray(header + bytes(side))
     # Quality as LAME states it: 100 - 10 x its default VBR quality (4) - its quality.

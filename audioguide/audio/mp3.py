@@ -44,6 +44,16 @@ def id3v2_size(data: bytes) -> int:
     return 10 + footer + (size[0] << 21 | size[1] << 14 | size[2] << 7 | size[3])
 
 
+def side_info_bytes(mpeg1: bool, mono: bool) -> int:
+    """Bytes of side information after a layer III frame's header."""
+    return (17 if mono else 32) if mpeg1 else (9 if mono else 17)
+
+
+def frame_samples(rate: int) -> int:
+    """Samples in one MP3 frame at ``rate``: 1,152 (MPEG-1, 32 kHz and over) or 576."""
+    return 1152 if rate >= 32000 else 576
+
+
 def _frame_at(data: bytes, offset: int) -> Frame:
     header = data[offset:offset + 4]
     if len(header) < 4 or header[0] != 0xFF or header[1] & 0xE0 != 0xE0:
@@ -60,8 +70,7 @@ def _frame_at(data: bytes, offset: int) -> Frame:
     samples = 1152 if mpeg1 else 576
     padding = (header[2] >> 1) & 1
     length = samples // 8 * bitrate // sample_rate + padding
-    mono = (header[3] >> 6) == 3
-    side_info = (17 if mono else 32) if mpeg1 else (9 if mono else 17)
+    side_info = side_info_bytes(mpeg1, (header[3] >> 6) == 3)
     tag = data[offset + 4 + side_info: offset + 8 + side_info]
     return Frame(offset, length, samples, sample_rate, tag in (b"Xing", b"Info"), bitrate // 1000)
 
@@ -99,9 +108,7 @@ class AudioSpan:
 
 def _info_counts(data: bytes, frame: Frame) -> tuple[int, int] | None:
     """(audio frames, bytes from the Info frame to the end of the audio) from a Xing/Info header."""
-    mono = (data[frame.offset + 3] >> 6) == 3
-    mpeg1 = frame.samples == 1152
-    side_info = (17 if mono else 32) if mpeg1 else (9 if mono else 17)
+    side_info = side_info_bytes(frame.samples == 1152, (data[frame.offset + 3] >> 6) == 3)
     at = frame.offset + 4 + side_info + 4
     flags_frames_bytes = data[at:at + 12]
     if len(flags_frames_bytes) < 12:
