@@ -7,9 +7,8 @@ each WAV; a sentence not measured yet is read and measured once); from those
 alone the gain that reaches the loudness target, and a look-ahead peak
 limiter, are worked out for any gain. The encode reads each sentence, applies
 them and streams the samples into LAME, behind the chapter's ID3 tag. The
-encoded file is then
-decoded in this process and measured (loudness, 4x oversampled true peak and
-length); only a miss costs another encode.
+encoded file is then decoded in this process and measured (loudness, 4x
+oversampled true peak and length); only a miss costs another encode.
 """
 
 from __future__ import annotations
@@ -161,15 +160,13 @@ def master_chapter(timeline: Timeline, target: Path, tags: ChapterTags,
     needed by another build sharing the cache, made at the same moment) has
     another take's length: the chapter is laid out again from what is there now,
     once; nothing is shipped whose timings were worked out for other audio."""
-    try:
-        return _master(timeline, target, tags, settings)
-    except SentenceChanged:
-        pass
-    try:
-        return _master(timeline, target, tags, settings)
-    except SentenceChanged as error:
-        raise MasteringError(f"{target}: a sentence changed while the chapter was mastered, "
-                             f"twice ({error}); build again") from None
+    for tries in (1, 2):
+        try:
+            return _master(timeline, target, tags, settings)
+        except SentenceChanged as error:
+            if tries == 2:
+                raise MasteringError(f"{target}: a sentence changed while the chapter was mastered, "
+                                     f"twice ({error}); build again") from None
 
 
 def _master(timeline: Timeline, target: Path, tags: ChapterTags, settings: AudioSettings) -> MasteredChapter:
