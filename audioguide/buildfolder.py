@@ -152,10 +152,6 @@ def present(build_dir: Path, ref: FileRef) -> bool:
         return False
 
 
-def files_present(build_dir: Path, chapter: ChapterEntry) -> bool:
-    return all(present(build_dir, ref) for ref in (chapter.audio, chapter.captions, chapter.transcript))
-
-
 def finished_chapters(build_dir: Path) -> list[ChapterEntry]:
     """Chapters an unfinished build mastered (their files may since have been replaced)."""
     try:

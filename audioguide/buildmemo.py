@@ -104,10 +104,9 @@ class BuildMemo:
         return remembered
 
     def files_present(self, chapter: ChapterEntry) -> bool:
-        """``buildfolder.files_present``, without reading the files that have not changed
-        since an earlier build found them whole."""
-        return all(self._unchanged(ref) or present(self.build_dir, ref)
-                   for ref in (chapter.audio, chapter.captions, chapter.transcript))
+        """Whether the chapter's files are all there and whole (``buildfolder.present``),
+        without reading the files that have not changed since an earlier build found them whole."""
+        return all(self._unchanged(ref) or present(self.build_dir, ref) for ref in chapter.file_refs)
 
     def _unchanged(self, ref: FileRef) -> bool:
         seen = self._old_files.get(ref.path)
@@ -121,7 +120,7 @@ class BuildMemo:
             behind = time.time_ns() - _folder_clock(self.path)  # how far the folder's clock lags ours
             settled = self.started_ns - max(behind, 0) - SETTLED_NS
             for chapter in manifest.chapters:
-                for ref in (chapter.audio, chapter.captions, chapter.transcript):
+                for ref in chapter.file_refs:
                     found = _stat(self.build_dir / ref.path)
                     if found and found[0] == ref.bytes and max(found[2:]) < settled and not _coarse(found):
                         files[ref.path] = [ref.sha256, *found]

@@ -80,6 +80,11 @@ class ChapterEntry:
         """The name shared by a chapter's files, like ``02-symptoms``."""
         return f"{self.number:02d}-{self.slug}"
 
+    @property
+    def file_refs(self) -> tuple[FileRef, FileRef, FileRef]:
+        """The chapter's own files: its MP3, its captions and its transcript."""
+        return self.audio, self.captions, self.transcript
+
 
 @dataclass(frozen=True)
 class Manifest:
@@ -105,7 +110,7 @@ class Manifest:
         """Every file the web side may serve, keyed by its relative path."""
         refs: list[FileRef] = []
         for chapter in self.chapters:
-            refs += [chapter.audio, chapter.captions, chapter.transcript]
+            refs += chapter.file_refs
         refs += list(self.downloads.values())
         for entry in self.formats.values():
             refs += [entry.download, *entry.files]
