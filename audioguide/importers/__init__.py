@@ -22,7 +22,7 @@ import zipfile
 from pathlib import Path
 
 from ..content import DEFAULT_MAX_BYTES, Document, SourceError, decode_text, parse_text_source, read_bytes
-from .common import MissingExtra
+from .common import missing_extra
 
 #: The kinds of leaflet, by what a file holds.
 PDF, DOCX, HTML, TEXT = "pdf", "docx", "html", "text"
@@ -111,8 +111,7 @@ def _reader(kind: str, path: Path):
         else:
             from .html import read_html as read
     except ImportError:
-        raise MissingExtra(f"{path}: reading {READS[kind]} needs the 'import' extra: "
-                           "pip install 'audioguide[import]'") from None
+        raise missing_extra(path, READS[kind]) from None
     return read
 
 

@@ -49,9 +49,12 @@ def require(module: str, path, kind: str):
     try:
         return importlib.import_module(module)
     except ImportError:
-        raise MissingExtra(
-            f"{path}: reading {kind} needs the 'import' extra: pip install 'audioguide[import]'"
-        ) from None
+        raise missing_extra(path, kind) from None
+
+
+def missing_extra(path, kind: str) -> MissingExtra:
+    """The one line for ``path``, of ``kind``, whose libraries are not installed."""
+    return MissingExtra(f"{path}: reading {kind} needs the 'import' extra: pip install 'audioguide[import]'")
 
 
 def known_words(texts) -> set[str]:
