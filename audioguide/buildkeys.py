@@ -40,4 +40,4 @@ def chapter_fingerprint(
 
 def downloads_fingerprint(guide: Guide, title: str, chapters: tuple[ChapterEntry, ...]) -> str:
     return _digest([MASTERING_VERSION, title, guide.slug, guide.author, guide.language,
-                    [[c.title, c.audio.sha256, c.captions.sha256, c.transcript.sha256] for c in chapters]])
+                    [[c.title, *(ref.sha256 for ref in c.file_refs)] for c in chapters]])
