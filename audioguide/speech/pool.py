@@ -260,9 +260,9 @@ class SpeechPool:
                 while worker.connection.poll():
                     self._receive(worker, *worker.connection.recv())
             except (EOFError, OSError):
-                replace = "stopped unexpectedly"
+                replace = _how_it_stopped(worker)
             if replace is None and not worker.process.is_alive():
-                replace = "stopped unexpectedly"
+                replace = _how_it_stopped(worker)
             if replace is None and (worker.job is not None or not worker.ready) \
                     and time.monotonic() > self._deadline(worker):
                 replace = f"did not finish within {self.sentence_timeout:g} s" if worker.job is not None \
@@ -310,6 +310,16 @@ class SpeechPool:
         else:
             with self._lock:
                 self._pending.appendleft((batch, index))
+
+
+def _how_it_stopped(worker: "_Worker") -> str:
+    """Why a worker that closed its pipe is gone (it may take a moment to exit): its
+    signal or exit status, so a crash in an engine is told apart from a kill."""
+    worker.process.join(1.0)
+    code = worker.process.exitcode
+    if code is None:
+        return "stopped unexpectedly"
+    return f"stopped unexpectedly ({f'signal {-code}' if code < 0 else f'exit status {code}'})"
 
 
 def _stat(path: str) -> tuple[int, int] | None:
