@@ -15,7 +15,10 @@ from click.testing import CliRunner
 from audioguide.build import script_for
 from audioguide.cli import main
 from audioguide.guides import builtin_guide_dir, load_guide, with_overrides
-from audioguide.lexicon import Lexicon, LexiconError, load_lexicon, medical_lexicon
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from audioguide.lexicon import Entry, Lexicon, LexiconError, load_lexicon, medical_lexicon
 from audioguide.speech import VoiceSettings
 from audioguide.speech.phonemes import (
     looks_medical, not_in_dictionary, phonemes, pronunciation_warnings, words_of,
@@ -238,3 +241,39 @@ def test_build_warns_on_stderr_and_still_builds(leaflet, tmp_path):
     assert [line.split("'")[1] for line in warnings] == ["choreoathetosis", "deutetrabenazine"], result.stderr
     assert f"{leaflet}:5: " in warnings[0]
     assert (tmp_path / "out" / "manifest.json").is_file()
+
+
+# --- matching: whole words, longest first ------------------------------------------------
+
+
+def respelled_by_pattern(lexicon: Lexicon, text: str) -> str:
+    """The definition ``respell`` keeps: one case-insensitive expression of every written
+    form, longest first, between characters that do not join words."""
+    words = sorted((entry.written for entry in lexicon.entries), key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w'’])(?:" + "|".join(map(re.escape, words)) + r")(?![\w'’])", re.IGNORECASE)
+    table = {entry.written.lower(): entry.spoken for entry in lexicon.entries}
+    return pattern.sub(lambda match: f"<{match.group(0)}={table[match.group(0).lower()]}>", text)
+
+
+WRITTEN = sorted(entry.written for entry in medical_lexicon().entries) + ["deep", "deep brain", "e.g.", "A-B"]
+#: Written forms that begin another one ("deep", "deep brain"): where the longest must win.
+OVERLAPPING = sorted({word for word in WRITTEN for other in WRITTEN
+                      if other != word and (other.lower().startswith(word.lower())
+                                            or word.lower().startswith(other.lower()))})
+JOINERS = [" ", "  ", ", ", ". ", "-", "'", "’", "(", ")", ".", "_", "x", "1", "s", "\n", ""]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(WRITTEN), st.sampled_from(OVERLAPPING), st.sampled_from(JOINERS),
+                          st.sampled_from(WRITTEN).map(str.upper), st.text(max_size=4)), max_size=12))
+def test_respelling_matches_whole_words_longest_first_in_any_text(parts):
+    extra = (Entry("deep", "DEEP"), Entry("deep brain", "DB"), Entry("e.g.", "for example"), Entry("A-B", "ay bee"))
+    lexicon = medical_lexicon().merged(Lexicon(extra))
+    text = "".join(parts)
+    assert lexicon.respell(text, mark=lambda written, spoken: f"<{written}={spoken}>") \
+        == respelled_by_pattern(lexicon, text)
+
+
+def test_respelling_takes_the_longest_entry_that_ends_a_word():
+    lexicon = Lexicon((Entry("deep", "DEEP"), Entry("deep brain", "DB"), Entry("deep brain stim", "no")))
+    assert lexicon.respell("Deep brain stimulation; deep brainy; deep-brain") == "DB stimulation; DEEP brainy; DEEP-brain"
