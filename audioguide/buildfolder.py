@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from .errors import UserError
-from .files import RECORD_NAME, FileRecord, is_temporary, write_atomic
+from .files import RECORD_NAME, FileRecord, is_temporary, recorded_file, write_atomic
 from .manifest import MANIFEST_NAME, ChapterEntry, FileRef, Manifest, ManifestError, load_manifest
 
 if TYPE_CHECKING:
@@ -175,8 +175,8 @@ def remove_stale_files(build_dir: Path, manifest: Manifest, record: FileRecord) 
     keep = set(manifest.files()) | KEPT_NAMES
     stale = [name for name in record.names if name not in keep]
     for name in stale:
-        path = build_dir / name
-        if path.is_file() and not path.is_symlink():
+        path = recorded_file(build_dir, name)
+        if path:
             path.unlink(missing_ok=True)
     record.forget(stale)
     for folder in (".",) + FOLDERS:

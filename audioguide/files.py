@@ -21,7 +21,7 @@ import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 #: The record of the files a build wrote, beside its manifest.
 RECORD_NAME = ".audioguide-files"
@@ -60,7 +60,7 @@ class FileRecord:
         except (OSError, ValueError):
             return []
         files = data.get("files") if isinstance(data, dict) else None
-        return [name for name in files if isinstance(name, str)] if isinstance(files, list) else []
+        return [name for name in files if _plain_relative(name)] if isinstance(files, list) else []
 
     def relative(self, path: Path) -> str | None:
         try:
@@ -89,6 +89,28 @@ class FileRecord:
             os.replace(temporary, self.path)
         finally:
             temporary.unlink(missing_ok=True)
+
+
+def _plain_relative(name) -> bool:
+    """A name the record can hold: a path inside its folder, as this module writes them.
+    The record is read back to delete files, so a damaged or hostile one naming
+    "../x" or "/home/x" must not reach a file outside the build folder."""
+    if not isinstance(name, str) or not name or "\\" in name or "\0" in name:
+        return False
+    path = PurePosixPath(name)
+    return not path.is_absolute() and all(part not in ("", ".", "..") for part in name.split("/"))
+
+
+def recorded_file(root: Path, name: str) -> Path | None:
+    """``root / name`` when it is a regular file really inside ``root`` (no folder on
+    the way is a link out of it), which a build may delete; else None."""
+    path = Path(root) / name
+    if not path.is_file() or path.is_symlink():
+        return None
+    real_root = os.path.realpath(root)
+    if os.path.commonpath([real_root, os.path.realpath(path.parent)]) != real_root:
+        return None
+    return path
 
 
 _open_records: list[FileRecord] = []

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .buildfolder import GUIDE_SETTINGS, LOCK_NAME, OWN_NAMES, BuildFolderError
-from .files import RECORD_NAME, FileRecord, is_temporary
+from .files import RECORD_NAME, FileRecord, is_temporary, recorded_file
 from .importers import SUFFIXES
 from .library_manifest import LIBRARY_NAME, STATE_NAME, GuideState
 
@@ -164,8 +164,8 @@ def remove_guide_dir(build_dir: Path) -> bool:
     when the folder is gone (False: it holds files of someone else's, kept)."""
     names = set(FileRecord.load(build_dir)) | OWN_NAMES
     for name in names:
-        path = build_dir / name
-        if path.is_file() and not path.is_symlink():
+        path = recorded_file(build_dir, name)
+        if path:
             path.unlink()
     for folder, _, files in sorted(os.walk(build_dir), reverse=True):
         for name in files:

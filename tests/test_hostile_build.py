@@ -9,6 +9,7 @@ or putting a really hung ffmpeg first on the PATH."""
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import shutil
@@ -21,6 +22,7 @@ import pytest
 
 from audioguide.build import Progress, build_guide
 from audioguide.guides import load_guide
+from audioguide.library_sources import remove_guide_dir
 from audioguide.speech import SegmentCache
 
 from .audio_checks import at_target_or_held_back
@@ -99,6 +101,31 @@ def test_the_build_still_removes_its_own_files_it_no_longer_needs(tmp_path, leaf
     build_guide(load_guide(leaflet), out, cache=segment_cache)
     assert not (out / "audio" / "02-other-heading.mp3").exists()
     assert sorted(p.name for p in (out / "audio").iterdir()) == ["01-heading.mp3"]
+
+
+def test_a_record_of_files_naming_files_outside_the_build_never_deletes_them(tmp_path, leaflet, segment_cache):
+    """The record of the files a build made is read back to delete the ones no longer
+    needed: a damaged or planted one may name anything, and only the build's own go."""
+    out = tmp_path / "out"
+    build_guide(load_guide(leaflet), out, cache=segment_cache)
+    outside = tmp_path / "thesis.docx"
+    outside.write_bytes(b"years of work")
+    elsewhere = tmp_path / "music"
+    elsewhere.mkdir()
+    (elsewhere / "song.mp3").write_bytes(b"a song")
+    (out / "audio" / "linked").symlink_to(elsewhere, target_is_directory=True)
+    record = out / ".audioguide-files"
+    names = json.loads(record.read_text())["files"]
+    planted = ["../thesis.docx", str(outside), "audio/../../thesis.docx", "audio/linked/song.mp3"]
+    record.write_text(json.dumps({"files": names + planted}))
+    (out / "audio" / "linked").unlink()  # the build refuses a folder holding a link it did not make
+    build_guide(load_guide(leaflet), out, cache=segment_cache)
+    (out / "audio" / "linked").symlink_to(elsewhere, target_is_directory=True)
+    record.write_text(json.dumps({"files": json.loads(record.read_text())["files"] + planted}))
+    assert remove_guide_dir(out) is False  # the link is not the build's: the folder stays
+    assert outside.read_bytes() == b"years of work"
+    assert (elsewhere / "song.mp3").read_bytes() == b"a song"
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["audio", "audio/linked"]
 
 
 # 5. Chapters a stopped build finished are kept -----------------------------------------------
