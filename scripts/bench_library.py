@@ -50,11 +50,17 @@ def library_floor(paths: list[Path], work: Path) -> dict:
     speak, speak_cpu = timed_run([espeak_command(), "-v", guide.voice.voice.split("/")[-1], "-s",
                                   str(guide.voice.rate), "-f", str(text_file), "-w", str(wav)])
     settings = AudioSettings()
+    # Past 4 GiB (a few hundred leaflets) the WAV header's 32-bit length has wrapped
+    # round: ffmpeg is told to read to the end of the file instead of trusting it.
     encode, encode_cpu = timed_run([
-        ffmpeg_executable(), "-v", "error", "-y", "-i", str(wav), "-ac", "1", "-ar", str(settings.sample_rate),
-        "-c:a", "libmp3lame", "-b:a", f"{settings.bitrate_kbps}k", str(work / "floor.mp3")])
+        ffmpeg_executable(), "-v", "error", "-y", "-ignore_length", "1", "-i", str(wav), "-ac", "1",
+        "-ar", str(settings.sample_rate), "-c:a", "libmp3lame", "-b:a", f"{settings.bitrate_kbps}k",
+        str(work / "floor.mp3")])
     audio_seconds = (wav.stat().st_size - 44) / 2 / 22050
     wav.unlink()
+    encoded_seconds = (work / "floor.mp3").stat().st_size * 8 / (settings.bitrate_kbps * 1000)
+    assert abs(encoded_seconds - audio_seconds) < 0.01 * audio_seconds + 1, \
+        f"the floor encoded {encoded_seconds:.0f} s of {audio_seconds:.0f} s of speech"
     return {"espeak_s": round(speak, 2), "encode_s": round(encode, 2), "seconds": round(speak + encode, 2),
             "cpu_seconds": round(speak_cpu + encode_cpu, 2), "audio_minutes": round(audio_seconds / 60, 1)}
 
