@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from .build_cli import built_or_builtin, run_guide
 from .content import DEFAULT_MAX_BYTES
 from .errors import UserError
 from .guides import load_guide, with_overrides
@@ -24,8 +25,6 @@ from .speech.registry import engine_names
 
 class ServeError(UserError, RuntimeError):
     """The server cannot start (the port is taken, the address is not ours)."""
-
-DEFAULT_BUILD_ROOT = Path("build")
 
 
 def friendly_errors(command):
@@ -43,11 +42,6 @@ def friendly_errors(command):
             sys.exit(130)
 
     return wrapper
-
-
-def format_duration(ms: int) -> str:
-    minutes, seconds = divmod(round(ms / 1000), 60)
-    return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
 
 
 SOURCE = click.argument("source", required=False, type=click.Path(path_type=Path))
@@ -149,52 +143,7 @@ def build(sources, engine, voice, rate, volume, lexicon_path, language, max_sour
         sys.exit(run_library(sources, output, options, cache_dir, jobs, quiet, as_json, cluster))
     source = sources[0] if sources else None
     guide = _guide(source, engine, voice, rate, volume, lexicon_path, max_source_bytes, language)
-    guide = with_overrides(guide, formats=formats)
-    result = run_build(guide, output, cache_dir, jobs, quiet)  # warnings go out as they come
-    manifest = result.manifest
-    summary = {
-        "guide": manifest.slug,
-        "chapters": len(manifest.chapters),
-        "duration_ms": manifest.duration_ms,
-        "synthesized": result.synthesized,
-        "cached": result.cached,
-        "mastered": len(result.mastered),
-        "reencoded": len(result.reencoded),
-        "downloads_rebuilt": result.rebuilt_downloads,
-        "formats": ["mp3", *manifest.formats],
-        "seconds": round(result.seconds, 2),
-        "stages": {name: round(seconds, 2) for name, seconds in result.stages},
-        "build_dir": str(result.build_dir),
-    }
-    if as_json:
-        click.echo(json.dumps(summary))
-    elif not quiet:
-        chapters, said = summary["chapters"], result.synthesized
-        click.echo(
-            f"Built {chapters} chapter{'s' * (chapters != 1)} ({format_duration(manifest.duration_ms)} of audio) "
-            f"in {result.seconds:.1f} s: {said} sentence{'s' * (said != 1)} synthesized, "
-            f"{result.cached} from cache. Files are in {result.build_dir}")
-
-
-def run_build(guide, output, cache_dir, jobs, quiet):
-    """Build with a progress bar on stderr when it is a terminal (never in CI or a pipe)."""
-    from .build import build_guide
-    from .progressbar import BuildBar
-
-    output = output or DEFAULT_BUILD_ROOT / guide.slug
-    bar = BuildBar(disable=True if quiet else None)
-    try:
-        return build_guide(guide, output, cache=SegmentCache(cache_dir), workers=jobs,
-                           progress=bar.progress())
-    finally:
-        bar.close()
-
-
-def built_or_builtin(build_dir: Path | None, quiet: bool = False) -> Path:
-    """``build_dir`` as given, or the built-in guide's, built (or brought up to date) first."""
-    if build_dir is not None:
-        return build_dir
-    return run_build(load_guide(), None, None, None, quiet).build_dir
+    run_guide(with_overrides(guide, formats=formats), output, cache_dir, jobs, quiet, as_json)
 
 
 ALL_INTERFACES = ("0.0.0.0", "::", "")

@@ -41,6 +41,10 @@ class EarlyWorkers:
         self._stop_in_background()
         return None
 
+    def abandon(self) -> None:
+        """Stop the workers without waiting for them (the build did not get to use them)."""
+        self._stop_in_background()
+
     def _stop_in_background(self) -> None:
         pool, self._pool = self._pool, None
         if pool is not None:

@@ -1,5 +1,9 @@
 """``audioguide build`` of many sources: when a build is a library's, its one progress
-bar, and what it prints. The work itself is ``library.build_library``."""
+bar, and what it prints. The work itself is ``library.build_library``.
+
+The build's own code is imported when a library is built, not when ``is_library``
+is asked: a one-guide build starts its engines before that code loads (``build_cli``).
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,17 @@ import json
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from .build import Progress
 from .guides import CONFIG_NAME, with_overrides
-from .library import LibraryProgress, build_library
 from .library_manifest import LIBRARY_NAME
 from .speech import SegmentCache
+
+if TYPE_CHECKING:  # imported where they are used (see above)
+    from .build import Progress
+    from .library import LibraryProgress
 
 DEFAULT_LIBRARY = Path("build") / "library"
 
@@ -46,9 +53,13 @@ class LibraryBar:
         self._guides = self._done = self._synthesize = self._synthesized = 0
 
     def progress(self) -> LibraryProgress:
+        from .library import LibraryProgress
+
         return LibraryProgress(on_start=self._start, on_guide=self._guide, guide_progress=self._for_guide)
 
     def _for_guide(self, slug: str) -> Progress:
+        from .build import Progress
+
         return Progress(on_plan=self._plan, on_segment=self._segment,
                         on_chapter=lambda chapter: self._advance(len(chapter.segments)), on_warning=self.warn)
 
@@ -96,6 +107,8 @@ class LibraryBar:
 def run_library(sources, output, options: dict, cache_dir, jobs, quiet: bool, as_json: bool,
                 cluster: str | None) -> int:
     """Build the library, print its summary and one line per problem; the exit status."""
+    from .library import build_library
+
     bar = LibraryBar(disable=True if quiet else None)
     try:
         result = build_library(

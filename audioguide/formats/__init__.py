@@ -23,7 +23,6 @@ from ..publish import file_ref
 from .archive import write_archive
 from .daisy import write_daisy
 from .epub import write_epub
-from .m4b import write_m4b
 
 FORMATS = ("mp3", "epub", "daisy", "m4b")
 DEFAULT_FORMATS = ("mp3", "epub")
@@ -82,6 +81,10 @@ def write_format(name: str, manifest: Manifest, build_dir: Path,
         write_archive(target, [(f"{slug}-daisy/{path.name}", path) for path in written])
         files = [file_ref(build_dir, path) for path in written]
     elif name == "m4b":
+        # Imported here: it loads numpy and the audio stage, which loading a guide's
+        # settings (and so every command's start) does not otherwise need.
+        from .m4b import write_m4b
+
         target = downloads / f"{slug}.m4b"
         write_m4b(manifest, build_dir, target, pcm)
     else:
