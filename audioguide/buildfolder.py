@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from .errors import UserError
-from .files import RECORD_NAME, FileRecord, is_temporary, recorded_file, write_atomic
+from .files import RECORD_NAME, FileRecord, clear_temporary, is_temporary, recorded_file, write_atomic
 from .manifest import MANIFEST_NAME, ChapterEntry, FileRef, Manifest, ManifestError, load_manifest
 
 if TYPE_CHECKING:
@@ -131,6 +131,7 @@ def prepare_output(build_dir: Path) -> None:
         for folder in FOLDERS[:3]:
             (build_dir / folder).mkdir(parents=True, exist_ok=True)
         probe = build_dir / f".write-test.{os.getpid()}.tmp"
+        clear_temporary(probe)
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as error:

@@ -68,3 +68,61 @@ def test_a_library_record_naming_a_folder_outside_the_library_takes_nothing_away
     assert result.problems  # the leaflet is reported
     assert _tree(victim) == before
     assert (tmp_path / "sources" / "leaflet.odt").exists()
+
+
+# A link planted at a temporary name ---------------------------------------------------------
+# A build folder may hold what a killed build left under a temporary name (``.NAME.PID.tmp``),
+# so one is not refused; a link there must not be followed by the next write to that name.
+
+
+@pytest.fixture()
+def precious(tmp_path) -> Path:
+    path = tmp_path / "elsewhere" / "precious.txt"
+    path.parent.mkdir()
+    path.write_text("mine")
+    return path
+
+
+def _plant(link: Path, target: Path) -> Path:
+    link.parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(target, link)
+    return link
+
+
+def test_an_atomic_write_never_writes_through_a_link_at_its_temporary_name(tmp_path, precious):
+    target = tmp_path / "build" / "manifest.json"
+    _plant(temporary_name(target), precious)
+    write_atomic(target, "{}")
+    assert precious.read_text() == "mine"
+    assert target.read_text() == "{}" and not target.is_symlink()
+
+
+def test_the_record_of_files_is_never_saved_through_a_link(tmp_path, precious):
+    from audioguide.files import RECORD_NAME, recording
+
+    build = tmp_path / "build"
+    _plant(temporary_name(build / RECORD_NAME), precious)
+    with recording(build):
+        write_atomic(build / "audio" / "x.txt", "x")
+    assert precious.read_text() == "mine"
+    assert json.loads((build / RECORD_NAME).read_text()) == {"files": ["audio/x.txt"]}
+
+
+def test_the_build_folders_write_probe_never_empties_a_linked_file(tmp_path, precious):
+    from audioguide.buildfolder import check_output_dir, prepare_output
+
+    build = tmp_path / "build"
+    _plant(build / f".write-test.{os.getpid()}.tmp", precious)
+    check_output_dir(build, [])  # a temporary name is taken for a killed build's
+    prepare_output(build)
+    assert precious.read_text() == "mine"
+
+
+def test_the_memos_clock_probe_never_empties_a_linked_file(tmp_path, precious):
+    from audioguide.buildfolder import MEMO_NAME
+    from audioguide.buildmemo import _folder_clock
+
+    memo = tmp_path / "build" / MEMO_NAME
+    _plant(temporary_name(memo), precious)
+    _folder_clock(memo)
+    assert precious.read_text() == "mine"
