@@ -126,3 +126,24 @@ def test_the_memos_clock_probe_never_empties_a_linked_file(tmp_path, precious):
     _plant(temporary_name(memo), precious)
     _folder_clock(memo)
     assert precious.read_text() == "mine"
+
+
+# The sentence cache's prune -----------------------------------------------------------------
+
+
+def test_pruning_the_cache_never_deletes_through_a_linked_folder(tmp_path):
+    """A folder of the cache that is a link out of it (made by hand) is not the cache's:
+    files there named like entries, or like a killed worker's, are not pruned."""
+    key = "ab" + "0" * 62
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    for name in (f"{key}.wav", f"{key}.wav.sum", f"{key}.wav.notes", f".{key}.wav.1.tmp", ".draft.1.tmp"):
+        (mine / name).write_text("mine")
+        os.utime(mine / name, (1, 1))  # older than any worker's file
+    cache = SegmentCache(tmp_path / "cache")
+    cache.check_writable()
+    os.symlink(mine, tmp_path / "cache" / "ab")
+    os.symlink(mine, tmp_path / "cache" / "photos")
+    before = _tree(mine)
+    assert cache.prune(set()) == (0, 0, 0)
+    assert _tree(mine) == before
