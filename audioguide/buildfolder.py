@@ -98,7 +98,8 @@ def check_output_dir(build_dir: Path, sources: list[Path | None]) -> None:
         for name in sorted(names) + [f for f in folders if os.path.islink(Path(folder) / f)]:
             path = Path(folder) / name
             relative = path.relative_to(build_dir).as_posix()
-            if name == GUIDE_SETTINGS or (relative not in ours and not is_temporary(path)):
+            # A build makes no links: one here, whatever the record says, leads out of the folder.
+            if name == GUIDE_SETTINGS or path.is_symlink() or (relative not in ours and not is_temporary(path)):
                 raise BuildFolderError(
                     f"{build_dir}: holds {relative}, which no build made; a build replaces its "
                     "own files only: choose an empty or new build folder with -o")

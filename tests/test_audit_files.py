@@ -109,11 +109,10 @@ def test_the_record_of_files_is_never_saved_through_a_link(tmp_path, precious):
 
 
 def test_the_build_folders_write_probe_never_empties_a_linked_file(tmp_path, precious):
-    from audioguide.buildfolder import check_output_dir, prepare_output
+    from audioguide.buildfolder import prepare_output
 
     build = tmp_path / "build"
     _plant(build / f".write-test.{os.getpid()}.tmp", precious)
-    check_output_dir(build, [])  # a temporary name is taken for a killed build's
     prepare_output(build)
     assert precious.read_text() == "mine"
 
@@ -147,3 +146,20 @@ def test_pruning_the_cache_never_deletes_through_a_linked_folder(tmp_path):
     before = _tree(mine)
     assert cache.prune(set()) == (0, 0, 0)
     assert _tree(mine) == before
+
+
+@pytest.mark.parametrize("link", ["audio", "manifest.json", ".manifest.json.1.tmp"])
+def test_a_build_folder_holding_a_link_is_refused_whatever_its_record_says(tmp_path, link):
+    """A build makes no links: one in its folder (a folder of the build's linked to a
+    user's, where the build would write its chapters) is refused even when recorded."""
+    from audioguide.buildfolder import BuildFolderError, check_output_dir
+
+    elsewhere = tmp_path / "music"
+    elsewhere.mkdir()
+    (elsewhere / "01-heading.mp3").write_bytes(b"a song")
+    build = tmp_path / "build"
+    build.mkdir()
+    (build / ".audioguide-files").write_text(json.dumps({"files": [link]}))
+    os.symlink(elsewhere if link == "audio" else elsewhere / "01-heading.mp3", build / link)
+    with pytest.raises(BuildFolderError, match=f"holds {link}, which no build made"):
+        check_output_dir(build, [])
