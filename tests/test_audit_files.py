@@ -163,3 +163,17 @@ def test_a_build_folder_holding_a_link_is_refused_whatever_its_record_says(tmp_p
     os.symlink(elsewhere if link == "audio" else elsewhere / "01-heading.mp3", build / link)
     with pytest.raises(BuildFolderError, match=f"holds {link}, which no build made"):
         check_output_dir(build, [])
+
+
+@pytest.mark.parametrize("name", [".build.lock", LIBRARY_NAME, ".library.json.1.tmp"])
+def test_a_library_folder_holding_a_link_is_refused(tmp_path, name):
+    """Its lock file, opened to be locked, would be made wherever the link points."""
+    from audioguide.buildfolder import BuildFolderError
+
+    library = tmp_path / "library"
+    library.mkdir()
+    os.symlink(tmp_path / "elsewhere.txt", library / name)
+    with pytest.raises(BuildFolderError, match=f"holds {name}, which no library build made"):
+        build_library([_unreadable_leaflet(tmp_path / "sources")], library,
+                      cache=SegmentCache(tmp_path / "cache"), workers=1)
+    assert not (tmp_path / "elsewhere.txt").exists()
