@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from .errors import UserError
-from .files import RECORD_NAME, FileRecord, is_temporary, recorded_file, write_atomic
+from .files import RECORD_NAME, FileRecord, clear_temporary, is_temporary, recorded_file, write_atomic
 from .manifest import MANIFEST_NAME, ChapterEntry, FileRef, Manifest, ManifestError, load_manifest
 
 if TYPE_CHECKING:
@@ -98,7 +98,8 @@ def check_output_dir(build_dir: Path, sources: list[Path | None]) -> None:
         for name in sorted(names) + [f for f in folders if os.path.islink(Path(folder) / f)]:
             path = Path(folder) / name
             relative = path.relative_to(build_dir).as_posix()
-            if name == GUIDE_SETTINGS or (relative not in ours and not is_temporary(path)):
+            # A build makes no links: one here, whatever the record says, leads out of the folder.
+            if name == GUIDE_SETTINGS or path.is_symlink() or (relative not in ours and not is_temporary(path)):
                 raise BuildFolderError(
                     f"{build_dir}: holds {relative}, which no build made; a build replaces its "
                     "own files only: choose an empty or new build folder with -o")
@@ -131,6 +132,7 @@ def prepare_output(build_dir: Path) -> None:
         for folder in FOLDERS[:3]:
             (build_dir / folder).mkdir(parents=True, exist_ok=True)
         probe = build_dir / f".write-test.{os.getpid()}.tmp"
+        clear_temporary(probe)
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as error:

@@ -45,7 +45,7 @@ from pathlib import Path
 import msgspec
 
 from .buildfolder import MEMO_NAME, present
-from .files import temporary_name, write_atomic
+from .files import clear_temporary, temporary_name, write_atomic
 from .manifest import ChapterEntry, FileRef, Manifest
 from .narration import ChapterScript
 
@@ -133,6 +133,7 @@ def _folder_clock(path: Path) -> int:
     of a file written there (the memo's temporary name, removed at once)."""
     probe = temporary_name(path)
     try:
+        clear_temporary(probe)
         with open(probe, "wb") as handle:
             handle.write(b"\0")
             return os.fstat(handle.fileno()).st_ctime_ns

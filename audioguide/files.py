@@ -33,6 +33,16 @@ def temporary_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
 
+def clear_temporary(path: Path) -> None:
+    """Remove what is at a temporary name before it is written: a file a killed run left,
+    or a link planted there, which writing would follow to a file outside the folder
+    (a folder at that name is left, and writing there fails)."""
+    try:
+        os.unlink(path)
+    except (FileNotFoundError, IsADirectoryError, PermissionError):
+        pass
+
+
 def is_temporary(path: Path) -> bool:
     """A name ``atomic_path`` gives: what a killed build leaves behind."""
     return bool(TEMPORARY_NAME.fullmatch(path.name))
@@ -85,6 +95,7 @@ class FileRecord:
         data = json.dumps({"files": sorted(self.names)}, indent=0).encode()
         temporary = temporary_name(self.path)
         try:
+            clear_temporary(temporary)
             temporary.write_bytes(data)
             os.replace(temporary, self.path)
         finally:
@@ -146,6 +157,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = temporary_name(path)
     try:
+        clear_temporary(temporary)
         yield temporary
         _record(path)  # recorded before it exists: a kill now leaves no unrecorded file
         os.replace(temporary, path)

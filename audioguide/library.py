@@ -29,7 +29,7 @@ from .files import recording, write_atomic
 from .guides import Guide, load_guide
 from .library_manifest import (
     LIBRARY_NAME, STATE_NAME, GuideState, Library, LibraryEntry, LibraryProblem, entry_for,
-    load_library, load_state, state_json, still_built,
+    is_plain_slug, load_library, load_state, state_json, still_built,
 )
 from .buildfolder import code_fingerprint, inputs_fingerprint
 from .library_sources import Source, assign_slugs, check_library_dir, find_sources, remove_guide_dir
@@ -197,7 +197,7 @@ def _remove_others(library_dir: Path, state: dict[str, GuideState], previous: di
     removed, kept = [], []
     for slug in sorted(({s.slug for s in state.values()} | set(previous)) - used):
         folder = library_dir / slug
-        if not os.path.lexists(folder):
+        if not is_plain_slug(slug) or not os.path.lexists(folder):
             continue
         removed.append(slug)
         if not remove_guide_dir(folder):

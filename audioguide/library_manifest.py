@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,6 +28,14 @@ LIBRARY_NAME = "library.json"
 LIBRARY_VERSION = 1
 #: The build's own notes on each guide (not part of the contract).
 STATE_NAME = ".audioguide-library.json"
+#: A slug names a folder of the library: a plain name, never "..", "/x" or "a/b".
+PLAIN_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
+
+
+def is_plain_slug(slug: object) -> bool:
+    """What a library build names a guide's folder: the records read back are believed
+    only for such names, since a guide's folder is deleted with its source."""
+    return isinstance(slug, str) and PLAIN_SLUG.fullmatch(slug) is not None
 
 
 @dataclass(frozen=True)
@@ -82,7 +91,8 @@ def load_library(library_dir: Path) -> Library | None:
         return None
     if data.version != LIBRARY_VERSION:
         return None
-    return Library(tuple(data.guides), tuple(data.problems), data.version)
+    guides = tuple(entry for entry in data.guides if is_plain_slug(entry.slug))
+    return Library(guides, tuple(data.problems), data.version)
 
 
 def entry_for(build_dir: Path, source: str) -> LibraryEntry:
@@ -126,7 +136,7 @@ def load_state(library_dir: Path) -> dict[str, GuideState]:
         data = msgspec.json.decode(raw, type=dict[str, GuideState])
     except (OSError, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
         return {}
-    return data
+    return {key: value for key, value in data.items() if is_plain_slug(value.slug)}
 
 
 def state_json(state: dict[str, GuideState]) -> str:

@@ -151,8 +151,8 @@ def check_library_dir(library_dir: Path, slugs: set[str]) -> None:
         raise BuildFolderError(f"{library_dir}: is a file, not a folder; choose another with -o")
     for entry in sorted(os.listdir(library_dir)):
         path = library_dir / entry
-        ours = entry in LIBRARY_FILES or is_temporary(path) or (
-            entry in slugs and path.is_dir() and not path.is_symlink())
+        ours = not path.is_symlink() and (  # a library build makes no links
+            entry in LIBRARY_FILES or is_temporary(path) or (entry in slugs and path.is_dir()))
         if not ours:
             raise BuildFolderError(
                 f"{library_dir}: holds {entry}, which no library build made; a build replaces its "

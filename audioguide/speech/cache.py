@@ -27,6 +27,8 @@ from .base import VoiceSettings
 
 #: A finished entry's file name: its sha256 key.
 KEY_NAME = re.compile(r"[0-9a-f]{64}\.wav")
+#: The cache's folders: the first two letters of their entries' keys.
+FOLDER_NAME = re.compile(r"[0-9a-f]{2}")
 #: A temporary file untouched this long has no worker writing it (one sentence
 #: takes seconds, and a worker is given up on after a minute).
 ABANDONED_AFTER_S = 3600
@@ -112,17 +114,25 @@ class SegmentCache:
             raise CacheError(f"{self.directory}: cannot write the sentence cache here "
                              f"({error.strerror}); choose another with --cache-dir") from None
 
+    def _folders(self):
+        """The cache's own folders: never one that is a link (out of the cache, maybe)."""
+        for path in self.directory.glob("*/"):
+            if FOLDER_NAME.fullmatch(path.name) and path.is_dir() and not path.is_symlink():
+                yield path
+
     def _entries(self):
         """Finished entries only: a worker's temporary file may still be being written."""
-        for path in self.directory.glob("*/*.wav"):
-            if KEY_NAME.fullmatch(path.name) and path.is_file() and not path.is_symlink():
-                yield path
+        for folder in self._folders():
+            for path in folder.glob("*.wav"):
+                if KEY_NAME.fullmatch(path.name) and path.name.startswith(folder.name) \
+                        and path.is_file() and not path.is_symlink():
+                    yield path
 
     def _abandoned(self):
         """Temporary files no worker is writing: a killed worker leaves its own behind."""
         too_old = time.time() - ABANDONED_AFTER_S
-        for path in self.directory.glob("*/.*"):
-            if not is_temporary(path):
+        for path in (path for folder in self._folders() for path in folder.glob(".*")):
+            if not is_temporary(path) or path.is_symlink():
                 continue
             try:
                 if path.stat().st_mtime < too_old:

@@ -63,7 +63,7 @@ def load_library(folder: Path) -> Library:
     seen: set[str] = set()
     for number, entry in enumerate(library.guides):
         where = f"{path}: guides[{number}]"
-        if not _SLUG.match(entry.slug):
+        if not _SLUG.fullmatch(entry.slug):
             raise LibraryError(f"{where}: slug {entry.slug!r} is not a plain name "
                                "(lower-case letters, digits, '-' and '_')")
         if entry.slug in seen:

@@ -148,6 +148,8 @@ def export_site(build_dir: Path, site_dir: Path, base_url: str = DEFAULT_BASE_UR
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = site_dir.with_name(f".{site_dir.name}.export-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
+    if os.path.islink(staging):  # planted at the name: writing through it would leave the folder
+        os.unlink(staging)
     written: list[Path] = []
 
     def write(relative: str, data: bytes) -> None:

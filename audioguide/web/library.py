@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import threading
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -65,6 +66,9 @@ class Shelf:
         library = load_library(root)
         readable, texts = [], []
         for entry in library.guides:
+            if not own_folder(root, entry.slug):
+                log.warning("%s: not served: its folder is a link out of the library", entry.slug)
+                continue
             try:
                 manifest = load_manifest(root / entry.slug)
             except ManifestError as error:
@@ -95,6 +99,12 @@ class Shelf:
         for entry in self.guides:
             groups.setdefault(_letter(entry.title), []).append(entry)
         return sorted(groups.items(), key=lambda kv: (kv[0] == "#", kv[0]))
+
+
+def own_folder(root: Path, slug: str) -> bool:
+    """The guide's folder is the library's own: not a link (to a folder outside the
+    library, whose files would then be served). ``root`` is resolved."""
+    return os.path.realpath(root / slug) == str(root / slug)
 
 
 class LiveLibrary:
@@ -158,6 +168,9 @@ class LiveLibrary:
             with opening:
                 live = self._sites.get(slug)
                 if live is None:
+                    if not own_folder(self.root, slug):
+                        log.warning("%s: not served: its folder is a link out of the library", slug)
+                        return None
                     try:
                         live = LiveSite(self.root / slug, static=self.static, slug=slug)
                     except (ManifestError, OSError) as error:
