@@ -78,6 +78,15 @@ def times(text: str, locale: Locale) -> str:
     text = re.sub(rf"(?<![\w.:£$€])(\d{{1,2}}(?:[:.]\d{{2}})?){DASH}({TIME})(?!\w|[:.,]\d)",
                   lambda m: f"{say_time(m.group(1), locale) if ':' in m.group(1) else cardinal(int(m.group(1).split('.')[0]), locale) + _minutes(m.group(1), locale)} to {say_time(m.group(2), locale)}",
                   text)
+    # "9:30-5": a clock time, then the hour it runs to; never "nine thirty-five".
+    def time_to_hour(match: re.Match) -> str:
+        said = say_time(match.group(1), locale)
+        if said == match.group(1) or RATIO_WORDS.search(text[max(0, match.start() - 30):match.start()]):
+            return match.group(0)
+        return f"{said} to {cardinal(int(match.group(2)), locale)}"
+
+    text = re.sub(rf"(?<![\w.:£$€])(\d{{1,2}}:\d{{2}}){DASH}(1?\d|2[0-4])(?![\w:]|[.,]\d)", time_to_hour, text)
+
     def single(match: re.Match) -> str:
         if ":" in match.group(1) and not re.search(MERIDIEM, match.group(1)) and \
                 RATIO_WORDS.search(text[max(0, match.start() - 30):match.start()]):
