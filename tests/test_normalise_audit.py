@@ -9,16 +9,28 @@ from __future__ import annotations
 
 import pytest
 
-from audioguide.normalise import normalise
+from audioguide.normalise import EN_GB, EN_US, normalise
 
 CASES = [
     # A clock time, then the hour it runs to: not "nine thirty-five" (9:35).
     ("en-GB", "Open 9:30-5.", "Open nine thirty to five."),
     ("en-GB", "Open 9:30 - 5 daily.", "Open nine thirty to five daily."),
     ("en-US", "Hours 8:30–4 weekdays.", "Hours eight thirty to four weekdays."),
+    # A power of ten: its exponent said, never dropped ("ten") or read as another figure.
+    ("en-GB", "A count of 4.0 × 10⁹/L.", "A count of four point zero times ten to the power of nine per litre."),
+    ("en-GB", "Neutrophils 1.5 x 10^9/L.", "Neutrophils one point five times ten to the power of nine per litre."),
+    ("en-GB", "About 10⁶ cells/ml.", "About ten to the power of six cells per millilitre."),
+    ("en-US", "A 10⁻³ dilution.", "A ten to the power of minus three dilution."),
+    ("en-GB", "A 2 x 10 cm patch.", "A two by ten centimetre patch."),
 ]
 
 
 @pytest.mark.parametrize("locale, written, spoken", CASES, ids=[f"{c[0]}-{c[1][:40]}" for c in CASES])
 def test_written_is_spoken_with_its_meaning(locale, written, spoken):
     assert normalise(written, locale) == spoken
+
+
+@pytest.mark.parametrize("locale, written, spoken", CASES, ids=[f"{c[0]}-{c[1][:40]}" for c in CASES])
+def test_every_figure_of_each_case_is_spoken(locale, written, spoken):
+    from tests.test_normalise_properties import assert_figures_kept
+    assert_figures_kept(written, {"en-GB": EN_GB, "en-US": EN_US}[locale])

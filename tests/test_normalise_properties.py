@@ -35,6 +35,7 @@ from audioguide.normalise.fractions import VULGAR
 from audioguide.normalise.marks import BRACKET_MARKER, LEADING_POINT
 from audioguide.normalise.numbers import ROMAN_CONTEXT, roman_value
 from audioguide.normalise.times import MONTHS
+from audioguide.normalise.units import POWER_OF_TEN
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -184,12 +185,16 @@ def spoken_figures(spoken: str) -> str:
 
 def written_figures(written: str, locale) -> str:
     text = "".join(str(unicodedata.digit(ch)) if ch.isdecimal() else ch for ch in written)
-    text = "".join(" ".join(map(str, VULGAR[ch])) + " " if ch in VULGAR else ch for ch in text)
     text = re.sub(rf"\b({ROMAN_CONTEXT})\s+([IVX]+)\b(?![-'’]?\w)",
                   lambda m: f"{m.group(1)} {roman_value(m.group(2)) or m.group(2)}", text)
     # Footnote markers ("2[3] tablets") are not said; a leading point is said with its zero (".5" is "0.5").
     text = BRACKET_MARKER.sub("", text)
     text = LEADING_POINT.sub("0.", text)
+    # Vulgar fractions after that: ".¼" has no leading point before a figure.
+    text = "".join(" ".join(map(str, VULGAR[ch])) + " " if ch in VULGAR else ch for ch in text)
+    # A power of ten's superscript exponent ("10⁹") is said as a figure.
+    text = POWER_OF_TEN.sub(lambda m: m.group(0).replace(m.group("superscript") or "", " " + (
+        m.group("superscript") or "").translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789 "))), text)
     # Zeros a reader rightly leaves out (see the module's docstring).
     text = re.sub(r"(?<![\d.:])0([1-9])(?=[:.]\d\d(?!\d))", r"\1", text)
     text = re.sub(r"(?<![\d.:])(1[0-2]|0?[1-9])[:.]00(?=\s?[AaPp]\.?\s?[Mm](?![A-Za-z]))", r"\1", text)

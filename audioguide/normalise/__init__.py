@@ -29,6 +29,7 @@ from .locale import EN_GB, EN_US, KNOWN_TAGS, Locale, canonical_tag, is_known_ta
 #: The rules, in the order they are applied.
 RULES = (
     _web.addresses,
+    _units.powers,
     _numbers.spaced_thousands,
     _phones.phones,
     _numbers.separate_figures,

@@ -114,7 +114,7 @@ def units(text: str, locale: Locale) -> str:
 PER_WORDS = (r"(?:(?:milli|micro|nano|kilo)?grams?|(?:milli|deci)?lit(?:re|er)s?|(?:international )?units?|"
              r"millimoles?|drops?|sprays?|puffs?|tablets?|capsules?|doses?|sachets?|applications?|"
              r"patch(?:es)?|pessar(?:y|ies)|suppositor(?:y|ies)|injections?|spoonfuls?|lozenges?|pastilles?|"
-             r"inhalations?|vials?|ampoules?|times)")
+             r"inhalations?|vials?|ampoules?|times|cells|copies|breaths|beats)")
 
 
 def per_slashes(text: str, locale: Locale) -> str:
@@ -168,3 +168,25 @@ def temperatures(text: str, locale: Locale) -> str:
     text = re.sub(rf"(-?{NUMBER})\s?[°º]\s?([CcFf])\b", say, text)
     text = re.sub(r"(?<![\w.,])(\d{2,3}(?:\.\d)?)\s?([CF])\b", bare, text)
     return re.sub(rf"({NUMBER})\s?[°º](?![CcFf])", lambda m: f"{m.group(1)} degrees", text)
+
+
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+#: "10⁹", "10^9", "10^-3", "10⁻³", with the figure it multiplies ("1.5 x ") and a "per" after it ("/L").
+POWER_OF_TEN = re.compile(
+    rf"(?:(?<![\w.,])(?P<figure>{NUMBER})\s?[×x]\s?)?(?<![\w.,])10(?:\s?\^\s?(?P<caret>-?\d+)"
+    rf"|(?P<superscript>⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))(?P<per>(?:/\s?(?:{PERIOD}))*)(?![\w/])")
+
+
+def powers(text: str, locale: Locale) -> str:
+    """ "10⁹/L", "1.5 x 10^9/L": a power of ten is said "ten to the power of nine", never
+    "ten" with its exponent dropped or read as another figure; the "×" before it is
+    "times" (not "by", as in a size) and a slash after it is "per"."""
+
+    def say(match: re.Match) -> str:
+        exponent = (match.group("caret") or match.group("superscript")).translate(_SUPERSCRIPTS)
+        sign = "minus " if exponent.startswith("-") else ""
+        times = f"{match.group('figure')} times " if match.group("figure") else ""
+        return f"{times}10 to the power of {sign}{exponent.lstrip('-')}{_per(match.group('per'), locale)}"
+
+    return POWER_OF_TEN.sub(say, text)
