@@ -22,6 +22,11 @@ CASES = [
     ("en-GB", "About 10⁶ cells/ml.", "About ten to the power of six cells per millilitre."),
     ("en-US", "A 10⁻³ dilution.", "A ten to the power of minus three dilution."),
     ("en-GB", "A 2 x 10 cm patch.", "A two by ten centimetre patch."),
+    # Square metres stay square after a figure written close: not "metres".
+    ("en-GB", "An eGFR below 30 ml/min/1.73m².",
+     "An eGFR below thirty millilitres per minute per one point seven three square metres."),
+    ("en-US", "Dose 100 mg/1.73m² daily.", "Dose one hundred milligrams per one point seven three square meters daily."),
+    ("en-GB", "A 4mm² patch.", "A four square millimetre patch."),
 ]
 
 

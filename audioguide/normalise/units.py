@@ -40,6 +40,7 @@ UNITS = {
     "mph": ("mile per hour", "miles per hour"),
     "m²": ("square met{re}", "square met{re}s"), "m2": ("square met{re}", "square met{re}s"),
     "cm²": ("square centimet{re}", "square centimet{re}s"),
+    "mm²": ("square millimet{re}", "square millimet{re}s"), "km²": ("square kilomet{re}", "square kilomet{re}s"),
 }
 #: Words that can follow "per" or a slash after a unit: "mg/day", "times/week".
 PERIODS = {"day": "day", "d": "day", "week": "week", "wk": "week", "month": "month", "year": "year",
