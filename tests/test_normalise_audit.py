@@ -27,6 +27,10 @@ CASES = [
      "An eGFR below thirty millilitres per minute per one point seven three square metres."),
     ("en-US", "Dose 100 mg/1.73m² daily.", "Dose one hundred milligrams per one point seven three square meters daily."),
     ("en-GB", "A 4mm² patch.", "A four square millimetre patch."),
+    # A decimal comma before "%" or "°": said "comma", never two figures ("nought, one percent").
+    ("en-GB", "A 0,1% cream.", "A zero comma one percent cream."),
+    ("en-GB", "A temperature of 37,5°C.", "A temperature of thirty-seven comma five degrees Celsius."),
+    ("en-US", "Use 2,5 % solution.", "Use two comma five percent solution."),
 ]
 
 

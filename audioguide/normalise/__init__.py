@@ -36,6 +36,7 @@ RULES = (
     _asides.asides,
     _abbreviations.abbreviations,
     _phones.extensions,
+    _units.decimal_commas,
     _money.money,
     _times.dates,
     _times.times,

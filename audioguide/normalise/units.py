@@ -74,6 +74,13 @@ def _per(rest: str, locale: Locale) -> str:
     return spoken
 
 
+def decimal_commas(text: str, locale: Locale) -> str:
+    """ "1,5 mg", "0,1%", "37,5°C": a decimal comma, as some leaflets write it; said as written,
+    "one comma five milligrams", never guessed into a point, run together as "fifteen" or
+    split into two figures ("nought, one percent" would sound like one percent)."""
+    return re.sub(rf"(?<![\w.,])(\d+),(\d{{1,2}})(?=\s?(?:[%‰°º]|(?:{UNIT})(?!\w)))", r"\1 comma \2", text)
+
+
 def units(text: str, locale: Locale) -> str:
     per_part = rf"(?:/\s?(?:(?:{NUMBER})\s?(?:{UNIT})|(?:{PERIOD}))(?!\w))*"
 
@@ -88,9 +95,7 @@ def units(text: str, locale: Locale) -> str:
         spoken = f"{article}{figure} {spelled(one if singular else many, locale)}{_per(per, locale)}"
         return spoken + (stop or "")
 
-    # "1,5 mg": a decimal comma, as some leaflets write it; said as written, "one comma
-    # five milligrams", never guessed into a point or run together as "fifteen".
-    text = re.sub(rf"(?<![\w.,])(\d+),(\d{{1,2}})(?=\s?(?:{UNIT})(?!\w))", r"\1 comma \2", text)
+    text = decimal_commas(text, locale)
     # A full stop after an abbreviated unit is kept only where it ends the text:
     # "for 20 min. on most days" has no stop to say.
     text = re.sub(
