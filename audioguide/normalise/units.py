@@ -74,6 +74,13 @@ def _per(rest: str, locale: Locale) -> str:
     return spoken
 
 
+#: Counted things after "2m", "250k": people and the things done for them.
+COUNTED_PEOPLE = (r"(?:people|adults|children|patients|cases|deaths|users|women|men|babies|prescriptions|"
+                  r"appointments|visits|doses|vaccinations|jabs|households|smokers|carers|workers|calls|"
+                  r"admissions|operations|tests|items|infections|births|pregnancies)")
+_SCALES = {"m": "million", "bn": "billion", "k": "thousand"}
+
+
 def decimal_commas(text: str, locale: Locale) -> str:
     """ "1,5 mg", "0,1%", "37,5°C": a decimal comma, as some leaflets write it; said as written,
     "one comma five milligrams", never guessed into a point, run together as "fifteen" or
@@ -96,6 +103,9 @@ def units(text: str, locale: Locale) -> str:
         return spoken + (stop or "")
 
     text = decimal_commas(text, locale)
+    # "2m people", "250k adults": a count of millions or thousands, not metres.
+    text = re.sub(rf"(?<![\w.,])({NUMBER})\s?(m|bn|k)\s(?={COUNTED_PEOPLE}\b)",
+                  lambda m: f"{m.group(1)} {_SCALES[m.group(2)]} ", text)
     # A full stop after an abbreviated unit is kept only where it ends the text:
     # "for 20 min. on most days" has no stop to say.
     text = re.sub(
