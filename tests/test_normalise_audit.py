@@ -37,6 +37,14 @@ CASES = [
     ("en-GB", "About 4.3m people have diabetes.", "About four point three million people have diabetes."),
     ("en-GB", "Over 250k adults.", "Over two hundred and fifty thousand adults."),
     ("en-GB", "Stay 2m apart.", "Stay two metres apart."),
+    # Phone numbers and service lines said digit by digit, never as amounts.
+    ("en-US", "Call or text 988.", "Call or text nine eight eight."),
+    ("en-US", "Dial 711 for relay.", "Dial seven one one for relay."),
+    ("en-US", "A 988 mg dose.", "A nine hundred eighty-eight milligram dose."),
+    ("en-GB", "Call 00 44 20 7946 0000.", "Call oh oh, four four, two oh, seven nine four six, oh oh oh oh."),
+    ("en-US", "Call 555-123-4567 x 2345.",
+     "Call five five five, one two three, four five six seven extension two three four five."),
+    ("en-US", "Call 1-800-273-TALK.", "Call one, eight hundred, two seven three, TALK."),
 ]
 
 
