@@ -45,6 +45,14 @@ CASES = [
     ("en-US", "Call 555-123-4567 x 2345.",
      "Call five five five, one two three, four five six seven extension two three four five."),
     ("en-US", "Call 1-800-273-TALK.", "Call one, eight hundred, two seven three, TALK."),
+    # Four-figure 24-hour times are times, not amounts ("two thousand two hundred").
+    ("en-GB", "Take it at 2200.", "Take it at twenty-two hundred."),
+    ("en-GB", "Open 0900-1700 Monday to Friday.", "Open oh nine hundred to seventeen hundred Monday to Friday."),
+    ("en-GB", "Come at 0830.", "Come at oh eight thirty."),
+    ("en-US", "From 0800 hrs.", "From zero eight hundred hours."),
+    ("en-GB", "At 1500 mg a day.", "At one thousand five hundred milligrams a day."),
+    ("en-GB", "At 2000 people.", "At two thousand people."),
+    ("en-GB", "Since 2005.", "Since two thousand and five."),
 ]
 
 

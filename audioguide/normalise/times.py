@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 
 from .locale import Locale
-from .numbers import NUMBER, VULGAR_CHARACTERS, cardinal, ordinal, year
-from .units import PER_WORDS, UNIT
+from .numbers import MEASURE_WORDS, NUMBER, VULGAR_CHARACTERS, cardinal, ordinal, year
+from .units import COUNTED_PEOPLE, PER_WORDS, UNIT
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
@@ -104,7 +104,7 @@ def times(text: str, locale: Locale) -> str:
 
     text = re.sub(rf"(?<=\b(?:at|At|AT))(\s)(\d{{1,2}}\.[0-5][05])(?![\w%°‰]|[.,]\d|\s?(?:{UNIT}|{PER_WORDS})\b)",
                   at, text)
-    return twenty_four_hour(text, locale)
+    return four_digit_times(twenty_four_hour(text, locale), locale)
 
 
 #: A dotted time that can only be a clock time on the 24-hour clock: "21.30", "08.00".
@@ -136,6 +136,47 @@ def twenty_four_hour(text: str, locale: Locale) -> str:
         return say(match.group(1))
 
     return re.sub(rf"(?<![\w.,:£$€-])({_DOTTED_24}){after}", single, text)
+
+
+#: A time written in four figures, "0900", "1730", "2200", and its "hrs" if written.
+_HHMM = r"([01]\d|2[0-3])([0-5]\d)"
+_HHMM_SUFFIX = r"(\s?(?:hrs|hours|h)\b)?"
+
+
+def say_hhmm(hours: str, minutes: str, locale: Locale) -> str:
+    """ "0900" -> "oh nine hundred", "2200" -> "twenty-two hundred", "0830" -> "oh eight thirty"."""
+    if hours == "00":
+        said = f"{locale.zero_digit} {locale.zero_digit}"
+    else:
+        said = (f"{locale.zero_digit} " if hours.startswith("0") else "") + cardinal(int(hours), locale)
+    value = int(minutes)
+    if value == 0:
+        return f"{said} hundred"
+    return f"{said} {'oh ' if value < 10 else ''}{cardinal(value, locale)}"
+
+
+def four_digit_times(text: str, locale: Locale) -> str:
+    """ "Open 0900-1700", "at 2200", "from 0800 hrs": times on the 24-hour clock in four
+    figures, said as times, never as amounts ("two thousand two hundred") or a string of
+    digits. A range needs a leading zero or "hrs"; a single time, "at" before it or one of
+    those; a unit or a counted thing after it keeps it an amount."""
+    amount = rf"(?![\w%°‰]|[.,]\d|\s?(?:{UNIT}|{PER_WORDS}|{COUNTED_PEOPLE}|feet|ft)\b|{MEASURE_WORDS.pattern})"
+
+    def pair(match: re.Match) -> str:
+        if not (match.group(1).startswith("0") or match.group(3).startswith("0") or match.group(5)):
+            return match.group(0)
+        hours = " hours" if match.group(5) else ""
+        return f"{say_hhmm(match.group(1), match.group(2), locale)} to {say_hhmm(match.group(3), match.group(4), locale)}{hours}"
+
+    text = re.sub(rf"(?<![\w.,:/£$€-]){_HHMM}\s?[-–—]\s?{_HHMM}{_HHMM_SUFFIX}{amount}", pair, text)
+
+    def single(match: re.Match) -> str:
+        if not (match.group(1).lower() == "at " or match.group(2).startswith("0") or match.group(4)):
+            return match.group(0)
+        return match.group(1) + say_hhmm(match.group(2), match.group(3), locale) + (" hours" if match.group(4) else "")
+
+    return re.sub(rf"\b((?:[Aa]t|[Ff]rom|[Uu]ntil|till|[Bb]y|[Bb]efore|[Aa]fter|to)\s){_HHMM}{_HHMM_SUFFIX}{amount}",
+                  single, text)
 
 
 #: Words before "at 2.50" that make it an amount: a level, a price, a reading, not a time.
