@@ -53,6 +53,22 @@ CASES = [
     ("en-GB", "At 1500 mg a day.", "At one thousand five hundred milligrams a day."),
     ("en-GB", "At 2000 people.", "At two thousand people."),
     ("en-GB", "Since 2005.", "Since two thousand and five."),
+    # Slashes that are not fractions of one.
+    ("en-GB", "The 2020/21 flu season.", "The twenty twenty to twenty-one flu season."),
+    ("en-GB", "Winter 2023/2024.", "Winter twenty twenty-three to twenty twenty-four."),
+    ("en-GB", "Use by 06/2025.", "Use by June twenty twenty-five."),
+    ("en-US", "Expires 12/2024.", "Expires December twenty twenty-four."),
+    ("en-GB", "Use by 6/2025.", "Use by June twenty twenty-five."),
+    ("en-GB", "A risk of 1/2000.", "A risk of one over two thousand."),
+    ("en-GB", "In 10/2000 people.", "In ten over two thousand people."),
+    ("en-US", "Dose 1/3: at 2 months.", "Dose one of three: at two months."),
+    ("en-GB", "See page 2/3.", "See page two of three."),
+    ("en-GB", "Take 2/3 tablets.", "Take two over three tablets."),
+    ("en-GB", "Wait 5/6 weeks.", "Wait five over six weeks."),
+    ("en-GB", "Take for 5/7.", "Take for five over seven."),
+    ("en-GB", "Dose 1/2 tablet.", "Dose one half tablet."),
+    ("en-GB", "About 2/3 of adults.", "About two thirds of adults."),
+    ("en-GB", "About 3/4 is water.", "About three quarters is water."),
 ]
 
 

@@ -224,6 +224,7 @@ def written_figures(written: str, locale) -> str:
         return f"{day} {month} {year}" if locale.day_first else f"{month} {day} {year}"
 
     text = re.sub(r"(?<![\w/.])(\d{4})-(\d{2})-(\d{2})(?![\w/-])", iso, text)
+    text = re.sub(r"(?<![\w/.,:-])0([1-9])/((?:19|20)\d\d)(?![\w/]|[.,]\d)", r"\1/\2", text)  # "06/2025"
     return figures_of_words(tokens_of(text))
 
 

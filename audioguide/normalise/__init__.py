@@ -41,6 +41,7 @@ RULES = (
     _times.dates,
     _times.times,
     _times.days,
+    _fractions.clinical_durations,
     _units.readings,
     _units.temperatures,
     _fractions.percentages,

@@ -260,6 +260,17 @@ def dates(text: str, locale: Locale) -> str:
     text = re.sub(r"(?<![\w/.,-])(\d{1,2})-(\d{1,2})-(\d{4})(?![\w/-]|[.,]\d)", numeric, text)
     text = re.sub(rf"(?<![\w.,:/-])(\d{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?({MONTH})(?:,?\s(\d{{4}}))?(?![\w])", day_month, text)
     text = re.sub(rf"\b({MONTH})\s(\d{{1,2}})(?:st|nd|rd|th)?(?:,\s?(\d{{4}}))?(?![\w:.]|\.\d)", month_day, text)
+    # "Use by 06/2025", "12/2024": a month and a year, never "twelve over twenty twenty-four".
+    # The month is written with two figures, or a word before says it is a date ("1/2000" is a ratio).
+    def month_year(match: re.Match) -> str:
+        if len(match.group(1)) < 2 and not re.search(r"\b(?:[Ee]xp(?:iry|ires|ired)?|[Uu]se by|[Bb]est before|[Uu]ntil|"
+                                                    r"[Ff]rom|[Ss]ince|[Dd]ated?|[Bb]y|[Ii]n)\W*$",
+                                                    match.string[:match.start()]):
+            return match.group(0)
+        return f"{MONTHS[int(match.group(1)) - 1]} {say_year(match.group(2), locale)}"
+
+    text = re.sub(rf"(?<![\w/.,:-])(0[1-9]|1[0-2]|[1-9])/((?:19|20)\d\d)"
+                  rf"(?![\w/]|[.,]\d|\s(?:of|in|[a-z]*[a-rt-z]s|{COUNTED_PEOPLE})\b)", month_year, text)
     # A month and a year alone: "March 2024" -> "March twenty twenty-four".
     return re.sub(rf"\b({MONTH})\s(\d{{4}})\b", lambda m: f"{month_name(m.group(1))} {say_year(m.group(2), locale)}", text)
 
