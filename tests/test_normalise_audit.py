@@ -69,6 +69,12 @@ CASES = [
     ("en-GB", "Dose 1/2 tablet.", "Dose one half tablet."),
     ("en-GB", "About 2/3 of adults.", "About two thirds of adults."),
     ("en-GB", "About 3/4 is water.", "About three quarters is water."),
+    # An aside after a phone number describes the line; it is not the number's name.
+    ("en-GB", "Call 0800 123 4567 (free).", "Call oh eight hundred, one two three, four five six seven, free."),
+    ("en-GB", "Call 0300 303 1234 (local rate).",
+     "Call oh three hundred, three oh three, one two three four, local rate."),
+    ("en-US", "Call 1-888-232-6348 (TTY).", "Call one, eight eight eight, two three two, six three four eight, T T Y."),
+    ("en-GB", "Call the helpline (free) today.", "Call the helpline, free, today."),
 ]
 
 

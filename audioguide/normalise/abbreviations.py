@@ -49,7 +49,7 @@ SPELLED = {
     "MND", "IVF", "HRT", "TB", "STI", "PTSD", "CBT", "CFS", "ME", "GTN", "PPI", "SSRI", "SSRIs", "INR",
     "TIA", "CSF", "DVT", "OTC", "BNF", "WHO", "CDC", "NIH", "FDA", "MHRA", "LDL", "HDL", "RSV", "HPV",
     "MMR", "BCG", "ACE", "A&E", "ER", "ED", "OT", "PT", "SLT", "TV", "PDF", "NI", "UV", "IQ", "ID",
-    "GPs", "EU", "NMS", "PD", "RLS", "IM", "SC", "PRN", "OD", "BD", "TDS", "QDS",
+    "GPs", "EU", "NMS", "PD", "RLS", "IM", "SC", "PRN", "OD", "BD", "TDS", "QDS", "TTY",
 }
 #: Said as words (the spoken form is what the engine is given).
 WORDS = {
