@@ -75,6 +75,29 @@ CASES = [
      "Call oh three hundred, three oh three, one two three four, local rate."),
     ("en-US", "Call 1-888-232-6348 (TTY).", "Call one, eight eight eight, two three two, six three four eight, T T Y."),
     ("en-GB", "Call the helpline (free) today.", "Call the helpline, free, today."),
+    # A time, then a dose: never one run of figures ("oh eight to oh oh five oh oh milligrams").
+    ("en-GB", "Take at 08:00 500 mg, at 20:00 250 mg.",
+     "Take at eight o'clock, five hundred milligrams, at twenty hundred, two hundred and fifty milligrams."),
+    ("en-GB", "Dose is 10 000 units.", "Dose is ten thousand units."),
+    ("en-GB", "About 100¼ of it.", "About one hundred, one quarter of it."),
+    ("en-US", "On January 1, 0800 123 4567 is closed.",
+     "On January first, zero eight hundred, one two three, four five six seven is closed."),
+    ("en-GB", "Take 1/2 100 mg tablet.", "Take one half, one hundred milligrams tablet."),
+    ("en-GB", "Take 1½ tablets.", "Take one and a half tablets."),
+    # Said less before, now said: a range after "up to", prescribers' shorthand, units.
+    ("en-GB", "Up to 3-4 times a day.", "Up to three to four times a day."),
+    ("en-US", "Take 200-400 mg q4-6h.", "Take two hundred to four hundred milligrams every four to six hours."),
+    ("en-GB", "Give 5 ml q4h.", "Give five millilitres every four hours."),
+    ("en-GB", "Take 1 tab TDS prn.", "Take one tab three times a day when needed."),
+    ("en-GB", "Take 500 mg BD.", "Take five hundred milligrams twice a day."),
+    ("en-GB", "Take 10 mg nocte.", "Take ten milligrams at night."),
+    ("en-US", "Take 1 tablet b.i.d. with food.", "Take one tablet twice a day with food."),
+    ("en-US", "Instil 1 drop OD.", "Instil one drop O D."),
+    ("en-GB", "The BD Microlance needle.", "The B D Microlance needle."),
+    ("en-US", "Take 1/2 tsp.", "Take one half teaspoon."),
+    ("en-US", "Take 2 tbsp.", "Take two tablespoons."),
+    ("en-GB", "Creatinine 80 µmol/L.", "Creatinine eighty micromoles per litre."),
+    ("en-GB", "Vitamin D below 25 nmol/L.", "Vitamin D below twenty-five nanomoles per litre."),
 ]
 
 

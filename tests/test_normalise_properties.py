@@ -31,6 +31,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from audioguide.normalise import EN_GB, EN_US, normalise
+from audioguide.normalise.abbreviations import frequencies
 from audioguide.normalise.fractions import VULGAR
 from audioguide.normalise.marks import BRACKET_MARKER, LEADING_POINT
 from audioguide.normalise.numbers import ROMAN_CONTEXT, roman_value
@@ -176,7 +177,7 @@ def figures_of_words(tokens: list[str]) -> str:
 
 def tokens_of(text: str) -> list[str]:
     text = re.sub(r"(?<=ty)-(?=[a-z])", " ", text.lower())  # "twenty-four" is one number
-    return re.findall(r"[a-z]+|\d+|[,;.!?-]", text)
+    return re.findall(r"[a-z]+|\d+|[,;:.!?-]", text)  # a colon is a pause, as a comma is
 
 
 def spoken_figures(spoken: str) -> str:
@@ -184,6 +185,7 @@ def spoken_figures(spoken: str) -> str:
 
 
 def written_figures(written: str, locale) -> str:
+    written = frequencies(written)  # "500 mg tds": "three times a day" is said, and counts its three
     text = "".join(str(unicodedata.digit(ch)) if ch.isdecimal() else ch for ch in written)
     text = re.sub(rf"\b({ROMAN_CONTEXT})\s+([IVX]+)\b(?![-'’]?\w)",
                   lambda m: f"{m.group(1)} {roman_value(m.group(2)) or m.group(2)}", text)

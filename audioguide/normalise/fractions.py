@@ -41,6 +41,9 @@ def fractions(text: str, locale: Locale) -> str:
         said = fraction_words(numerator, denominator, locale)
         if whole:
             return f" {cardinal(int(whole.replace(',', '')), locale)} and {_a(said, numerator)} "
+        between = re.search(r"\d(\s*[^\w\s]*\s*)$", match.string[:match.start()])
+        if between and not re.search(r"[,;:.!?]", between.group(1)):
+            return f", {said} "  # "100¼": not "one hundred one quarter", which sounds like 101 quarters
         return f" {said} "
 
     def slashed(match: re.Match) -> str:

@@ -258,8 +258,8 @@ def dates(text: str, locale: Locale) -> str:
     text = re.sub(r"(?<![\w/.,])(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})(?![\w/]|\.\d)", numeric, text)
     # "12-03-2024": with a four-digit year, dashes too (never "12-03-24", which could be a range).
     text = re.sub(r"(?<![\w/.,-])(\d{1,2})-(\d{1,2})-(\d{4})(?![\w/-]|[.,]\d)", numeric, text)
-    text = re.sub(rf"(?<![\w.,:/-])(\d{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?({MONTH})(?:,?\s(\d{{4}}))?(?![\w])", day_month, text)
-    text = re.sub(rf"\b({MONTH})\s(\d{{1,2}})(?:st|nd|rd|th)?(?:,\s?(\d{{4}}))?(?![\w:.]|\.\d)", month_day, text)
+    text = re.sub(rf"(?<![\w.,:/-])(\d{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?({MONTH})(?:,?\s([1-9]\d{{3}}))?(?![\w])", day_month, text)
+    text = re.sub(rf"\b({MONTH})\s(\d{{1,2}})(?:st|nd|rd|th)?(?:,\s?([1-9]\d{{3}}))?(?![\w:.]|\.\d)", month_day, text)
     # "Use by 06/2025", "12/2024": a month and a year, never "twelve over twenty twenty-four".
     # The month is written with two figures, or a word before says it is a date ("1/2000" is a ratio).
     def month_year(match: re.Match) -> str:
@@ -293,7 +293,7 @@ def ranges(text: str, locale: Locale) -> str:
     ends a range ("6 to 12 - 1 tablet") does not open another: that dash is a pause."""
 
     def say(match: re.Match) -> str:
-        if re.search(r"(?:\bto|\band|\bor|[-–—])\s*$", text[:match.start()]):
+        if re.search(r"(?:(?<![Uu]p )\bto|\band|\bor|[-–—])\s*$", text[:match.start()]):  # "up to 3-4": a range
             return match.group(0)
         return f"{match.group(1)} to {match.group(2)}"
 

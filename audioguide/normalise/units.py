@@ -40,6 +40,10 @@ UNITS = {
     "mph": ("mile per hour", "miles per hour"),
     "m²": ("square met{re}", "square met{re}s"), "m2": ("square met{re}", "square met{re}s"),
     "cm²": ("square centimet{re}", "square centimet{re}s"),
+    "tsp": ("teaspoon", "teaspoons"), "tbsp": ("tablespoon", "tablespoons"),
+    "µmol": ("micromole", "micromoles"), "μmol": ("micromole", "micromoles"), "umol": ("micromole", "micromoles"),
+    "nmol": ("nanomole", "nanomoles"), "pmol": ("picomole", "picomoles"),
+    "mls": ("millilit{re}", "millilit{re}s"), "mgs": ("milligram", "milligrams"), "kgs": ("kilogram", "kilograms"),
     "mm²": ("square millimet{re}", "square millimet{re}s"), "km²": ("square kilomet{re}", "square kilomet{re}s"),
 }
 #: Words that can follow "per" or a slash after a unit: "mg/day", "times/week".
@@ -95,7 +99,9 @@ def units(text: str, locale: Locale) -> str:
         article, figure, unit, per, stop = (match.group("article") or "", match.group("figure"),
                                             match.group("unit"), match.group("per"), match.group("stop"))
         one, many = UNITS[unit]
-        singular = figure == "1" or bool(article)
+        # "1/2 tsp": the unit of a fraction under one is singular ("one half teaspoon").
+        fraction = re.search(r"(?<![\d.,/])(?<!\d\s)(\d{1,2})/$", match.string[:match.start("figure")])
+        singular = figure == "1" or bool(article) or bool(fraction and int(fraction.group(1)) < float(figure.replace(",", "")))
         if re.match(rf"/\s?(?:{NUMBER})\s?{re.escape(unit)}(?!\w)", per):
             # "200mg/400mg": two strengths, not a rate.
             return f"{article}{figure} {spelled(many, locale)} or " + units(per.lstrip("/ "), locale) + (stop or "")
@@ -103,6 +109,10 @@ def units(text: str, locale: Locale) -> str:
         return spoken + (stop or "")
 
     text = decimal_commas(text, locale)
+    # "q4h", "q4-6h": every 4 hours, every 4 to 6 hours (a prescriber's shorthand).
+    text = re.sub(r"\bq\.?\s?(\d{1,2})(?:\s?[-–]\s?(\d{1,2}))?\s?(?:h|hr|hrs|hours?)\b(\.?)",
+                  lambda m: f"every {m.group(1)}{' to ' + m.group(2) if m.group(2) else ''} "
+                  f"{'hour' if m.group(1) == '1' and not m.group(2) else 'hours'}", text)
     # "2m people", "250k adults": a count of millions or thousands, not metres.
     text = re.sub(rf"(?<![\w.,])({NUMBER})\s?(m|bn|k)\s(?={COUNTED_PEOPLE}\b)",
                   lambda m: f"{m.group(1)} {_SCALES[m.group(2)]} ", text)
