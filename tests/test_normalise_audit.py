@@ -95,6 +95,7 @@ CASES = [
     ("en-US", "Instil 1 drop OD.", "Instil one drop O D."),
     ("en-GB", "The BD Microlance needle.", "The B D Microlance needle."),
     ("en-US", "Take 1/2 tsp.", "Take one half teaspoon."),
+    ("en-GB", "Co-codamol 8/500mg tablets.", "Co-codamol eight over five hundred milligrams tablets."),
     ("en-US", "Take 2 tbsp.", "Take two tablespoons."),
     ("en-GB", "Creatinine 80 µmol/L.", "Creatinine eighty micromoles per litre."),
     ("en-GB", "Vitamin D below 25 nmol/L.", "Vitamin D below twenty-five nanomoles per litre."),

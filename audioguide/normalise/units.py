@@ -101,7 +101,8 @@ def units(text: str, locale: Locale) -> str:
         one, many = UNITS[unit]
         # "1/2 tsp": the unit of a fraction under one is singular ("one half teaspoon").
         fraction = re.search(r"(?<![\d.,/])(?<!\d\s)(\d{1,2})/$", match.string[:match.start("figure")])
-        singular = figure == "1" or bool(article) or bool(fraction and int(fraction.group(1)) < float(figure.replace(",", "")))
+        singular = figure == "1" or bool(article) or bool(
+            fraction and int(fraction.group(1)) < float(figure.replace(",", "")) <= 10)
         if re.match(rf"/\s?(?:{NUMBER})\s?{re.escape(unit)}(?!\w)", per):
             # "200mg/400mg": two strengths, not a rate.
             return f"{article}{figure} {spelled(many, locale)} or " + units(per.lstrip("/ "), locale) + (stop or "")
