@@ -84,6 +84,15 @@ CASES = [
      "On January first, zero eight hundred, one two three, four five six seven is closed."),
     ("en-GB", "Take 1/2 100 mg tablet.", "Take one half, one hundred milligrams tablet."),
     ("en-GB", "Take 1½ tablets.", "Take one and a half tablets."),
+    # A raised decimal point is a point: "nought, five" would sound like five.
+    ("en-GB", "Give 0·5 mg.", "Give nought point five milligrams."),
+    # A day and a month after "on" or a day's name: a date, not a fraction.
+    ("en-GB", "Your jab is on 3/4.", "Your jab is on the third of April."),
+    ("en-US", "Your shot is on 3/4.", "Your shot is on March fourth."),
+    ("en-US", "Clinic on Sat 13/4.", "Clinic on Sat the thirteenth of April."),
+    ("en-GB", "It depends on 2/3 tablets.", "It depends on two over three tablets."),
+    ("en-GB", "Based on 2/3 of adults.", "Based on two thirds of adults."),
+    ("en-US", "Kids 6 months–17 years.", "Kids six months to seventeen years."),
     # Said less before, now said: a range after "up to", prescribers' shorthand, units.
     ("en-GB", "Up to 3-4 times a day.", "Up to three to four times a day."),
     ("en-US", "Take 200-400 mg q4-6h.", "Take two hundred to four hundred milligrams every four to six hours."),

@@ -256,6 +256,11 @@ def dates(text: str, locale: Locale) -> str:
 
     text = re.sub(r"(?<![\w/.])(\d{4})-(\d{2})-(\d{2})(?![\w/-])", iso, text)
     text = re.sub(r"(?<![\w/.,])(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})(?![\w/]|\.\d)", numeric, text)
+    # "On 3/4", "Sat 2/3": a day and a month with no year, where a word before says it is a date.
+    text = re.sub(rf"(\b(?:[Oo]n|{DAY})\s)(\d{{1,2}})/(\d{{1,2}})"
+                  rf"(?![\w/]|[.,]\d|\s?(?:{UNIT}|{PER_WORDS}|{COUNTED_PEOPLE}|of|[a-z]*[a-rt-z]s)\b)",
+                  lambda m: m.group(1) + _day_month(int(m.group(2)), int(m.group(3)), locale, m.group(0)[len(m.group(1)):]),
+                  text)
     # "12-03-2024": with a four-digit year, dashes too (never "12-03-24", which could be a range).
     text = re.sub(r"(?<![\w/.,-])(\d{1,2})-(\d{1,2})-(\d{4})(?![\w/-]|[.,]\d)", numeric, text)
     text = re.sub(rf"(?<![\w.,:/-])(\d{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?({MONTH})(?:,?\s([1-9]\d{{3}}))?(?![\w])", day_month, text)
@@ -273,6 +278,16 @@ def dates(text: str, locale: Locale) -> str:
                   rf"(?![\w/]|[.,]\d|\s(?:of|in|[a-z]*[a-rt-z]s|{COUNTED_PEOPLE})\b)", month_year, text)
     # A month and a year alone: "March 2024" -> "March twenty twenty-four".
     return re.sub(rf"\b({MONTH})\s(\d{{4}})\b", lambda m: f"{month_name(m.group(1))} {say_year(m.group(2), locale)}", text)
+
+
+def _day_month(first: int, second: int, locale: Locale, written: str) -> str:
+    day_first = locale.day_first
+    if not (1 <= (second if day_first else first) <= 12 and 1 <= (first if day_first else second) <= 31):
+        day_first = not day_first  # "13/4" can only be the 13th of April
+    day, month = (first, second) if day_first else (second, first)
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return written
+    return say_date(day, month, None, locale, day_first=day_first)
 
 
 def days(text: str, locale: Locale) -> str:

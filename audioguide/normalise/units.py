@@ -131,6 +131,8 @@ def units(text: str, locale: Locale) -> str:
     text = per_slashes(text, locale)
     # "5mg-10mg", "2°C-8°C": a range, each end with its unit.
     text = re.sub(rf"\b({SPELLED_UNITS}|Celsius|Fahrenheit|percent)\s?[-–]\s?(?=-?{NUMBER}\s?[^\W\d])", r"\1 to ", text)
+    # "6 months–17 years": ages, each end with its unit ("Under 6 months -1 ml" is an age, then a dose).
+    text = re.sub(rf"\b(months?|days?)\s?[-–]\s?(?={NUMBER}\s?(?:years?|months?|weeks?|days?)\b)", r"\1 to ", text)
     # A unit with no figure: "mg/kg", "mmol/L".
     return re.sub(rf"(?<![\w/])({UNIT})((?:/\s?(?:{PERIOD}))+)(?![\w/])",
                   lambda m: spelled(UNITS[m.group(1)][1], locale) + _per(m.group(2), locale), text)
