@@ -93,6 +93,11 @@ CASES = [
     ("en-GB", "It depends on 2/3 tablets.", "It depends on two over three tablets."),
     ("en-GB", "Based on 2/3 of adults.", "Based on two thirds of adults."),
     ("en-US", "Kids 6 months–17 years.", "Kids six months to seventeen years."),
+    # Whole thousands set apart by a space, anywhere: never "ten pounds, zero zero zero".
+    ("en-GB", "Costs £10 000.", "Costs ten thousand pounds."),
+    ("en-GB", "About 1 in 10 000.", "About one in ten thousand."),
+    ("en-GB", "It affects 10 000 children.", "It affects ten thousand children."),
+    ("en-GB", "Call 0800 000 000.", "Call oh eight hundred, oh oh oh, oh oh oh."),
     # Said less before, now said: a range after "up to", prescribers' shorthand, units.
     ("en-GB", "Up to 3-4 times a day.", "Up to three to four times a day."),
     ("en-US", "Take 200-400 mg q4-6h.", "Take two hundred to four hundred milligrams every four to six hours."),
@@ -100,6 +105,8 @@ CASES = [
     ("en-GB", "Take 1 tab TDS prn.", "Take one tab three times a day when needed."),
     ("en-GB", "Take 500 mg BD.", "Take five hundred milligrams twice a day."),
     ("en-GB", "Take 10 mg nocte.", "Take ten milligrams at night."),
+    ("en-GB", "1 tablet 3 times daily (tds).", "one tablet three times daily, three times a day."),
+    ("en-US", "Max 8/day.", "Max eight a day."),
     ("en-US", "Take 1 tablet b.i.d. with food.", "Take one tablet twice a day with food."),
     ("en-US", "Instil 1 drop OD.", "Instil one drop O D."),
     ("en-GB", "The BD Microlance needle.", "The B D Microlance needle."),

@@ -72,7 +72,7 @@ FREQUENCIES = {
 }
 _FREQUENCY = "|".join(re.escape(key) for key in sorted(FREQUENCIES, key=len, reverse=True))
 _AFTER_DOSE = re.compile(rf"(?:\d\s?(?:{UNIT})|\d\s?(?:{PER_WORDS})|\d\s?(?:tabs?|caps?)|hours|daily|"
-                         rf"(?i:\b(?:{_FREQUENCY}))|PO|po|orally|by mouth),?\s$")
+                         rf"(?i:\b(?:{_FREQUENCY}))|PO|po|orally|by mouth)(?:,?\s|\s?\()$")
 
 
 def frequencies(text: str, locale: Locale | None = None) -> str:

@@ -192,8 +192,12 @@ def spaced_thousands(text: str, locale: Locale = EN_US) -> str:
     """ "10 000 units": thousands set apart by spaces, before a unit, are one amount ("10,000");
     never after a colon or a slash: "08:00 500 mg" is a time, then a dose; "1/2 100 mg
     tablet" is half of a 100 mg tablet, not "one over two thousand one hundred"."""
-    return re.sub(r"(?<![\d.,:/])(?<!\d\s)\d{1,3}(?:[ ]\d{3})+(?=\s?(?:mg|mcg|µg|micrograms?|milligrams?|"
+    text = re.sub(r"(?<![\d.,:/])(?<!\d\s)\d{1,3}(?:[ ]\d{3})+(?=\s?(?:mg|mcg|µg|micrograms?|milligrams?|"
                   r"g|grams?|kg|ml|mL|L|IU|mmol|units?|international|doses?|people|patients|steps)\b)",
+                  lambda m: m.group(0).replace(" ", ","), text)
+    # Whole thousands anywhere: "1 in 10 000", "£10 000", "10 000 children" are ten thousand,
+    # never "ten, zero zero zero" (or "ten pounds, zero zero zero").
+    return re.sub(r"(?<![\d.,:/])(?<!\d\s)(?<![\d.,:/][£$€])[1-9]\d{0,2}(?:[ ]000)+(?!\d|[ .,]\d)",
                   lambda m: m.group(0).replace(" ", ","), text)
 
 

@@ -128,6 +128,7 @@ def units(text: str, locale: Locale) -> str:
     text = re.sub(rf"\b({COUNTS})\s?/\s?(day|week|month|year|night|dose|hour)\b",
                   lambda m: f"{m.group(1)} {'a' if m.group(2) != 'hour' else 'an'} {m.group(2)}"
                   if m.group(2) != "dose" else f"{m.group(1)} per dose", text)
+    text = re.sub(rf"(?<![\w.,/])({NUMBER})\s?/\s?(day|week|month|night)\b", r"\1 a \2", text)  # "max 8/day"
     text = per_slashes(text, locale)
     # "5mg-10mg", "2°C-8°C": a range, each end with its unit.
     text = re.sub(rf"\b({SPELLED_UNITS}|Celsius|Fahrenheit|percent)\s?[-–]\s?(?=-?{NUMBER}\s?[^\W\d])", r"\1 to ", text)
