@@ -98,7 +98,13 @@ CASES = [
     ("en-GB", "About 1 in 10 000.", "About one in ten thousand."),
     ("en-GB", "It affects 10 000 children.", "It affects ten thousand children."),
     ("en-GB", "Call 0800 000 000.", "Call oh eight hundred, oh oh oh, oh oh oh."),
-    # Said less before, now said: a range after "up to", prescribers' shorthand, units.
+    # Said less before, now said: ranges of money and of days,
+    ("en-GB", "It costs £1–2.", "It costs one pound to two pounds."),
+    ("en-US", "A $5-$10 copay.", "A five dollars to ten dollars copay."),
+    ("en-GB", "Clinics from 1st–7th March.", "Clinics from the first to the seventh of March."),
+    ("en-US", "Clinics March 1–7.", "Clinics March first to seventh."),
+    ("en-GB", "Aged 5-11 May need it.", "Aged five to eleven May need it."),
+    # a range after "up to", prescribers' shorthand, units.
     ("en-GB", "Up to 3-4 times a day.", "Up to three to four times a day."),
     ("en-US", "Take 200-400 mg q4-6h.", "Take two hundred to four hundred milligrams every four to six hours."),
     ("en-GB", "Give 5 ml q4h.", "Give five millilitres every four hours."),

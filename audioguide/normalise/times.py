@@ -263,6 +263,12 @@ def dates(text: str, locale: Locale) -> str:
                   text)
     # "12-03-2024": with a four-digit year, dashes too (never "12-03-24", which could be a range).
     text = re.sub(r"(?<![\w/.,-])(\d{1,2})-(\d{1,2})-(\d{4})(?![\w/-]|[.,]\d)", numeric, text)
+    # "1st–7th March", "1-7 March", "March 1–7": a range of days in one month.
+    text = re.sub(rf"(?<![\w.,:/-])(\d{{1,2}})(?:st|nd|rd|th)?{DASH}(\d{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?({MONTH})\b"
+                  r"(?<!May)",  # "Aged 5-11 May need it": "May" alone may be a verb
+                  lambda m: _day_range(m, int(m.group(1)), int(m.group(2)), m.group(3), locale, day_first=True), text)
+    text = re.sub(rf"\b({MONTH})\s(\d{{1,2}})(?:st|nd|rd|th)?{DASH}(\d{{1,2}})(?:st|nd|rd|th)?(?![\w:/-]|[.,]\d|\s?(?:{UNIT}|{PER_WORDS})\b)",
+                  lambda m: _day_range(m, int(m.group(2)), int(m.group(3)), m.group(1), locale, day_first=False), text)
     text = re.sub(rf"(?<![\w.,:/-])(\d{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?({MONTH})(?:,?\s([1-9]\d{{3}}))?(?![\w])", day_month, text)
     text = re.sub(rf"\b({MONTH})\s(\d{{1,2}})(?:st|nd|rd|th)?(?:,\s?([1-9]\d{{3}}))?(?![\w:.]|\.\d)", month_day, text)
     # "Use by 06/2025", "12/2024": a month and a year, never "twelve over twenty twenty-four".
@@ -278,6 +284,15 @@ def dates(text: str, locale: Locale) -> str:
                   rf"(?![\w/]|[.,]\d|\s(?:of|in|[a-z]*[a-rt-z]s|{COUNTED_PEOPLE})\b)", month_year, text)
     # A month and a year alone: "March 2024" -> "March twenty twenty-four".
     return re.sub(rf"\b({MONTH})\s(\d{{4}})\b", lambda m: f"{month_name(m.group(1))} {say_year(m.group(2), locale)}", text)
+
+
+def _day_range(match: re.Match, first: int, last: int, month: str, locale: Locale, *, day_first: bool) -> str:
+    if not 1 <= first < last <= 31:
+        return match.group(0)
+    name = month_name(month)
+    if day_first:
+        return f"the {ordinal(first, locale)} to the {ordinal(last, locale)} of {name}"
+    return f"{name} {ordinal(first, locale)} to {ordinal(last, locale)}"
 
 
 def _day_month(first: int, second: int, locale: Locale, written: str) -> str:
