@@ -98,6 +98,11 @@ CASES = [
     ("en-GB", "About 1 in 10 000.", "About one in ten thousand."),
     ("en-GB", "It affects 10 000 children.", "It affects ten thousand children."),
     ("en-GB", "Call 0800 000 000.", "Call oh eight hundred, oh oh oh, oh oh oh."),
+    # A capitalised "May" after a figure may be the verb.
+    ("en-US", "Children Under 5 May Need Antibiotics.", "Children Under five May Need Antibiotics."),
+    ("en-GB", "Children aged 11 May need a booster.", "Children aged eleven May need a booster."),
+    ("en-GB", "Closed on 5 May.", "Closed on the fifth of May."),
+    ("en-GB", "From 5 May we close.", "From the fifth of May we close."),
     # Said less before, now said: ranges of money and of days,
     ("en-GB", "It costs £1–2.", "It costs one pound to two pounds."),
     ("en-US", "A $5-$10 copay.", "A five dollars to ten dollars copay."),

@@ -218,6 +218,12 @@ def say_year(written: str, locale: Locale) -> str:
     return year(value, locale) if len(written) == 4 and value >= 1100 else cardinal(value, locale)
 
 
+#: Words after a capitalised "May" that make it the verb (title case: "Children Under 5 May Need...").
+MAY_AS_VERB = re.compile(r"\s(?:be|need|have|get|not|also|want|feel|take|develop|experience|cause|help|become|"
+                         r"notice|find|require|benefit|occur|happen|seem|look|start|stop|go|come|catch|suffer|"
+                         r"show|lose|gain|use|qualify|still|only|well|then|even|already)\b", re.I)
+
+
 def dates(text: str, locale: Locale) -> str:
     """Dates with month names in either order, and numeric dates in the locale's order."""
 
@@ -239,8 +245,9 @@ def dates(text: str, locale: Locale) -> str:
 
     def day_month(match: re.Match) -> str:
         day = int(match.group(1))
-        if not 1 <= day <= 31:
-            return match.group(0)
+        if not 1 <= day <= 31 or match.group(2) == "May" and not match.group(3) and \
+                MAY_AS_VERB.match(match.string, match.end()):
+            return match.group(0)  # "Children under 5 May need...": the verb, not the month
         month = MONTHS.index(month_name(match.group(2))) + 1
         said = say_date(day, month, match.group(3), locale, day_first=True)
         if re.search(r"\bthe\s+$", match.string[:match.start()], re.I):
