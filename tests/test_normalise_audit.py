@@ -98,6 +98,10 @@ CASES = [
     ("en-GB", "About 1 in 10 000.", "About one in ten thousand."),
     ("en-GB", "It affects 10 000 children.", "It affects ten thousand children."),
     ("en-GB", "Call 0800 000 000.", "Call oh eight hundred, oh oh oh, oh oh oh."),
+    # A comparison before a negative figure is said: never dropped ("Values minus one are normal").
+    ("en-GB", "Values > -1 are normal.", "Values more than minus one are normal."),
+    ("en-GB", "A Z-score <-2 is low.", "A Z-score less than minus two is low."),
+    ("en-GB", "A T-score ≤ -2.5 means osteoporosis.", "A T-score at most minus two point five means osteoporosis."),
     # A capitalised "May" after a figure may be the verb.
     ("en-US", "Children Under 5 May Need Antibiotics.", "Children Under five May Need Antibiotics."),
     ("en-GB", "Children aged 11 May need a booster.", "Children aged eleven May need a booster."),
@@ -109,6 +113,8 @@ CASES = [
     ("en-GB", "Clinics from 1st–7th March.", "Clinics from the first to the seventh of March."),
     ("en-US", "Clinics March 1–7.", "Clinics March first to seventh."),
     ("en-GB", "Aged 5-11 May need it.", "Aged five to eleven May need it."),
+    ("en-GB", "Values from -3–3.", "Values from minus three to three."),
+    ("en-GB", "A T-score of -1–-2.5.", "A T-score of minus one to minus two point five."),
     # a range after "up to", prescribers' shorthand, units.
     ("en-GB", "Up to 3-4 times a day.", "Up to three to four times a day."),
     ("en-US", "Take 200-400 mg q4-6h.", "Take two hundred to four hundred milligrams every four to six hours."),

@@ -335,5 +335,7 @@ def ranges(text: str, locale: Locale) -> str:
         return f"{match.group(1)} to {match.group(2)}"
 
     text = re.sub(r"(?<![\w.,/:-])(\d+(?:st|nd|rd|th))\s?[-–—]\s?(\d+(?:st|nd|rd|th))\b", r"\1 to \2", text)
+    # "-3–3", "-5–-10": an en dash after a negative figure is "to", never a pause between two values.
+    text = re.sub(rf"(?:(?<=^)|(?<=[\s(]))(-(?:{NUMBER}))\s?–\s?(-?(?:{NUMBER}))(?![\d/-]|[.,:]\d)", r"\1 to \2", text)
     return re.sub(rf"(?<![\w.,/:-])({RANGE_END})(?:[-–—]|\s[-–—]|[-–—]\s|\s[-–—]\s)({RANGE_END})(?![\d/-]|[.,:]\d)",
                   say, text)
