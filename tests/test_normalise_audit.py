@@ -102,6 +102,9 @@ CASES = [
     ("en-GB", "Values > -1 are normal.", "Values more than minus one are normal."),
     ("en-GB", "A Z-score <-2 is low.", "A Z-score less than minus two is low."),
     ("en-GB", "A T-score ≤ -2.5 means osteoporosis.", "A T-score at most minus two point five means osteoporosis."),
+    # A slash after a figure with thousands is "per" too.
+    ("en-GB", "Heparin 1,000 units/ml.", "Heparin one thousand units per millilitre."),
+    ("en-GB", "Give 10,000 units/kg.", "Give ten thousand units per kilogram."),
     # A capitalised "May" after a figure may be the verb.
     ("en-US", "Children Under 5 May Need Antibiotics.", "Children Under five May Need Antibiotics."),
     ("en-GB", "Children aged 11 May need a booster.", "Children aged eleven May need a booster."),

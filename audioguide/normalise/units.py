@@ -133,7 +133,7 @@ def units(text: str, locale: Locale) -> str:
     # "5mg-10mg", "2°C-8°C": a range, each end with its unit.
     text = re.sub(rf"\b({SPELLED_UNITS}|Celsius|Fahrenheit|percent)\s?[-–]\s?(?=-?{NUMBER}\s?[^\W\d])", r"\1 to ", text)
     # "6 months–17 years": ages, each end with its unit ("Under 6 months -1 ml" is an age, then a dose).
-    text = re.sub(rf"\b(months?|days?)\s?[-–]\s?(?={NUMBER}\s?(?:years?|months?|weeks?|days?)\b)", r"\1 to ", text)
+    text = re.sub(rf"\b(months?|days?)\s?[-–]\s?(?=(?:{NUMBER})\s?(?:years?|months?|weeks?|days?)\b)", r"\1 to ", text)
     # A unit with no figure: "mg/kg", "mmol/L".
     return re.sub(rf"(?<![\w/])({UNIT})((?:/\s?(?:{PERIOD}))+)(?![\w/])",
                   lambda m: spelled(UNITS[m.group(1)][1], locale) + _per(m.group(2), locale), text)
@@ -160,7 +160,7 @@ def per_slashes(text: str, locale: Locale) -> str:
         parts = re.split(r"\s?/\s?", match.group(2).lstrip())
         return match.group(1) + "".join(" per " + _unit_word(part, locale) for part in parts if part)
 
-    text = re.sub(rf"(?<![\w.,])({NUMBER}\s?(?:{PER_WORDS}|{UNIT}))((?:\s?/\s?(?:{NUMBER}\s?)?[A-Za-z]+[²2]?)+)(?![\w/])",
+    text = re.sub(rf"(?<![\w.,])((?:{NUMBER})\s?(?:{PER_WORDS}|{UNIT}))((?:\s?/\s?(?:(?:{NUMBER})\s?)?[A-Za-z]+[²2]?)+)(?![\w/])",
                   per, text)
     return text
 
