@@ -52,6 +52,7 @@ CASES = [
     ("en-US", "From 0800 hrs.", "From zero eight hundred hours."),
     ("en-GB", "At 1500 mg a day.", "At one thousand five hundred milligrams a day."),
     ("en-GB", "At 2000 people.", "At two thousand people."),
+    ("en-GB", "Rates at 1000 per 100,000.", "Rates at one thousand per one hundred thousand."),
     ("en-GB", "Since 2005.", "Since two thousand and five."),
     # Slashes that are not fractions of one.
     ("en-GB", "The 2020/21 flu season.", "The twenty twenty to twenty-one flu season."),

@@ -160,7 +160,7 @@ def four_digit_times(text: str, locale: Locale) -> str:
     figures, said as times, never as amounts ("two thousand two hundred") or a string of
     digits. A range needs a leading zero or "hrs"; a single time, "at" before it or one of
     those; a unit or a counted thing after it keeps it an amount."""
-    amount = rf"(?![\w%°‰]|[.,]\d|\s?(?:{UNIT}|{PER_WORDS}|{COUNTED_PEOPLE}|feet|ft)\b|{MEASURE_WORDS.pattern})"
+    amount = rf"(?![\w%°‰]|[.,]\d|\s?(?:{UNIT}|{PER_WORDS}|{COUNTED_PEOPLE}|feet|ft|per|in|out|of)\b|{MEASURE_WORDS.pattern})"
 
     def pair(match: re.Match) -> str:
         if not (match.group(1).startswith("0") or match.group(3).startswith("0") or match.group(5)):
