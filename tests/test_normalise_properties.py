@@ -31,10 +31,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from audioguide.normalise import EN_GB, EN_US, normalise
+from audioguide.normalise.abbreviations import frequencies
 from audioguide.normalise.fractions import VULGAR
 from audioguide.normalise.marks import BRACKET_MARKER, LEADING_POINT
 from audioguide.normalise.numbers import ROMAN_CONTEXT, roman_value
 from audioguide.normalise.times import MONTHS
+from audioguide.normalise.units import POWER_OF_TEN
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -175,7 +177,7 @@ def figures_of_words(tokens: list[str]) -> str:
 
 def tokens_of(text: str) -> list[str]:
     text = re.sub(r"(?<=ty)-(?=[a-z])", " ", text.lower())  # "twenty-four" is one number
-    return re.findall(r"[a-z]+|\d+|[,;.!?-]", text)
+    return re.findall(r"[a-z]+|\d+|[,;:.!?-]", text)  # a colon is a pause, as a comma is
 
 
 def spoken_figures(spoken: str) -> str:
@@ -183,13 +185,18 @@ def spoken_figures(spoken: str) -> str:
 
 
 def written_figures(written: str, locale) -> str:
+    written = frequencies(written)  # "500 mg tds": "three times a day" is said, and counts its three
     text = "".join(str(unicodedata.digit(ch)) if ch.isdecimal() else ch for ch in written)
-    text = "".join(" ".join(map(str, VULGAR[ch])) + " " if ch in VULGAR else ch for ch in text)
     text = re.sub(rf"\b({ROMAN_CONTEXT})\s+([IVX]+)\b(?![-'’]?\w)",
                   lambda m: f"{m.group(1)} {roman_value(m.group(2)) or m.group(2)}", text)
     # Footnote markers ("2[3] tablets") are not said; a leading point is said with its zero (".5" is "0.5").
     text = BRACKET_MARKER.sub("", text)
     text = LEADING_POINT.sub("0.", text)
+    # Vulgar fractions after that: ".¼" has no leading point before a figure.
+    text = "".join(" ".join(map(str, VULGAR[ch])) + " " if ch in VULGAR else ch for ch in text)
+    # A power of ten's superscript exponent ("10⁹") is said as a figure.
+    text = POWER_OF_TEN.sub(lambda m: m.group(0).replace(m.group("superscript") or "", " " + (
+        m.group("superscript") or "").translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789 "))), text)
     # Zeros a reader rightly leaves out (see the module's docstring).
     text = re.sub(r"(?<![\d.:])0([1-9])(?=[:.]\d\d(?!\d))", r"\1", text)
     text = re.sub(r"(?<![\d.:])(1[0-2]|0?[1-9])[:.]00(?=\s?[AaPp]\.?\s?[Mm](?![A-Za-z]))", r"\1", text)
@@ -219,6 +226,7 @@ def written_figures(written: str, locale) -> str:
         return f"{day} {month} {year}" if locale.day_first else f"{month} {day} {year}"
 
     text = re.sub(r"(?<![\w/.])(\d{4})-(\d{2})-(\d{2})(?![\w/-])", iso, text)
+    text = re.sub(r"(?<![\w/.,:-])0([1-9])/((?:19|20)\d\d)(?![\w/]|[.,]\d)", r"\1/\2", text)  # "06/2025"
     return figures_of_words(tokens_of(text))
 
 

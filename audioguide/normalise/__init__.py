@@ -29,16 +29,20 @@ from .locale import EN_GB, EN_US, KNOWN_TAGS, Locale, canonical_tag, is_known_ta
 #: The rules, in the order they are applied.
 RULES = (
     _web.addresses,
+    _abbreviations.frequencies,
+    _units.powers,
     _numbers.spaced_thousands,
     _phones.phones,
     _numbers.separate_figures,
     _asides.asides,
     _abbreviations.abbreviations,
     _phones.extensions,
+    _units.decimal_commas,
     _money.money,
     _times.dates,
     _times.times,
     _times.days,
+    _fractions.clinical_durations,
     _units.readings,
     _units.temperatures,
     _fractions.percentages,
@@ -61,6 +65,8 @@ RULES = (
 #: apart from the Basic Multilingual Plane's private-use characters, which
 #: callers may use to hold text aside.
 _SUPPLEMENTARY_PRIVATE = re.compile("[\U000f0000-\U0010ffff]")
+_MIDDLE_DOT_POINT = re.compile(r"(?<=\d)[·∙](?=\d)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _DASHES = str.maketrans({"\u2011": "-", "\u2010": "-", "\u2212": "-", "\u00a0": " ", "\u202f": " ",
                          "\u2009": " ", "\u2044": "/", "\u2215": "/"})
 
@@ -76,6 +82,7 @@ def normalise(text: str, locale: Locale | str = EN_US) -> str:
     if isinstance(locale, str):
         locale = locale_for(locale, text)
     text = _SUPPLEMENTARY_PRIVATE.sub("", _ascii_digits(text).translate(_DASHES))
+    text = _MIDDLE_DOT_POINT.sub(".", _CONTROL.sub(" ", text))  # "0·5 mg": a raised decimal point  # "20\x1f1" is two figures with a space, never "twenty one"
     text = _marks.leading_points(_marks.unsaid_marks(text))
     end = re.search(r"[.!?:]$", text.rstrip("\"'”’)] "))
     for rule in RULES:

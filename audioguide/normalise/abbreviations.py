@@ -17,6 +17,7 @@ import re
 
 from .locale import Locale
 from .numbers import cardinal
+from .units import PER_WORDS, UNIT
 
 #: (pattern, words). A pattern's own full stop is part of the match.
 ABBREVIATIONS = [
@@ -49,7 +50,7 @@ SPELLED = {
     "MND", "IVF", "HRT", "TB", "STI", "PTSD", "CBT", "CFS", "ME", "GTN", "PPI", "SSRI", "SSRIs", "INR",
     "TIA", "CSF", "DVT", "OTC", "BNF", "WHO", "CDC", "NIH", "FDA", "MHRA", "LDL", "HDL", "RSV", "HPV",
     "MMR", "BCG", "ACE", "A&E", "ER", "ED", "OT", "PT", "SLT", "TV", "PDF", "NI", "UV", "IQ", "ID",
-    "GPs", "EU", "NMS", "PD", "RLS", "IM", "SC", "PRN", "OD", "BD", "TDS", "QDS",
+    "GPs", "EU", "NMS", "PD", "RLS", "IM", "SC", "PRN", "OD", "BD", "TDS", "QDS", "TTY",
 }
 #: Said as words (the spoken form is what the engine is given).
 WORDS = {
@@ -58,6 +59,29 @@ WORDS = {
     "UNICEF": "Unicef", "CAMHS": "Cams", "PALS": "Pals", "GERD": "Gerd", "SUDEP": "Soodep",
     "MIND": "Mind", "COVID-19": "Covid nineteen", "CoV": "cov", "AM": "AM", "PM": "PM",
 }
+
+
+#: How often, as prescriptions write it, said only after a dose ("1 tablet bd", "500 mg TDS", "10 mg nocte").
+#: "od" and "qd" are not among them: "OD" is also the right eye, and "q.d." is easily misread.
+FREQUENCIES = {
+    "bd": "twice a day", "b.d.": "twice a day", "bid": "twice a day", "b.i.d.": "twice a day",
+    "tds": "three times a day", "t.d.s.": "three times a day", "tid": "three times a day",
+    "t.i.d.": "three times a day", "qds": "four times a day", "q.d.s.": "four times a day",
+    "qid": "four times a day", "q.i.d.": "four times a day", "prn": "when needed", "p.r.n.": "when needed",
+    "nocte": "at night", "mane": "in the morning",
+}
+_FREQUENCY = "|".join(re.escape(key) for key in sorted(FREQUENCIES, key=len, reverse=True))
+_AFTER_DOSE = re.compile(rf"(?:\d\s?(?:{UNIT})|\d\s?(?:{PER_WORDS})|\d\s?(?:tabs?|caps?)|hours|daily|"
+                         rf"(?i:\b(?:{_FREQUENCY}))|PO|po|orally|by mouth)(?:,?\s|\s?\()$")
+
+
+def frequencies(text: str, locale: Locale | None = None) -> str:
+    def say(match: re.Match) -> str:
+        if not _AFTER_DOSE.search(text[:match.start()]):
+            return match.group(0)
+        return FREQUENCIES[match.group(1).lower()]
+
+    return re.sub(rf"(?<![\w.])({_FREQUENCY})(?![\w]|\.\w)", say, text, flags=re.I)
 
 
 def abbreviations(text: str, locale: Locale) -> str:

@@ -33,6 +33,7 @@ DESCRIPTION_OPENERS = {
     "incl", "especially", "such", "every", "each", "any", "some", "one", "two", "three", "see",
     "more", "less", "fewer", "most", "both", "either", "neither", "no", "all", "after", "before",
     "during", "while", "until", "per", "plus", "approx", "approximately", "optional", "if",
+    "free", "freephone", "charged", "calls", "local", "open", "closed", "daily", "weekly",
 }
 #: Colours (and shades): "(white)", "(pale blue)" describe a tablet or an inhaler; they are not its name.
 COLOURS = {"white", "black", "brown", "blue", "pink", "red", "green", "yellow", "orange", "purple", "grey",
@@ -72,6 +73,8 @@ def kind_of(before: str, inner: str) -> str:
     last = previous[-1] if previous else ""
     if ACRONYM.match(last) and _expands(last, inner):
         return "expansion"
+    if re.search(r"\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|hundred)\s*$", before):
+        return "description"  # after a phone number, said digit by digit: "(free)", "(TTY)", "(local rate)"
     if ACRONYM.match(inner) and len(previous) >= 2:
         return "acronym"
     if NAMING.match(inner):

@@ -6,7 +6,7 @@
 - Footnote markers: "[3]" straight after a word, a figure, "%" or
   punctuation ("2[3] tablets", "12.5%[4]"); superscript figures after a word,
   "%" or punctuation ("mg¹", "10%²"), but not powers after m, cm, mm or km
-  ("m²" is "square metres"); the marks † and ‡ anywhere, and * or § that end
+  ("m²" is "square metres", "1.73m²" too); the marks † and ‡ anywhere, and * or § that end
   a word or figure ("5 mL†", "risk*").
 - A leading decimal point: ".5" is written "0.5" so it is said "nought point
   five" (en-GB) or "zero point five" (en-US), never glued to the word before.
@@ -20,7 +20,7 @@ from ..markup import TAG_PATTERN
 
 TAG = re.compile(TAG_PATTERN, re.I)
 BRACKET_MARKER = re.compile(r"(?<=[\w%.,;:!?)\]])\[\d{1,3}\](?!\()")
-SUPERSCRIPT_MARKER = re.compile(r"(?<=[A-Za-z%.,;:!?)\]])(?<!\b[ckm]m)(?<!\bm)(?<!\bkm)"
+SUPERSCRIPT_MARKER = re.compile(r"(?<=[A-Za-z%.,;:!?)\]])(?<!(?<![A-Za-z])[ckm]m)(?<!(?<![A-Za-z])m)"
                                 r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
 SIGN_MARKER = re.compile(r"[†‡]|(?<=[\w%.)])[*§]+(?![\w(])")
 LEADING_POINT = re.compile(r"(?<![\w.,])\.(?=\d)")

@@ -182,14 +182,22 @@ def plain_numbers(text: str, locale: Locale) -> str:
 VULGAR_CHARACTERS = "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞⅐⅑⅒"
 #: The end of a written figure, the space after it, and the start of the next figure.
 _FIGURE_THEN_FIGURE = re.compile(
-    rf"(?:\d[s%]?|\d°[CFcf]?|[{VULGAR_CHARACTERS}])([ \t]+|[ \t]*[()\[\]{{}}<>|\\\"“”*_#~^`]+[ \t]*)"
+    rf"(?:\d[s%]?|\d°[CFcf]?|[{VULGAR_CHARACTERS}])([ \t]+|[ \t]*(?:[()\[\]{{}}<>|\\\"“”*_#~^`]"
+    # any other sign an engine says nothing for ("20¿1"): a pause, or the figures run together
+    rf"|[^\w\s.,:;!?/%°'’+\-–—−£$€&@=×±≥≤≈∼→‰])+[ \t]*)"
     rf"(?=[£$€]?\d|[{VULGAR_CHARACTERS}])")
 
 
 def spaced_thousands(text: str, locale: Locale = EN_US) -> str:
-    """ "10 000 units": thousands set apart by spaces, before a unit, are one amount ("10,000")."""
-    return re.sub(r"(?<![\d.,])(?<!\d\s)\d{1,3}(?:[ ]\d{3})+(?=\s?(?:mg|mcg|µg|micrograms?|milligrams?|"
+    """ "10 000 units": thousands set apart by spaces, before a unit, are one amount ("10,000");
+    never after a colon or a slash: "08:00 500 mg" is a time, then a dose; "1/2 100 mg
+    tablet" is half of a 100 mg tablet, not "one over two thousand one hundred"."""
+    text = re.sub(r"(?<![\d.,:/])(?<!\d\s)\d{1,3}(?:[ ]\d{3})+(?=\s?(?:mg|mcg|µg|micrograms?|milligrams?|"
                   r"g|grams?|kg|ml|mL|L|IU|mmol|units?|international|doses?|people|patients|steps)\b)",
+                  lambda m: m.group(0).replace(" ", ","), text)
+    # Whole thousands anywhere: "1 in 10 000", "£10 000", "10 000 children" are ten thousand,
+    # never "ten, zero zero zero" (or "ten pounds, zero zero zero").
+    return re.sub(r"(?<![\d.,:/])(?<!\d\s)(?<![\d.,:/][£$€])[1-9]\d{0,2}(?:[ ]000)+(?!\d|[ .,]\d)",
                   lambda m: m.group(0).replace(" ", ","), text)
 
 
@@ -209,4 +217,4 @@ def separate_figures(text: str, locale: Locale = EN_US) -> str:
 
     text = _FIGURE_THEN_FIGURE.sub(apart, text)
     # "500 and 1" must not sound like "five hundred and one" (501).
-    return re.sub(r"(?<![\d.,])((?:\d{1,3}(?:,\d{3})+|\d+)(?<=00))(\s+and\s+)(?=\d)", r"\1,\2", text)
+    return re.sub(r"(?<![\d.,])((?:\d{1,3}(?:,\d{3})+|\d+)(?<=00)s?)(\s+and\s+)(?=\d)", r"\1,\2", text)

@@ -91,7 +91,7 @@ def _is_phone(candidate: str) -> bool:
         return False
     if candidate.startswith(("+", "(")):
         return True
-    if groups[0].startswith("0") and len(groups[0]) >= 3:
+    if groups[0].startswith("0") and len(groups[0]) >= 3 or groups[0] == "00":  # "00 44 20 ...": abroad
         return True
     sizes = [len(group) for group in groups]
     return sizes == [3, 3, 4] or (sizes == [1, 3, 3, 4] and groups[0] == "1")
@@ -104,7 +104,25 @@ SHORT_CODE = re.compile(r"(\b[Tt]ext(?:ing)?\s(?:[A-Z]{2,}\s|\"[A-Z]{2,}\"\s|'[A
                         r"([1-9]\d{3,5})(?![\w/%°]|[.,]\d|[ -]\d)")
 
 
+#: Three-digit lines said by name after "call", "dial", "text": 988 (the US crisis line) and the
+#: N11 services ("dial 711" for relay, "call 211"); never an amount there.
+SERVICE_AFTER_CALL = re.compile(
+    r"(\b(?:[Cc]all|[Dd]ial|[Rr]ing|[Tt]ext|[Pp]hone)(?:\s(?:or|and)\s(?:call|dial|text|ring))?(?:\son)?\s)"
+    r"([2-8]11|988)(?![\w/%°]|[.,]\d)")
+#: A US toll-free number with letters: "1-800-273-TALK", "1-800-QUIT-NOW".
+VANITY = re.compile(r"(?<![\w.,/-])(?:(1)[- ])?(8(?:00|88|77|66|55|44|33))[- ](\d{3}|[A-Z]{3,})[- ](\d{4}|[A-Z]{3,})(?![\w-])")
+
+
+def _vanity(match: re.Match, locale: Locale) -> str:
+    if not re.search(r"[A-Z]", match.group(3) + match.group(4)):
+        return match.group(0)  # all figures: an ordinary phone number
+    groups = [group for group in match.groups() if group]
+    return ", ".join(group if group.isalpha() else say_group(group, locale) for group in groups)
+
+
 def phones(text: str, locale: Locale) -> str:
+    text = VANITY.sub(lambda m: _vanity(m, locale), text)
+    text = SERVICE_AFTER_CALL.sub(lambda m: m.group(1) + digits(m.group(2), locale), text)
     text = SERVICE_116.sub(lambda m: _apart(m, f"{digits('116', locale)}, {digits(m.group(1), locale)}"), text)
     text = SHORT_CODE.sub(lambda m: m.group(1) + digits(m.group(2), locale), text)
     parts, position = [], 0
@@ -152,7 +170,7 @@ def extensions(text: str, locale: Locale) -> str:
             return match.group(0)
         return f"extension {digits(match.group(1), locale)}"
 
-    return re.sub(r"(?<=\s)[xX](\d{2,5})(?!\w|[.,]\d|\s?[%°])", after_phone, text)
+    return re.sub(r"(?<=\s)[xX]\.?\s?(\d{2,5})(?!\w|[.,]\d|\s?[%°])", after_phone, text)
 
 
 def _longest_phone(candidate: str) -> str:

@@ -18,10 +18,10 @@ from .numbers import NUMBER
 
 
 def comparisons(text: str, locale=None) -> str:
-    text = re.sub(rf"(?:≥|>=|=>)\s?(?=-?{NUMBER})", " at least ", text)
-    text = re.sub(rf"(?:≤|<=|=<)\s?(?=-?{NUMBER})", " at most ", text)
-    text = re.sub(rf"<\s?(?=-?{NUMBER})", " less than ", text)
-    text = re.sub(rf">\s?(?=-?{NUMBER})", " more than ", text)
+    text = re.sub(rf"(?:≥|>=|=>)\s?(?=-?(?:{NUMBER}))", " at least ", text)
+    text = re.sub(rf"(?:≤|<=|=<)\s?(?=-?(?:{NUMBER}))", " at most ", text)
+    text = re.sub(rf"<\s?(?=-?(?:{NUMBER}))", " less than ", text)
+    text = re.sub(rf">\s?(?=-?(?:{NUMBER}))", " more than ", text)
     # "<six months or >twelve years": a comparison written before a number in words.
     text = re.sub(r"(?:(?<=\s)|^)<(?=[a-z])", " less than ", text)
     text = re.sub(r"(?:(?<=\s)|^)>(?=[a-z])", " more than ", text)

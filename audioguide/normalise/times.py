@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 
 from .locale import Locale
-from .numbers import NUMBER, VULGAR_CHARACTERS, cardinal, ordinal, year
-from .units import PER_WORDS, UNIT
+from .numbers import MEASURE_WORDS, NUMBER, VULGAR_CHARACTERS, cardinal, ordinal, year
+from .units import COUNTED_PEOPLE, PER_WORDS, UNIT
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
@@ -78,6 +78,15 @@ def times(text: str, locale: Locale) -> str:
     text = re.sub(rf"(?<![\w.:£$€])(\d{{1,2}}(?:[:.]\d{{2}})?){DASH}({TIME})(?!\w|[:.,]\d)",
                   lambda m: f"{say_time(m.group(1), locale) if ':' in m.group(1) else cardinal(int(m.group(1).split('.')[0]), locale) + _minutes(m.group(1), locale)} to {say_time(m.group(2), locale)}",
                   text)
+    # "9:30-5": a clock time, then the hour it runs to; never "nine thirty-five".
+    def time_to_hour(match: re.Match) -> str:
+        said = say_time(match.group(1), locale)
+        if said == match.group(1) or RATIO_WORDS.search(text[max(0, match.start() - 30):match.start()]):
+            return match.group(0)
+        return f"{said} to {cardinal(int(match.group(2)), locale)}"
+
+    text = re.sub(rf"(?<![\w.:£$€])(\d{{1,2}}:\d{{2}}){DASH}(1?\d|2[0-4])(?![\w:]|[.,]\d)", time_to_hour, text)
+
     def single(match: re.Match) -> str:
         if ":" in match.group(1) and not re.search(MERIDIEM, match.group(1)) and \
                 RATIO_WORDS.search(text[max(0, match.start() - 30):match.start()]):
@@ -95,7 +104,7 @@ def times(text: str, locale: Locale) -> str:
 
     text = re.sub(rf"(?<=\b(?:at|At|AT))(\s)(\d{{1,2}}\.[0-5][05])(?![\w%°‰]|[.,]\d|\s?(?:{UNIT}|{PER_WORDS})\b)",
                   at, text)
-    return twenty_four_hour(text, locale)
+    return four_digit_times(twenty_four_hour(text, locale), locale)
 
 
 #: A dotted time that can only be a clock time on the 24-hour clock: "21.30", "08.00".
@@ -127,6 +136,47 @@ def twenty_four_hour(text: str, locale: Locale) -> str:
         return say(match.group(1))
 
     return re.sub(rf"(?<![\w.,:£$€-])({_DOTTED_24}){after}", single, text)
+
+
+#: A time written in four figures, "0900", "1730", "2200", and its "hrs" if written.
+_HHMM = r"([01]\d|2[0-3])([0-5]\d)"
+_HHMM_SUFFIX = r"(\s?(?:hrs|hours|h)\b)?"
+
+
+def say_hhmm(hours: str, minutes: str, locale: Locale) -> str:
+    """ "0900" -> "oh nine hundred", "2200" -> "twenty-two hundred", "0830" -> "oh eight thirty"."""
+    if hours == "00":
+        said = f"{locale.zero_digit} {locale.zero_digit}"
+    else:
+        said = (f"{locale.zero_digit} " if hours.startswith("0") else "") + cardinal(int(hours), locale)
+    value = int(minutes)
+    if value == 0:
+        return f"{said} hundred"
+    return f"{said} {'oh ' if value < 10 else ''}{cardinal(value, locale)}"
+
+
+def four_digit_times(text: str, locale: Locale) -> str:
+    """ "Open 0900-1700", "at 2200", "from 0800 hrs": times on the 24-hour clock in four
+    figures, said as times, never as amounts ("two thousand two hundred") or a string of
+    digits. A range needs a leading zero or "hrs"; a single time, "at" before it or one of
+    those; a unit or a counted thing after it keeps it an amount."""
+    amount = rf"(?![\w%°‰]|[.,]\d|\s?(?:{UNIT}|{PER_WORDS}|{COUNTED_PEOPLE}|feet|ft|per|in|out|of)\b|{MEASURE_WORDS.pattern})"
+
+    def pair(match: re.Match) -> str:
+        if not (match.group(1).startswith("0") or match.group(3).startswith("0") or match.group(5)):
+            return match.group(0)
+        hours = " hours" if match.group(5) else ""
+        return f"{say_hhmm(match.group(1), match.group(2), locale)} to {say_hhmm(match.group(3), match.group(4), locale)}{hours}"
+
+    text = re.sub(rf"(?<![\w.,:/£$€-]){_HHMM}\s?[-–—]\s?{_HHMM}{_HHMM_SUFFIX}{amount}", pair, text)
+
+    def single(match: re.Match) -> str:
+        if not (match.group(1).lower() == "at " or match.group(2).startswith("0") or match.group(4)):
+            return match.group(0)
+        return match.group(1) + say_hhmm(match.group(2), match.group(3), locale) + (" hours" if match.group(4) else "")
+
+    return re.sub(rf"\b((?:[Aa]t|[Ff]rom|[Uu]ntil|till|[Bb]y|[Bb]efore|[Aa]fter|to)\s){_HHMM}{_HHMM_SUFFIX}{amount}",
+                  single, text)
 
 
 #: Words before "at 2.50" that make it an amount: a level, a price, a reading, not a time.
@@ -168,6 +218,12 @@ def say_year(written: str, locale: Locale) -> str:
     return year(value, locale) if len(written) == 4 and value >= 1100 else cardinal(value, locale)
 
 
+#: Words after a capitalised "May" that make it the verb (title case: "Children Under 5 May Need...").
+MAY_AS_VERB = re.compile(r"\s(?:be|need|have|get|not|also|want|feel|take|develop|experience|cause|help|become|"
+                         r"notice|find|require|benefit|occur|happen|seem|look|start|stop|go|come|catch|suffer|"
+                         r"show|lose|gain|use|qualify|still|only|well|then|even|already)\b", re.I)
+
+
 def dates(text: str, locale: Locale) -> str:
     """Dates with month names in either order, and numeric dates in the locale's order."""
 
@@ -189,8 +245,9 @@ def dates(text: str, locale: Locale) -> str:
 
     def day_month(match: re.Match) -> str:
         day = int(match.group(1))
-        if not 1 <= day <= 31:
-            return match.group(0)
+        if not 1 <= day <= 31 or match.group(2) == "May" and not match.group(3) and \
+                MAY_AS_VERB.match(match.string, match.end()):
+            return match.group(0)  # "Children under 5 May need...": the verb, not the month
         month = MONTHS.index(month_name(match.group(2))) + 1
         said = say_date(day, month, match.group(3), locale, day_first=True)
         if re.search(r"\bthe\s+$", match.string[:match.start()], re.I):
@@ -206,12 +263,53 @@ def dates(text: str, locale: Locale) -> str:
 
     text = re.sub(r"(?<![\w/.])(\d{4})-(\d{2})-(\d{2})(?![\w/-])", iso, text)
     text = re.sub(r"(?<![\w/.,])(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})(?![\w/]|\.\d)", numeric, text)
+    # "On 3/4", "Sat 2/3": a day and a month with no year, where a word before says it is a date.
+    text = re.sub(rf"(\b(?:[Oo]n|{DAY})\s)(\d{{1,2}})/(\d{{1,2}})"
+                  rf"(?![\w/]|[.,]\d|\s?(?:{UNIT}|{PER_WORDS}|{COUNTED_PEOPLE}|of|[a-z]*[a-rt-z]s)\b)",
+                  lambda m: m.group(1) + _day_month(int(m.group(2)), int(m.group(3)), locale, m.group(0)[len(m.group(1)):]),
+                  text)
     # "12-03-2024": with a four-digit year, dashes too (never "12-03-24", which could be a range).
     text = re.sub(r"(?<![\w/.,-])(\d{1,2})-(\d{1,2})-(\d{4})(?![\w/-]|[.,]\d)", numeric, text)
-    text = re.sub(rf"(?<![\w.,:/-])(\d{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?({MONTH})(?:,?\s(\d{{4}}))?(?![\w])", day_month, text)
-    text = re.sub(rf"\b({MONTH})\s(\d{{1,2}})(?:st|nd|rd|th)?(?:,\s?(\d{{4}}))?(?![\w:.]|\.\d)", month_day, text)
+    # "1st–7th March", "1-7 March", "March 1–7": a range of days in one month.
+    text = re.sub(rf"(?<![\w.,:/-])(\d{{1,2}})(?:st|nd|rd|th)?{DASH}(\d{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?({MONTH})\b"
+                  r"(?<!May)",  # "Aged 5-11 May need it": "May" alone may be a verb
+                  lambda m: _day_range(m, int(m.group(1)), int(m.group(2)), m.group(3), locale, day_first=True), text)
+    text = re.sub(rf"\b({MONTH})\s(\d{{1,2}})(?:st|nd|rd|th)?{DASH}(\d{{1,2}})(?:st|nd|rd|th)?(?![\w:/-]|[.,]\d|\s?(?:{UNIT}|{PER_WORDS})\b)",
+                  lambda m: _day_range(m, int(m.group(2)), int(m.group(3)), m.group(1), locale, day_first=False), text)
+    text = re.sub(rf"(?<![\w.,:/-])(\d{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?({MONTH})(?:,?\s([1-9]\d{{3}}))?(?![\w])", day_month, text)
+    text = re.sub(rf"\b({MONTH})\s(\d{{1,2}})(?:st|nd|rd|th)?(?:,\s?([1-9]\d{{3}}))?(?![\w:.]|\.\d)", month_day, text)
+    # "Use by 06/2025", "12/2024": a month and a year, never "twelve over twenty twenty-four".
+    # The month is written with two figures, or a word before says it is a date ("1/2000" is a ratio).
+    def month_year(match: re.Match) -> str:
+        if len(match.group(1)) < 2 and not re.search(r"\b(?:[Ee]xp(?:iry|ires|ired)?|[Uu]se by|[Bb]est before|[Uu]ntil|"
+                                                    r"[Ff]rom|[Ss]ince|[Dd]ated?|[Bb]y|[Ii]n)\W*$",
+                                                    match.string[:match.start()]):
+            return match.group(0)
+        return f"{MONTHS[int(match.group(1)) - 1]} {say_year(match.group(2), locale)}"
+
+    text = re.sub(rf"(?<![\w/.,:-])(0[1-9]|1[0-2]|[1-9])/((?:19|20)\d\d)"
+                  rf"(?![\w/]|[.,]\d|\s(?:of|in|[a-z]*[a-rt-z]s|{COUNTED_PEOPLE})\b)", month_year, text)
     # A month and a year alone: "March 2024" -> "March twenty twenty-four".
     return re.sub(rf"\b({MONTH})\s(\d{{4}})\b", lambda m: f"{month_name(m.group(1))} {say_year(m.group(2), locale)}", text)
+
+
+def _day_range(match: re.Match, first: int, last: int, month: str, locale: Locale, *, day_first: bool) -> str:
+    if not 1 <= first < last <= 31:
+        return match.group(0)
+    name = month_name(month)
+    if day_first:
+        return f"the {ordinal(first, locale)} to the {ordinal(last, locale)} of {name}"
+    return f"{name} {ordinal(first, locale)} to {ordinal(last, locale)}"
+
+
+def _day_month(first: int, second: int, locale: Locale, written: str) -> str:
+    day_first = locale.day_first
+    if not (1 <= (second if day_first else first) <= 12 and 1 <= (first if day_first else second) <= 31):
+        day_first = not day_first  # "13/4" can only be the 13th of April
+    day, month = (first, second) if day_first else (second, first)
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return written
+    return say_date(day, month, None, locale, day_first=day_first)
 
 
 def days(text: str, locale: Locale) -> str:
@@ -232,10 +330,12 @@ def ranges(text: str, locale: Locale) -> str:
     ends a range ("6 to 12 - 1 tablet") does not open another: that dash is a pause."""
 
     def say(match: re.Match) -> str:
-        if re.search(r"(?:\bto|\band|\bor|[-–—])\s*$", text[:match.start()]):
+        if re.search(r"(?:(?<![Uu]p )\bto|\band|\bor|[-–—])\s*$", text[:match.start()]):  # "up to 3-4": a range
             return match.group(0)
         return f"{match.group(1)} to {match.group(2)}"
 
     text = re.sub(r"(?<![\w.,/:-])(\d+(?:st|nd|rd|th))\s?[-–—]\s?(\d+(?:st|nd|rd|th))\b", r"\1 to \2", text)
+    # "-3–3", "-5–-10": an en dash after a negative figure is "to", never a pause between two values.
+    text = re.sub(rf"(?:(?<=^)|(?<=[\s(]))(-(?:{NUMBER}))\s?–\s?(-?(?:{NUMBER}))(?![\d/-]|[.,:]\d)", r"\1 to \2", text)
     return re.sub(rf"(?<![\w.,/:-])({RANGE_END})(?:[-–—]|\s[-–—]|[-–—]\s|\s[-–—]\s)({RANGE_END})(?![\d/-]|[.,:]\d)",
                   say, text)

@@ -40,6 +40,11 @@ UNITS = {
     "mph": ("mile per hour", "miles per hour"),
     "m²": ("square met{re}", "square met{re}s"), "m2": ("square met{re}", "square met{re}s"),
     "cm²": ("square centimet{re}", "square centimet{re}s"),
+    "tsp": ("teaspoon", "teaspoons"), "tbsp": ("tablespoon", "tablespoons"),
+    "µmol": ("micromole", "micromoles"), "μmol": ("micromole", "micromoles"), "umol": ("micromole", "micromoles"),
+    "nmol": ("nanomole", "nanomoles"), "pmol": ("picomole", "picomoles"),
+    "mls": ("millilit{re}", "millilit{re}s"), "mgs": ("milligram", "milligrams"), "kgs": ("kilogram", "kilograms"),
+    "mm²": ("square millimet{re}", "square millimet{re}s"), "km²": ("square kilomet{re}", "square kilomet{re}s"),
 }
 #: Words that can follow "per" or a slash after a unit: "mg/day", "times/week".
 PERIODS = {"day": "day", "d": "day", "week": "week", "wk": "week", "month": "month", "year": "year",
@@ -73,6 +78,20 @@ def _per(rest: str, locale: Locale) -> str:
     return spoken
 
 
+#: Counted things after "2m", "250k": people and the things done for them.
+COUNTED_PEOPLE = (r"(?:people|adults|children|patients|cases|deaths|users|women|men|babies|prescriptions|"
+                  r"appointments|visits|doses|vaccinations|jabs|households|smokers|carers|workers|calls|"
+                  r"admissions|operations|tests|items|infections|births|pregnancies)")
+_SCALES = {"m": "million", "bn": "billion", "k": "thousand"}
+
+
+def decimal_commas(text: str, locale: Locale) -> str:
+    """ "1,5 mg", "0,1%", "37,5°C": a decimal comma, as some leaflets write it; said as written,
+    "one comma five milligrams", never guessed into a point, run together as "fifteen" or
+    split into two figures ("nought, one percent" would sound like one percent)."""
+    return re.sub(rf"(?<![\w.,])(\d+),(\d{{1,2}})(?=\s?(?:[%‰°º]|(?:{UNIT})(?!\w)))", r"\1 comma \2", text)
+
+
 def units(text: str, locale: Locale) -> str:
     per_part = rf"(?:/\s?(?:(?:{NUMBER})\s?(?:{UNIT})|(?:{PERIOD}))(?!\w))*"
 
@@ -80,16 +99,24 @@ def units(text: str, locale: Locale) -> str:
         article, figure, unit, per, stop = (match.group("article") or "", match.group("figure"),
                                             match.group("unit"), match.group("per"), match.group("stop"))
         one, many = UNITS[unit]
-        singular = figure == "1" or bool(article)
+        # "1/2 tsp": the unit of a fraction under one is singular ("one half teaspoon").
+        fraction = re.search(r"(?<![\d.,/])(?<!\d\s)(\d{1,2})/$", match.string[:match.start("figure")])
+        singular = figure == "1" or bool(article) or bool(
+            fraction and int(fraction.group(1)) < float(figure.replace(",", "")) <= 10)
         if re.match(rf"/\s?(?:{NUMBER})\s?{re.escape(unit)}(?!\w)", per):
             # "200mg/400mg": two strengths, not a rate.
             return f"{article}{figure} {spelled(many, locale)} or " + units(per.lstrip("/ "), locale) + (stop or "")
         spoken = f"{article}{figure} {spelled(one if singular else many, locale)}{_per(per, locale)}"
         return spoken + (stop or "")
 
-    # "1,5 mg": a decimal comma, as some leaflets write it; said as written, "one comma
-    # five milligrams", never guessed into a point or run together as "fifteen".
-    text = re.sub(rf"(?<![\w.,])(\d+),(\d{{1,2}})(?=\s?(?:{UNIT})(?!\w))", r"\1 comma \2", text)
+    text = decimal_commas(text, locale)
+    # "q4h", "q4-6h": every 4 hours, every 4 to 6 hours (a prescriber's shorthand).
+    text = re.sub(r"\bq\.?\s?(\d{1,2})(?:\s?[-–]\s?(\d{1,2}))?\s?(?:h|hr|hrs|hours?)\b(\.?)",
+                  lambda m: f"every {m.group(1)}{' to ' + m.group(2) if m.group(2) else ''} "
+                  f"{'hour' if m.group(1) == '1' and not m.group(2) else 'hours'}", text)
+    # "2m people", "250k adults": a count of millions or thousands, not metres.
+    text = re.sub(rf"(?<![\w.,])({NUMBER})\s?(m|bn|k)\s(?={COUNTED_PEOPLE}\b)",
+                  lambda m: f"{m.group(1)} {_SCALES[m.group(2)]} ", text)
     # A full stop after an abbreviated unit is kept only where it ends the text:
     # "for 20 min. on most days" has no stop to say.
     text = re.sub(
@@ -101,9 +128,12 @@ def units(text: str, locale: Locale) -> str:
     text = re.sub(rf"\b({COUNTS})\s?/\s?(day|week|month|year|night|dose|hour)\b",
                   lambda m: f"{m.group(1)} {'a' if m.group(2) != 'hour' else 'an'} {m.group(2)}"
                   if m.group(2) != "dose" else f"{m.group(1)} per dose", text)
+    text = re.sub(rf"(?<![\w.,/])({NUMBER})\s?/\s?(day|week|month|night)\b", r"\1 a \2", text)  # "max 8/day"
     text = per_slashes(text, locale)
     # "5mg-10mg", "2°C-8°C": a range, each end with its unit.
     text = re.sub(rf"\b({SPELLED_UNITS}|Celsius|Fahrenheit|percent)\s?[-–]\s?(?=-?{NUMBER}\s?[^\W\d])", r"\1 to ", text)
+    # "6 months–17 years": ages, each end with its unit ("Under 6 months -1 ml" is an age, then a dose).
+    text = re.sub(rf"\b(months?|days?)\s?[-–]\s?(?=(?:{NUMBER})\s?(?:years?|months?|weeks?|days?)\b)", r"\1 to ", text)
     # A unit with no figure: "mg/kg", "mmol/L".
     return re.sub(rf"(?<![\w/])({UNIT})((?:/\s?(?:{PERIOD}))+)(?![\w/])",
                   lambda m: spelled(UNITS[m.group(1)][1], locale) + _per(m.group(2), locale), text)
@@ -114,7 +144,7 @@ def units(text: str, locale: Locale) -> str:
 PER_WORDS = (r"(?:(?:milli|micro|nano|kilo)?grams?|(?:milli|deci)?lit(?:re|er)s?|(?:international )?units?|"
              r"millimoles?|drops?|sprays?|puffs?|tablets?|capsules?|doses?|sachets?|applications?|"
              r"patch(?:es)?|pessar(?:y|ies)|suppositor(?:y|ies)|injections?|spoonfuls?|lozenges?|pastilles?|"
-             r"inhalations?|vials?|ampoules?|times)")
+             r"inhalations?|vials?|ampoules?|times|cells|copies|breaths|beats)")
 
 
 def per_slashes(text: str, locale: Locale) -> str:
@@ -130,7 +160,7 @@ def per_slashes(text: str, locale: Locale) -> str:
         parts = re.split(r"\s?/\s?", match.group(2).lstrip())
         return match.group(1) + "".join(" per " + _unit_word(part, locale) for part in parts if part)
 
-    text = re.sub(rf"(?<![\w.,])({NUMBER}\s?(?:{PER_WORDS}|{UNIT}))((?:\s?/\s?(?:{NUMBER}\s?)?[A-Za-z]+[²2]?)+)(?![\w/])",
+    text = re.sub(rf"(?<![\w.,])((?:{NUMBER})\s?(?:{PER_WORDS}|{UNIT}))((?:\s?/\s?(?:(?:{NUMBER})\s?)?[A-Za-z]+[²2]?)+)(?![\w/])",
                   per, text)
     return text
 
@@ -168,3 +198,25 @@ def temperatures(text: str, locale: Locale) -> str:
     text = re.sub(rf"(-?{NUMBER})\s?[°º]\s?([CcFf])\b", say, text)
     text = re.sub(r"(?<![\w.,])(\d{2,3}(?:\.\d)?)\s?([CF])\b", bare, text)
     return re.sub(rf"({NUMBER})\s?[°º](?![CcFf])", lambda m: f"{m.group(1)} degrees", text)
+
+
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+#: "10⁹", "10^9", "10^-3", "10⁻³", with the figure it multiplies ("1.5 x ") and a "per" after it ("/L").
+POWER_OF_TEN = re.compile(
+    rf"(?:(?<![\w.,])(?P<figure>{NUMBER})\s?[×x]\s?)?(?<![\w.,])10(?:\s?\^\s?(?P<caret>-?\d+)"
+    rf"|(?P<superscript>⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))(?P<per>(?:/\s?(?:{PERIOD}))*)(?![\w/])")
+
+
+def powers(text: str, locale: Locale) -> str:
+    """ "10⁹/L", "1.5 x 10^9/L": a power of ten is said "ten to the power of nine", never
+    "ten" with its exponent dropped or read as another figure; the "×" before it is
+    "times" (not "by", as in a size) and a slash after it is "per"."""
+
+    def say(match: re.Match) -> str:
+        exponent = (match.group("caret") or match.group("superscript")).translate(_SUPERSCRIPTS)
+        sign = "minus " if exponent.startswith("-") else ""
+        times = f"{match.group('figure')} times " if match.group("figure") else ""
+        return f"{times}10 to the power of {sign}{exponent.lstrip('-')}{_per(match.group('per'), locale)}"
+
+    return POWER_OF_TEN.sub(say, text)

@@ -50,4 +50,6 @@ def say_address(address: str, locale: Locale) -> str:
 
 def addresses(text: str, locale: Locale) -> str:
     text = EMAIL.sub(lambda m: say_address(m.group(0), locale), text)
-    return URL.sub(lambda m: say_address(m.group(0), locale), text)
+    # A figure after an address gets a pause: ".../page/1 2nd" is not "one second".
+    return URL.sub(lambda m: say_address(m.group(0), locale) + ("," if re.match(r"\s+\d", text[m.end():]) else ""),
+                   text)
