@@ -144,9 +144,13 @@ def test_written_is_spoken_with_its_meaning(locale, written, spoken):
     assert normalise(written, locale) == spoken
 
 
-@pytest.mark.parametrize("locale, written, spoken", CASES, ids=[f"{c[0]}-{c[1][:40]}" for c in CASES])
+#: "4.3m people" is said "four point three million": the figure check would count the word
+#: as six zeros, so these cases are held to their exact spoken form above only.
+FIGURE_CASES = [c for c in CASES if not (re.search(r"\d(?:m|k|bn) ", c[1])
+                                         and re.search(r"million|thousand|billion", c[2]))]
+
+
+@pytest.mark.parametrize("locale, written, spoken", FIGURE_CASES, ids=[f"{c[0]}-{c[1][:40]}" for c in FIGURE_CASES])
 def test_every_figure_of_each_case_is_spoken(locale, written, spoken):
-    if re.search(r"\d(?:m|k|bn) ", written) and re.search(r"million|thousand|billion", spoken):
-        pytest.skip("a scale letter said as its word: the check counts the word as zeros")
     from tests.test_normalise_properties import assert_figures_kept
     assert_figures_kept(written, {"en-GB": EN_GB, "en-US": EN_US}[locale])
