@@ -104,8 +104,9 @@ def units(text: str, locale: Locale) -> str:
         singular = figure == "1" or bool(article) or bool(
             fraction and int(fraction.group(1)) < float(figure.replace(",", "")) <= 10)
         if re.match(rf"/\s?(?:{NUMBER})\s?{re.escape(unit)}(?!\w)", per):
-            # "200mg/400mg": two strengths, not a rate.
-            return f"{article}{figure} {spelled(many, locale)} or " + units(per.lstrip("/ "), locale) + (stop or "")
+            # "200mg/400mg": two strengths, not a rate. A pause, not "or": the two may be
+            # the strengths on offer (ibuprofen) or both in one tablet (co-codamol 30mg/500mg).
+            return f"{article}{figure} {spelled(many, locale)}, " + units(per.lstrip("/ "), locale) + (stop or "")
         spoken = f"{article}{figure} {spelled(one if singular else many, locale)}{_per(per, locale)}"
         return spoken + (stop or "")
 
