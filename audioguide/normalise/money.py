@@ -44,8 +44,11 @@ def money(text: str, locale: Locale) -> str:
     def say(match: re.Match) -> str:
         return f" {say_amount(match.group(1), match.group(2), match.group(3), locale)} "
 
-    # "£1–2", "$5-$10": a range of amounts, each said with its currency.
-    text = re.sub(rf"([£$€])\s?({NUMBER})\s?[-–—]\s?[£$€]?(?=\d)", r"\1\2 to \1", text)
+    # "£1–2", "$5-$10": a range of amounts, each said with its currency; a scale after the
+    # second is the first's too ("£3-4 million" is three to four million, not three pounds).
+    text = re.sub(rf"([£$€])\s?({NUMBER})\s?[-–—]\s?[£$€]?({NUMBER})(?:\s?({SCALES})\b)?",
+                  lambda m: (f"{m.group(1)}{m.group(2)}{m.group(4) or ''} to "
+                             f"{m.group(1)}{m.group(3)}{m.group(4) or ''}"), text)
     text = re.sub(rf"([£$€])\s?({NUMBER})(?:\s?({SCALES})\b)?", say, text)
     # Pence and cents written after the figure: "50p", "99c", "20¢".
     text = re.sub(r"(?<![\w.,])(\d+)p\b", lambda m: f"{cardinal(int(m.group(1)), locale)} "

@@ -196,9 +196,19 @@ def spaced_thousands(text: str, locale: Locale = EN_US) -> str:
                   r"g|grams?|kg|ml|mL|L|IU|mmol|units?|international|doses?|people|patients|steps)\b)",
                   lambda m: m.group(0).replace(" ", ","), text)
     # Whole thousands anywhere: "1 in 10 000", "£10 000", "10 000 children" are ten thousand,
-    # never "ten, zero zero zero" (or "ten pounds, zero zero zero").
+    # never "ten, zero zero zero" (or "ten pounds, zero zero zero"); but never a number to
+    # call: "116 000" is a helpline, and so is any figure after "call", "dial", "on"...
+    def thousands(match: re.Match) -> str:
+        if match.group(0).startswith("116 ") or _DIALLED.search(match.string[:match.start()]):
+            return match.group(0)
+        return match.group(0).replace(" ", ",")
+
     return re.sub(r"(?<![\d.,:/])(?<!\d\s)(?<![\d.,:/][£$€])[1-9]\d{0,2}(?:[ ]000)+(?!\d|[ .,]\d)",
-                  lambda m: m.group(0).replace(" ", ","), text)
+                  thousands, text)
+
+
+#: Words after which a figure is a number to call, not an amount.
+_DIALLED = re.compile(r"\b(?:[Cc]all|[Dd]ial|[Rr]ing|[Tt]ext|[Pp]hone|[Tt]el|[Ff]ax|[Hh]elpline|[Ll]ine|on)\W*$")
 
 
 def separate_figures(text: str, locale: Locale = EN_US) -> str:

@@ -18,6 +18,7 @@ import re
 from .locale import Locale
 from .numbers import MEASURE_WORDS, NUMBER, VULGAR_CHARACTERS, cardinal, ordinal, year
 from .units import COUNTED_PEOPLE, PER_WORDS, UNIT
+from .fractions import SCORE_WORDS
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
@@ -32,6 +33,9 @@ DASH = r"\s?[-–—]\s?"
 MERIDIEM = r"(?:[AaPp]\.?\s?[Mm]\.?(?![A-Za-z]))"
 #: A clock time: "9am", "9 a.m.", "9.30pm", "09:30", "17:00".
 TIME = rf"(?:\d{{1,2}}(?:[:.]\d{{2}})?\s?{MERIDIEM}|\d{{1,2}}:\d{{2}}(?!\d|[:.,]\d))"
+
+#: Fractions often meant, even after "on" or a day's name, when a word follows ("on 1/2 strength").
+COMMON_FRACTIONS = {("1", "2"), ("1", "3"), ("2", "3"), ("1", "4"), ("3", "4")}
 
 
 def month_name(written: str) -> str:
@@ -263,11 +267,19 @@ def dates(text: str, locale: Locale) -> str:
 
     text = re.sub(r"(?<![\w/.])(\d{4})-(\d{2})-(\d{2})(?![\w/-])", iso, text)
     text = re.sub(r"(?<![\w/.,])(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})(?![\w/]|\.\d)", numeric, text)
-    # "On 3/4", "Sat 2/3": a day and a month with no year, where a word before says it is a date.
+    # "On 3/4", "Sat 2/3": a day and a month with no year, where a word before says it is a date;
+    # never a common fraction before what it measures ("on 1/2 strength", "Fri 1/2 price"), nor
+    # a score out of ten in a sentence about scores ("pain was on 7/10").
+    def day_month_after(match: re.Match) -> str:
+        day, month = match.group(2), match.group(3)
+        if (day, month) in COMMON_FRACTIONS and re.match(r"\s?[^\W\d_]", match.string[match.end():]) or (
+                month == "10" and SCORE_WORDS.search(match.string)):
+            return match.group(0)
+        return match.group(1) + _day_month(int(day), int(month), locale, match.group(0)[len(match.group(1)):])
+
     text = re.sub(rf"(\b(?:[Oo]n|{DAY})\s)(\d{{1,2}})/(\d{{1,2}})"
                   rf"(?![\w/]|[.,]\d|\s?(?:{UNIT}|{PER_WORDS}|{COUNTED_PEOPLE}|of|[a-z]*[a-rt-z]s)\b)",
-                  lambda m: m.group(1) + _day_month(int(m.group(2)), int(m.group(3)), locale, m.group(0)[len(m.group(1)):]),
-                  text)
+                  day_month_after, text)
     # "12-03-2024": with a four-digit year, dashes too (never "12-03-24", which could be a range).
     text = re.sub(r"(?<![\w/.,-])(\d{1,2})-(\d{1,2})-(\d{4})(?![\w/-]|[.,]\d)", numeric, text)
     # "1st–7th March", "1-7 March", "March 1–7": a range of days in one month.
@@ -278,10 +290,11 @@ def dates(text: str, locale: Locale) -> str:
                   lambda m: _day_range(m, int(m.group(2)), int(m.group(3)), m.group(1), locale, day_first=False), text)
     text = re.sub(rf"(?<![\w.,:/-])(\d{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?({MONTH})(?:,?\s([1-9]\d{{3}}))?(?![\w])", day_month, text)
     text = re.sub(rf"\b({MONTH})\s(\d{{1,2}})(?:st|nd|rd|th)?(?:,\s?([1-9]\d{{3}}))?(?![\w:.]|\.\d)", month_day, text)
-    # "Use by 06/2025", "12/2024": a month and a year, never "twelve over twenty twenty-four".
-    # The month is written with two figures, or a word before says it is a date ("1/2000" is a ratio).
+    # "Use by 06/2025", "Expires 12/2024": a month and a year, never "twelve over twenty twenty-four".
+    # The month is written with a leading zero, or a word before says it is a date: "11/2000" and
+    # "1/2000" alone are ratios ("the risk is 11/2000"), never November.
     def month_year(match: re.Match) -> str:
-        if len(match.group(1)) < 2 and not re.search(r"\b(?:[Ee]xp(?:iry|ires|ired)?|[Uu]se by|[Bb]est before|[Uu]ntil|"
+        if not match.group(1).startswith("0") and not re.search(r"\b(?:[Ee]xp(?:iry|ires|ired)?|[Uu]se by|[Bb]est before|[Uu]ntil|"
                                                     r"[Ff]rom|[Ss]ince|[Dd]ated?|[Bb]y|[Ii]n)\W*$",
                                                     match.string[:match.start()]):
             return match.group(0)

@@ -99,10 +99,11 @@ def units(text: str, locale: Locale) -> str:
         article, figure, unit, per, stop = (match.group("article") or "", match.group("figure"),
                                             match.group("unit"), match.group("per"), match.group("stop"))
         one, many = UNITS[unit]
-        # "1/2 tsp": the unit of a fraction under one is singular ("one half teaspoon").
+        # "1/2 tsp": the unit of a small fraction under one is singular ("one half teaspoon");
+        # "5/10 mg" is two strengths (fractions.py), not half a milligram.
         fraction = re.search(r"(?<![\d.,/])(?<!\d\s)(\d{1,2})/$", match.string[:match.start("figure")])
         singular = figure == "1" or bool(article) or bool(
-            fraction and int(fraction.group(1)) < float(figure.replace(",", "")) <= 10)
+            fraction and int(fraction.group(1)) < float(figure.replace(",", "")) <= 4)
         if re.match(rf"/\s?(?:{NUMBER})\s?{re.escape(unit)}(?!\w)", per):
             # "200mg/400mg": two strengths, not a rate. A pause, not "or": the two may be
             # the strengths on offer (ibuprofen) or both in one tablet (co-codamol 30mg/500mg).
