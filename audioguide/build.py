@@ -131,6 +131,8 @@ def build_guide(
     inputs = hashlib.sha256(f"{inputs_fingerprint(guide, code)} {audio!r} {version}".encode()).hexdigest()
     kept = unchanged_build(build_dir, inputs)
     if kept is not None:
+        if early_workers is not None:  # a build landed meanwhile: nothing to say after all
+            early_workers.abandon()
         for warning in kept[1]:
             progress.on_warning(warning)
         done = time.perf_counter() - started  # every stage: nothing was left to do

@@ -43,7 +43,7 @@ def test_a_killed_worker_is_replaced_and_its_sentence_said_again(tmp_path):
                 # by one, the sentence of the first could be handed to the next just before
                 # it too is killed: two deaths on one sentence, which ends the build.)
                 with pool._lock:
-                    children = workers_now()
+                    children = [worker.process for worker in pool._workers]
                     for child in children:
                         os.kill(child.pid, signal.SIGKILL)
                     for child in children:
