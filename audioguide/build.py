@@ -2,12 +2,11 @@
 
 This is the only module (besides the CLI) that knows the build directory's
 layout. Sentences come from the segment cache when they can; only the missing
-ones are synthesized, in spawned worker processes. Each chapter is mastered
-as soon as its last sentence is there, in a thread (the heavy work happens in
-ffmpeg and numpy, outside the GIL), while synthesis goes on: both stages keep
-every core busy. Every file is written under a temporary name and renamed,
-and the manifest is written last, so an interrupted build never looks
-finished.
+ones are synthesized, in spawned worker processes. Each chapter is mastered as
+soon as its last sentence is there, in a thread (LAME and numpy work outside
+Python's lock) while synthesis goes on. Every file is written under a
+temporary name and renamed, and the manifest is written last, so an
+interrupted build never looks finished.
 """
 
 from __future__ import annotations
@@ -119,8 +118,7 @@ def build_guide(
     input to its audio, captions and transcript) matches the previous build is
     not re-mastered; the downloads are not rebuilt when no chapter and no tag
     changed. ``speech_pool``: running workers for the guide's voice, to use.
-    ``early_workers``: workers started for this build by the caller (the CLI, for a
-    folder with no build yet, before this module loads); stopped when it ends.
+    ``early_workers``: started for this build by the caller (the CLI); stopped when it ends.
     """
     started = time.perf_counter()
     progress = progress or Progress()
@@ -131,8 +129,8 @@ def build_guide(
     inputs = hashlib.sha256(f"{inputs_fingerprint(guide, code)} {audio!r} {version}".encode()).hexdigest()
     kept = unchanged_build(build_dir, inputs)
     if kept is not None:
-        if early_workers is not None:  # a build landed meanwhile: nothing to say after all
-            early_workers.abandon()
+        if early_workers is not None:
+            early_workers.abandon()  # a build landed meanwhile: nothing to say after all
         for warning in kept[1]:
             progress.on_warning(warning)
         done = time.perf_counter() - started  # every stage: nothing was left to do
@@ -335,7 +333,9 @@ def _synthesize_and_master(job: _Job, to_master: list[int], missing: dict[str, s
         if not future.cancelled() and future.exception() is not None:
             failures.append(future.exception())
 
-    threads = max(1, min(len(to_master), job.workers or os.cpu_count() or 1))
+    # One more than the cores: a chapter holds Python's lock a third of the time, and one per
+    # core left a third of a core idle (5,550 words: 18.7 s, not 20.4 s, for the same CPU).
+    threads = max(1, min(len(to_master), (job.workers or os.cpu_count() or 1) + 1))
     with ThreadPoolExecutor(threads, thread_name_prefix="master") as pool:
         def start(index: int) -> None:
             futures[index] = pool.submit(master, index)
