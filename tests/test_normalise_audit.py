@@ -160,6 +160,8 @@ def test_every_figure_of_each_case_is_spoken(locale, written, spoken):
 REVIEWED = [
     ("en-GB", "Call 116 000.", "Call one one six, oh oh oh."),
     ("en-GB", "Call the helpline on 116 000 (free).", "Call the helpline on one one six, oh oh oh, free."),
+    ("en-GB", "Based on 10 000 cases.", "Based on ten thousand cases."),
+    ("en-GB", "Call us on 123 000.", "Call us on one hundred and twenty-three, zero zero zero."),
     ("en-GB", "It will cost £3-4 million.", "It will cost three million pounds to four million pounds."),
     ("en-GB", "It costs £10-20m a year.", "It costs ten million pounds to twenty million pounds a year."),
     ("en-GB", "Grants of £5-10k each.", "Grants of five thousand pounds to ten thousand pounds each."),

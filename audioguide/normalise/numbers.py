@@ -197,7 +197,7 @@ def spaced_thousands(text: str, locale: Locale = EN_US) -> str:
                   lambda m: m.group(0).replace(" ", ","), text)
     # Whole thousands anywhere: "1 in 10 000", "£10 000", "10 000 children" are ten thousand,
     # never "ten, zero zero zero" (or "ten pounds, zero zero zero"); but never a number to
-    # call: "116 000" is a helpline, and so is any figure after "call", "dial", "on"...
+    # call: "116 000" is a helpline, and so is any figure after "call", "dial", "us on"...
     def thousands(match: re.Match) -> str:
         if match.group(0).startswith("116 ") or _DIALLED.search(match.string[:match.start()]):
             return match.group(0)
@@ -208,7 +208,9 @@ def spaced_thousands(text: str, locale: Locale = EN_US) -> str:
 
 
 #: Words after which a figure is a number to call, not an amount.
-_DIALLED = re.compile(r"\b(?:[Cc]all|[Dd]ial|[Rr]ing|[Tt]ext|[Pp]hone|[Tt]el|[Ff]ax|[Hh]elpline|[Ll]ine|on)\W*$")
+#: "on" alone is not one: "based on 10 000 cases" is ten thousand; "call us on", "the line on" are.
+_DIALLED = re.compile(r"\b(?:[Cc]all|[Dd]ial|[Rr]ing|[Tt]ext|[Pp]hone|[Tt]el|[Ff]ax|[Hh]elpline|[Ll]ine|"
+                      r"(?:us|line|number|[Hh]elpline)\s+on)\W*$")
 
 
 def separate_figures(text: str, locale: Locale = EN_US) -> str:
