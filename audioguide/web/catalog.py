@@ -11,13 +11,12 @@ line naming the file, never a traceback.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import msgspec
 
 from audioguide.files import read_regular
-from audioguide.library_manifest import LIBRARY_NAME, LIBRARY_VERSION, Library, LibraryEntry
+from audioguide.library_manifest import LIBRARY_NAME, LIBRARY_VERSION, Library, LibraryEntry, is_plain_slug
 from audioguide.manifest import ManifestError
 
 #: A library's search index and list of feeds, at the top of its site.
@@ -25,8 +24,6 @@ SEARCH_INDEX = "search-index.json"
 OPML = "guides.opml"
 #: A library of thousands of guides is a few MB.
 MAX_LIBRARY_BYTES = 64 << 20
-#: A slug names a folder of the library and a part of its addresses: nothing else.
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 
 
 class LibraryError(ManifestError):
@@ -63,7 +60,7 @@ def load_library(folder: Path) -> Library:
     seen: set[str] = set()
     for number, entry in enumerate(library.guides):
         where = f"{path}: guides[{number}]"
-        if not _SLUG.fullmatch(entry.slug):
+        if not is_plain_slug(entry.slug):  # it names a folder and a part of the addresses
             raise LibraryError(f"{where}: slug {entry.slug!r} is not a plain name "
                                "(lower-case letters, digits, '-' and '_')")
         if entry.slug in seen:
