@@ -38,14 +38,11 @@ class EarlyWorkers:
         None (they are stopped, without waiting for them)."""
         if self._pool is not None and sentences and (self.count >= self.full or sentences <= ONE_WORKER_SENTENCES):
             return self._pool
-        self._stop_in_background()
+        self.abandon()
         return None
 
     def abandon(self) -> None:
-        """Stop the workers without waiting for them (the build did not get to use them)."""
-        self._stop_in_background()
-
-    def _stop_in_background(self) -> None:
+        """Stop the workers without waiting for them (the build does not use them)."""
         pool, self._pool = self._pool, None
         if pool is not None:
             threading.Thread(target=pool.close, name="early-speech-stop", daemon=True).start()
