@@ -82,7 +82,8 @@ def normalise(text: str, locale: Locale | str = EN_US) -> str:
     if isinstance(locale, str):
         locale = locale_for(locale, text)
     text = _SUPPLEMENTARY_PRIVATE.sub("", _ascii_digits(text).translate(_DASHES))
-    text = _MIDDLE_DOT_POINT.sub(".", _CONTROL.sub(" ", text))  # "0·5 mg": a raised decimal point  # "20\x1f1" is two figures with a space, never "twenty one"
+    # "0·5 mg": a raised decimal point; "20\x1f1": two figures and a space, never "twenty one".
+    text = _MIDDLE_DOT_POINT.sub(".", _CONTROL.sub(" ", text))
     text = _marks.leading_points(_marks.unsaid_marks(text))
     end = re.search(r"[.!?:]$", text.rstrip("\"'”’)] "))
     for rule in RULES:

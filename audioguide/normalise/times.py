@@ -232,14 +232,7 @@ def dates(text: str, locale: Locale) -> str:
     """Dates with month names in either order, and numeric dates in the locale's order."""
 
     def numeric(match: re.Match) -> str:
-        first, second, year_text = int(match.group(1)), int(match.group(2)), match.group(3)
-        day_first = locale.day_first
-        if not (1 <= (second if day_first else first) <= 12 and 1 <= (first if day_first else second) <= 31):
-            day_first = not day_first  # 13/01/1950 can only be the 13th of January, in any locale
-        day, month = (first, second) if day_first else (second, first)
-        if not (1 <= month <= 12 and 1 <= day <= 31):
-            return match.group(0)
-        return say_date(day, month, year_text, locale, day_first=day_first)
+        return _day_month(int(match.group(1)), int(match.group(2)), locale, match.group(0), match.group(3))
 
     def iso(match: re.Match) -> str:
         year_text, month, day = match.group(1), int(match.group(2)), int(match.group(3))
@@ -315,14 +308,16 @@ def _day_range(match: re.Match, first: int, last: int, month: str, locale: Local
     return f"{name} {ordinal(first, locale)} to {ordinal(last, locale)}"
 
 
-def _day_month(first: int, second: int, locale: Locale, written: str) -> str:
+def _day_month(first: int, second: int, locale: Locale, written: str, year_text: str | None = None) -> str:
+    """Two figures of a date (and its year, if written) in the locale's order, or ``written``
+    when they cannot be one."""
     day_first = locale.day_first
     if not (1 <= (second if day_first else first) <= 12 and 1 <= (first if day_first else second) <= 31):
-        day_first = not day_first  # "13/4" can only be the 13th of April
+        day_first = not day_first  # 13/01/1950 and 13/4 can only be the 13th, in any locale
     day, month = (first, second) if day_first else (second, first)
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return written
-    return say_date(day, month, None, locale, day_first=day_first)
+    return say_date(day, month, year_text, locale, day_first=day_first)
 
 
 def days(text: str, locale: Locale) -> str:
