@@ -66,9 +66,9 @@ class Lexicon:
         result put in the text instead (narration holds respellings aside this way).
 
         Matched by looking each candidate up in a dictionary rather than with one
-        regular expression of every entry: that expression took longer to compile
-        (about 90 ms for the shipped lexicon, once per guide) than whole guides take
-        to match, and Python's regular expressions try its alternatives one by one.
+        regular expression of every entry: that expression took 14 ms to compile for
+        the shipped lexicon, once per guide, and Python's regular expressions try its
+        alternatives one by one (44 ms over a 5,550-word leaflet, against 17 ms).
         """
         if not self.entries:
             return text

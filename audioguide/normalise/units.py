@@ -100,7 +100,8 @@ def units(text: str, locale: Locale) -> str:
                                             match.group("unit"), match.group("per"), match.group("stop"))
         one, many = UNITS[unit]
         # "1/2 tsp": the unit of a small fraction under one is singular ("one half teaspoon");
-        # "5/10 mg" is two strengths (fractions.py), not half a milligram.
+        # "one 5/10 mg tablet" is two strengths, not half a milligram: its plural unit makes
+        # fractions.py say "five over ten".
         fraction = re.search(r"(?<![\d.,/])(?<!\d\s)(\d{1,2})/$", match.string[:match.start("figure")])
         singular = figure == "1" or bool(article) or bool(
             fraction and int(fraction.group(1)) < float(figure.replace(",", "")) <= 4)
