@@ -107,7 +107,6 @@ def build_guide(
     audio: AudioSettings = AudioSettings(),
     progress: Progress | None = None,
     speech_pool: SpeechPool | None = None,
-    early_workers: EarlyWorkers | None = None,
 ) -> BuildResult:
     """Build (or bring up to date) the guide in ``build_dir`` and return what was done.
 
@@ -118,7 +117,6 @@ def build_guide(
     input to its audio, captions and transcript) matches the previous build is
     not re-mastered; the downloads are not rebuilt when no chapter and no tag
     changed. ``speech_pool``: running workers for the guide's voice, to use.
-    ``early_workers``: started for this build by the caller (the CLI); stopped when it ends.
     """
     started = time.perf_counter()
     progress = progress or Progress()
@@ -129,16 +127,14 @@ def build_guide(
     inputs = hashlib.sha256(f"{inputs_fingerprint(guide, code)} {audio!r} {version}".encode()).hexdigest()
     kept = unchanged_build(build_dir, inputs)
     if kept is not None:
-        if early_workers is not None:
-            early_workers.abandon()  # a build landed meanwhile: nothing to say after all
         for warning in kept[1]:
             progress.on_warning(warning)
         done = time.perf_counter() - started  # every stage: nothing was left to do
         return BuildResult(kept[0], build_dir, 0, 0, done, rebuilt_downloads=False, warnings=kept[1],
                            stages=tuple((stage, done) for stage in ("synthesized", "mastered", "downloads")))
     # The engines start while the leaflet is read (not for a library: its pool is running).
-    early = early_workers or (EarlyWorkers(guide.voice, workers, has_build=(build_dir / MANIFEST_NAME).is_file())
-                              if speech_pool is None else None)
+    early = EarlyWorkers(guide.voice, workers, has_build=(build_dir / MANIFEST_NAME).is_file()) \
+        if speech_pool is None else None
     try:
         memo = BuildMemo(build_dir)  # what the last build worked out from its leaflet
         document = document_for(guide)

@@ -1,9 +1,6 @@
-"""``audioguide build`` of one guide: its engines started first, a progress bar, and
-the summary it prints. The work itself is ``build.build_guide``.
-
-This module loads nothing heavy at its top: a build into a folder with no build yet
-starts its speech engines before the build's own code (numpy, the audio stage, the
-formats) is imported, so the engines start while that loads instead of after.
+"""``audioguide build`` of one guide: a progress bar and the summary it prints. The
+work itself is ``build.build_guide``, imported when a build runs, so that the other
+commands start without loading numpy and the audio stage.
 """
 
 from __future__ import annotations
@@ -13,9 +10,7 @@ from pathlib import Path
 
 import click
 
-from .earlyspeech import EarlyWorkers
 from .guides import Guide, load_guide
-from .manifest import MANIFEST_NAME
 from .speech import SegmentCache
 
 DEFAULT_BUILD_ROOT = Path("build")
@@ -28,23 +23,15 @@ def format_duration(ms: int) -> str:
 
 def run_build(guide: Guide, output: Path | None, cache_dir: Path | None, jobs: int | None, quiet: bool):
     """Build with a progress bar on stderr when it is a terminal (never in CI or a pipe)."""
-    output = output or DEFAULT_BUILD_ROOT / guide.slug
-    # A folder with no build in it needs every sentence said: one worker per core, now.
-    early = None if (output / MANIFEST_NAME).exists() else EarlyWorkers(guide.voice, jobs, has_build=False)
-    try:
-        from .build import build_guide
-        from .progressbar import BuildBar
+    from .build import build_guide
+    from .progressbar import BuildBar
 
-        bar = BuildBar(disable=True if quiet else None)
-        try:
-            return build_guide(guide, output, cache=SegmentCache(cache_dir), workers=jobs,
-                               progress=bar.progress(), early_workers=early)
-        finally:
-            bar.close()
-    except BaseException:
-        if early is not None:
-            early.abandon()  # a refused or failed build does not wait for engines still starting
-        raise
+    output = output or DEFAULT_BUILD_ROOT / guide.slug
+    bar = BuildBar(disable=True if quiet else None)
+    try:
+        return build_guide(guide, output, cache=SegmentCache(cache_dir), workers=jobs, progress=bar.progress())
+    finally:
+        bar.close()
 
 
 def run_guide(guide: Guide, output: Path | None, cache_dir: Path | None, jobs: int | None, quiet: bool,

@@ -2,7 +2,7 @@
 bar, and what it prints. The work itself is ``library.build_library``.
 
 The build's own code is imported when a library is built, not when ``is_library``
-is asked: a one-guide build starts its engines before that code loads (``build_cli``).
+is asked, so that the other commands start without loading numpy and the audio stage.
 """
 
 from __future__ import annotations
