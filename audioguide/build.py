@@ -125,7 +125,8 @@ def build_guide(
     check_output_dir(build_dir, [guide.source, guide.lexicon_path])
     version, code = engine_identity(guide.voice), code_fingerprint()
     inputs = hashlib.sha256(f"{inputs_fingerprint(guide, code)} {audio!r} {version}".encode()).hexdigest()
-    kept = unchanged_build(build_dir, inputs)
+    memo = BuildMemo(build_dir)  # what the last build worked out from its leaflet
+    kept = unchanged_build(build_dir, inputs, memo.whole, then=memo.save_files)
     if kept is not None:
         for warning in kept[1]:
             progress.on_warning(warning)
@@ -136,7 +137,6 @@ def build_guide(
     early = EarlyWorkers(guide.voice, workers, has_build=(build_dir / MANIFEST_NAME).is_file()) \
         if speech_pool is None else None
     try:
-        memo = BuildMemo(build_dir)  # what the last build worked out from its leaflet
         document = document_for(guide)
         script = script_for(guide, document, memo.chapters, program_identity(code))
         # The language the narration settled on (guide.toml, else the leaflet's own

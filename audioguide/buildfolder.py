@@ -14,6 +14,7 @@ import fcntl
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -222,17 +223,24 @@ def note_inputs(build_dir: Path, inputs: str, warnings: list[str]) -> None:
                                                       "warnings": list(warnings)}, ensure_ascii=False))
 
 
-def unchanged_build(build_dir: Path, inputs: str) -> tuple[Manifest, tuple[str, ...]] | None:
+def unchanged_build(build_dir: Path, inputs: str, whole: Callable[[FileRef], bool] | None = None,
+                    then: Callable[[Manifest], None] | None = None) -> tuple[Manifest, tuple[str, ...]] | None:
     """The build in ``build_dir`` and its warnings, when it was made from ``inputs`` and
-    its manifest and every file it lists are still the ones it wrote (size and sha256);
-    else None, and the build is made as usual."""
+    its manifest and every file it lists are still the ones it wrote (size and sha256,
+    or ``whole(ref)``: the build memo's check, which skips files it knows unchanged);
+    else None, and the build is made as usual. ``then(manifest)`` runs, still under
+    the folder's lock, when the build is kept."""
     if not (build_dir / INPUTS_NAME).is_file():
         return None
     with build_lock(build_dir):  # not while another build is writing here
-        return _unchanged_build(build_dir, inputs)
+        kept = _unchanged_build(build_dir, inputs, whole or (lambda ref: present(build_dir, ref)))
+        if kept is not None and then is not None:
+            then(kept[0])
+        return kept
 
 
-def _unchanged_build(build_dir: Path, inputs: str) -> tuple[Manifest, tuple[str, ...]] | None:
+def _unchanged_build(build_dir: Path, inputs: str,
+                     whole: Callable[[FileRef], bool]) -> tuple[Manifest, tuple[str, ...]] | None:
     try:
         record = json.loads((build_dir / INPUTS_NAME).read_bytes()[: 1 << 24])
         raw = (build_dir / MANIFEST_NAME).read_bytes()
@@ -245,6 +253,6 @@ def _unchanged_build(build_dir: Path, inputs: str) -> tuple[Manifest, tuple[str,
         manifest = load_manifest(build_dir)
     except (OSError, ValueError, ManifestError):
         return None
-    if not all(present(build_dir, ref) for ref in manifest.files().values()):
+    if not all(whole(ref) for ref in manifest.files().values()):
         return None
     return manifest, tuple(warnings)

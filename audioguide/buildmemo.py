@@ -17,7 +17,7 @@ renamed) when the build finishes.
 Only what the current build used is kept, so the file stays the size of
 one guide's script.
 
-It also keeps, for each chapter file, the checksum it was found to have
+It also keeps, for each file of the build, the checksum it was found to have
 and the file's size, inode and modification and change times then: a
 later build takes a file whose size, inode and times are all still the
 same as the one checked, without reading it again (as ``git status``
@@ -103,28 +103,50 @@ class BuildMemo:
             return found
         return remembered
 
+    def whole(self, ref: FileRef) -> bool:
+        """Whether the file is there and whole (``buildfolder.present``), without reading
+        it when it has not changed since an earlier build found it whole."""
+        return self._unchanged(ref) or present(self.build_dir, ref)
+
     def files_present(self, chapter: ChapterEntry) -> bool:
-        """Whether the chapter's files are all there and whole (``buildfolder.present``),
-        without reading the files that have not changed since an earlier build found them whole."""
-        return all(self._unchanged(ref) or present(self.build_dir, ref) for ref in chapter.file_refs)
+        """Whether the chapter's files are all there and whole (see ``whole``)."""
+        return all(self.whole(ref) for ref in chapter.file_refs)
 
     def _unchanged(self, ref: FileRef) -> bool:
         seen = self._old_files.get(ref.path)
         return bool(seen) and seen[0] == ref.sha256 and seen[1:] == _stat(self.build_dir / ref.path)
 
     def save(self, manifest: Manifest | None = None) -> None:
-        """Keep what this build used, and the chapter files of ``manifest`` that last
-        changed well before it started (the build folder's record must be open)."""
-        files = {}
-        if manifest and manifest.chapters:
-            behind = time.time_ns() - _folder_clock(self.path)  # how far the folder's clock lags ours
-            settled = self.started_ns - max(behind, 0) - SETTLED_NS
-            for chapter in manifest.chapters:
-                for ref in chapter.file_refs:
-                    found = _stat(self.build_dir / ref.path)
-                    if found and found[0] == ref.bytes and max(found[2:]) < settled and not _coarse(found):
-                        files[ref.path] = [ref.sha256, *found]
-        body = msgspec.json.encode(_Stored(MEMO_VERSION, dict(self.chapters.used), self._unknown, files))
+        """Keep what this build used, and the files of ``manifest`` that last changed
+        well before it started (the build folder's record must be open)."""
+        self._write(dict(self.chapters.used), self._unknown, self._settled_files(manifest))
+
+    def save_files(self, manifest: Manifest) -> None:
+        """After a build that changed nothing: keep the narration and words as they were,
+        and add the files it had to read that have settled since (the downloads, written
+        at the end of the build before), so the next build need not read them. Nothing is
+        written when nothing would be added."""
+        files = self._settled_files(manifest)
+        if any(self._old_files.get(path) != record for path, record in files.items()):
+            self._write(self._old_chapters, self._old_unknown, files)
+
+    def _settled_files(self, manifest: Manifest | None) -> dict[str, list]:
+        """[sha256, size, inode, mtime, ctime] of each file of ``manifest`` that last
+        changed well before this build started, by relative path."""
+        files: dict[str, list] = {}
+        refs = manifest.files().values() if manifest else ()
+        if not refs:
+            return files
+        behind = time.time_ns() - _folder_clock(self.path)  # how far the folder's clock lags ours
+        settled = self.started_ns - max(behind, 0) - SETTLED_NS
+        for ref in refs:
+            found = _stat(self.build_dir / ref.path)
+            if found and found[0] == ref.bytes and max(found[2:]) < settled and not _coarse(found):
+                files[ref.path] = [ref.sha256, *found]
+        return files
+
+    def _write(self, chapters: dict, unknown: dict, files: dict) -> None:
+        body = msgspec.json.encode(_Stored(MEMO_VERSION, chapters, unknown, files))
         write_atomic(self.path, hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
 
 

@@ -111,3 +111,33 @@ def test_the_folders_own_clock_is_read_from_a_file_written_there(tmp_path):
     clock = buildmemo._folder_clock(tmp_path / ".audioguide-memo.json")
     assert before - buildmemo.SECOND_NS <= clock <= time.time_ns() + buildmemo.SECOND_NS
     assert list(tmp_path.iterdir()) == []  # the probe is gone
+
+
+def test_a_build_that_changes_nothing_reads_the_files_once_then_trusts_the_memo(tmp_path, segment_cache, checked):
+    """A rebuild with nothing to do reads every file of the build once (the downloads were
+    written after the last memo was saved), keeps them in the memo, and after that reads
+    none; a download damaged in place, its size and times kept, is still found."""
+    source = tmp_path / "daily-life.txt"
+    source.write_text(LEAFLET, encoding="utf-8")
+    out = tmp_path / "out"
+    first = build_guide(load_guide(source), out, cache=segment_cache)
+    time.sleep(SETTLE)
+    second = build_guide(load_guide(source), out, cache=segment_cache)
+    assert (second.synthesized, second.mastered, second.rebuilt_downloads) == (0, (), False)
+    assert sorted(checked) == sorted(first.manifest.files())
+    checked.clear()
+    third = build_guide(load_guide(source), out, cache=segment_cache)
+    assert (third.mastered, third.rebuilt_downloads, checked) == ((), False, [])
+
+    full = out / first.manifest.downloads["full_guide"].path
+    before = os.stat(full)
+    with open(full, "r+b") as handle:
+        handle.seek(before.st_size // 2)
+        byte = handle.read(1)
+        handle.seek(before.st_size // 2)
+        handle.write(bytes([byte[0] ^ 0xFF]))
+    os.utime(full, ns=(before.st_atime_ns, before.st_mtime_ns))
+    fourth = build_guide(load_guide(source), out, cache=segment_cache)
+    assert first.manifest.downloads["full_guide"].path in checked
+    assert fourth.rebuilt_downloads
+    assert fourth.manifest.downloads["full_guide"].sha256 == first.manifest.downloads["full_guide"].sha256
