@@ -4,6 +4,7 @@ of), with their ETag, and never from a file the snapshot did not check."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import shutil
@@ -121,8 +122,6 @@ def test_a_description_naming_a_file_outside_what_is_listed_is_not_served(built_
     parts["parts"][first][0] = hostile
     tampered = b"audioguide-assembled 1\n" + json.dumps(parts).encode() + b"\n" + blob
     (build_dir / ref["parts"]["path"]).write_bytes(tampered)
-    import hashlib
-
     digest = hashlib.sha256(tampered).hexdigest()
     ref["sha256"] = ref["parts"]["sha256"] = digest
     ref["parts"]["bytes"] = len(tampered)
