@@ -133,7 +133,7 @@ def markdown_epub(tmp_path_factory, segment_cache) -> Path:
 @pytest.fixture(scope="module")
 def epubs(built_guide, markdown_epub) -> dict[str, Path]:
     """The built-in guide's EPUB, the Markdown guide's, and the Markdown guide's written with no author."""
-    build = markdown_epub.parent.parent
+    build = markdown_epub.parent / "build"
     anonymous = build.parent / "anonymous.epub"
     write_epub(replace(load_manifest(build), author=""), build, anonymous)
     built_in = materialised(built_guide, load_manifest(built_guide).formats["epub"].download)
