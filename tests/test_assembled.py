@@ -157,3 +157,12 @@ def test_a_part_file_of_another_size_is_refused(files, tmp_path):
     with pytest.raises(AssembledError):
         materialise(assembled, files, tmp_path / "out.zip")
     assert not (tmp_path / "out.zip").exists()
+
+
+def test_more_entries_than_a_zip_counts_gets_zip64_end_records():
+    members = [Member(f"n/{number}.txt", b"", stored=True) for number in range(70_000)]
+    assembled = plan_zip(members)
+    reader = Reader(assembled, {})
+    with zipfile.ZipFile(SeekableReader(reader)) as archive:
+        assert len(archive.infolist()) == 70_000 and archive.read("n/69999.txt") == b""
+    assert b"PK\x06\x06" in reader.read(assembled.size - 200, 200)

@@ -35,7 +35,7 @@ def plan_archive(build_dir: Path, members: list[tuple[str, FileRef | bytes | str
     for name, content in members:
         if isinstance(content, FileRef):
             ref = with_crc32(build_dir, content)
-            planned.append(Member(name, FilePart(ref.path, ref.bytes, ref.sha256), ref.crc32 or 0))
+            planned.append(Member(name, FilePart(ref.path, ref.bytes, ref.sha256), int(ref.crc32)))
         else:
             data = content.encode("utf-8") if isinstance(content, str) else content
             planned.append(Member(name, data, stored=name.endswith(STORED_NAMES)))
