@@ -120,8 +120,8 @@ class Site:
     stamp: tuple[int, int, int]
     #: Every file on disk the manifest lists (assembled files' descriptions too), and
     #: those opened and checked, which ``opened`` reads from.
-    disk: dict[str, FileRef] = dataclasses.field(default_factory=dict)
-    held: dict[str, OpenFile] = dataclasses.field(default_factory=dict)
+    disk: dict[str, FileRef]
+    held: dict[str, OpenFile]
 
     @classmethod
     def load(cls, build_dir: Path, static: StaticAssets, previous: "Site | None" = None,
