@@ -30,7 +30,7 @@ from .buildfolder import (
 from .buildmemo import BuildMemo, program_identity
 from .earlyspeech import EarlyWorkers
 from .buildkeys import chapter_fingerprint, downloads_fingerprint
-from .buildfiles import chapter_mp3, id3_language, publish_chapter, publish_downloads
+from .buildfiles import chapter_mp3, id3_language, publish_chapter, publish_downloads, with_crc32s
 from .files import FileRecord, recording, write_atomic
 from .formats import publish_formats
 from .guides import Guide
@@ -262,7 +262,8 @@ def _build_locked(job: _Job, record: FileRecord, warnings: list[str], started: f
         job, to_master, missing, mastering,
         on_synthesized=lambda: stages.append(("synthesized", time.perf_counter() - started)))
     stages.append(("mastered", time.perf_counter() - started))
-    chapters = tuple(mastered.get(i) or reusable[fp] for i, fp in enumerate(fingerprints))
+    # A chapter from a manifest that recorded no CRC-32s gets them now, once (the ZIPs need them).
+    chapters = tuple(with_crc32s(build_dir, mastered.get(i) or reusable[fp]) for i, fp in enumerate(fingerprints))
 
     downloads_key = downloads_fingerprint(guide, script.title, chapters)
     rebuilt_downloads = not (previous and previous.downloads_fingerprint == downloads_key and all(

@@ -1,19 +1,21 @@
 """The files a build writes around the audio, for build.py: a chapter's captions
 and transcript with its manifest entry, and the downloads (the whole guide as
-one chaptered MP3, its chapter lists, and a ZIP of everything)."""
+one chaptered MP3, its chapter lists, and a ZIP of everything, assembled from
+the chapters' files when it is read: see formats/archive.py)."""
 
 from __future__ import annotations
 
 import math
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from .audio import ChapterTags, MasteredChapter, join_chapters
 from .files import write_atomic
+from .formats.archive import write_archive
 from .manifest import ChapterEntry, FileRef, TimedSegment
 from .narration import ChapterScript
 from .publish import (
-    chapters_json, chapters_vtt, file_ref, m3u_playlist, readme_text, transcript_text, webvtt, write_zip,
+    chapters_json, chapters_vtt, file_ref, m3u_playlist, readme_text, transcript_text, webvtt, with_crc32,
 )
 
 #: ISO 639-1 to the ISO 639-2 codes ID3's TLAN frame wants.
@@ -57,6 +59,15 @@ def publish_chapter(build_dir: Path, chapter: ChapterScript, mastered: MasteredC
     )
 
 
+def with_crc32s(build_dir: Path, chapter: ChapterEntry) -> ChapterEntry:
+    """The chapter with the CRC-32 of each of its files (read only when a manifest from
+    before they were recorded lacks them)."""
+    if all(ref.crc32 is not None for ref in chapter.file_refs):
+        return chapter
+    audio, captions, transcript = (with_crc32(build_dir, ref) for ref in chapter.file_refs)
+    return replace(chapter, audio=audio, captions=captions, transcript=transcript)
+
+
 def _finite(value: float) -> float | None:
     """Rounded for the manifest; None for what JSON cannot hold (infinity, NaN)."""
     return round(value, 2) if math.isfinite(value) else None
@@ -65,15 +76,11 @@ def _finite(value: float) -> float | None:
 def publish_downloads(build_dir: Path, slug: str, tags: ChapterTags,
                       chapters: tuple[ChapterEntry, ...]) -> dict[str, FileRef]:
     """The whole guide as one chaptered MP3 (tagged with ``tags``), its chapter lists,
-    and a ZIP of everything.
-
-    The ZIP is written in a second thread while the full-guide file is joined:
-    both are mostly copying, checksumming and waiting for the disk.
-    """
+    and a ZIP of everything (an assembled file: only its description is written)."""
     folder = build_dir / "downloads"
     folder.mkdir(exist_ok=True)
     playlist = f"{slug}.m3u"
-    members: list[tuple[str, Path | str]] = [
+    members: list[tuple[str, FileRef | str]] = [
         (f"{slug}/README.txt",
          readme_text(tags.title, [(f"{c.file_stem}.mp3", c.title, c.duration_ms) for c in chapters],
                      playlist)),
@@ -82,26 +89,16 @@ def publish_downloads(build_dir: Path, slug: str, tags: ChapterTags,
     ]
     for chapter in chapters:
         for ref in (chapter.audio, chapter.transcript, chapter.captions):
-            members.append((f"{slug}/{Path(ref.path).name}", build_dir / ref.path))
-    zip_path = folder / f"{slug}-audio-guide.zip"
-
-    def make_zip() -> FileRef:
-        write_zip(zip_path, members)
-        return file_ref(build_dir, zip_path)
-
-    with ThreadPoolExecutor(1, thread_name_prefix="zip") as side:
-        zipped = side.submit(make_zip)
-        full = folder / f"{slug}-full-guide.mp3"
-        marks = join_chapters([build_dir / c.audio.path for c in chapters],
-                              [c.title for c in chapters], full, tags)
-        json_path = folder / f"{slug}-chapters.json"
-        write_atomic(json_path, chapters_json([(m.start_ms, m.title) for m in marks]))
-        vtt_path = folder / f"{slug}-chapters.vtt"
-        write_atomic(vtt_path, chapters_vtt([(m.start_ms, m.end_ms, m.title) for m in marks]))
-        full_ref = file_ref(build_dir, full)
-        zip_ref = zipped.result()
+            members.append((f"{slug}/{Path(ref.path).name}", ref))
+    zip_ref = write_archive(build_dir, folder / f"{slug}-audio-guide.zip", members)
+    full = folder / f"{slug}-full-guide.mp3"
+    marks = join_chapters([build_dir / c.audio.path for c in chapters], [c.title for c in chapters], full, tags)
+    json_path = folder / f"{slug}-chapters.json"
+    write_atomic(json_path, chapters_json([(m.start_ms, m.title) for m in marks]))
+    vtt_path = folder / f"{slug}-chapters.vtt"
+    write_atomic(vtt_path, chapters_vtt([(m.start_ms, m.end_ms, m.title) for m in marks]))
     return {
-        "full_guide": full_ref,
+        "full_guide": file_ref(build_dir, full, crc32=False),  # in no ZIP
         "chapters_json": file_ref(build_dir, json_path),
         "chapters_vtt": file_ref(build_dir, vtt_path),
         "zip": zip_ref,

@@ -141,7 +141,9 @@ def prepare_output(build_dir: Path) -> None:
 
 
 def present(build_dir: Path, ref: FileRef) -> bool:
-    """The file is there, whole, and is the one ``ref`` describes (size and sha256)."""
+    """The file is there, whole, and is the one ``ref`` describes (size and sha256); for
+    an assembled file, its description (the files it lists are checked as themselves)."""
+    ref = ref.on_disk
     path = build_dir / ref.path
     try:
         if path.stat().st_size != ref.bytes:

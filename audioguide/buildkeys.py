@@ -16,6 +16,8 @@ from .narration import ChapterScript, Script, Segment
 
 #: Bump when mastering changes in a way that changes the audio, so no old chapter is reused.
 MASTERING_VERSION = 3
+#: Bump when the downloads are made differently (2: the ZIP is assembled), so none is reused.
+DOWNLOADS_VERSION = 2
 
 
 #: A segment's fields, in order: as ``asdict`` gives them, without its deep copy of each one.
@@ -39,5 +41,5 @@ def chapter_fingerprint(
 
 
 def downloads_fingerprint(guide: Guide, title: str, chapters: tuple[ChapterEntry, ...]) -> str:
-    return _digest([MASTERING_VERSION, title, guide.slug, guide.author, guide.language,
+    return _digest([MASTERING_VERSION, DOWNLOADS_VERSION, title, guide.slug, guide.author, guide.language,
                     [[c.title, *(ref.sha256 for ref in c.file_refs)] for c in chapters]])

@@ -16,7 +16,10 @@ import msgspec
 from .errors import UserError
 from .files import read_regular
 
-SCHEMA_VERSION = 1
+#: 2: a FileRef may carry its CRC-32 and may be assembled (``parts``). A version 1
+#: manifest is read as it is (none of its files is assembled).
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 MANIFEST_NAME = "manifest.json"
 
 
@@ -26,12 +29,25 @@ class ManifestError(UserError, ValueError):
 
 @dataclass(frozen=True)
 class FileRef:
-    """A published file, relative to the build directory, with its checksum."""
+    """A published file, relative to the build directory, with its checksum.
+
+    An assembled file (``parts`` set: see ``assembled.py``) is put together when it is
+    read, from the description ``parts`` names and the build's files that lists;
+    nothing is at ``path``, and ``sha256`` is its description's, which changes
+    whenever one of its bytes would (a strong ETag, without reading the bytes).
+    """
 
     path: str
     bytes: int
     sha256: str
     mime: str
+    crc32: int | None = None  # of the bytes, for a ZIP that stores the file (None: not known)
+    parts: "FileRef | None" = None
+
+    @property
+    def on_disk(self) -> "FileRef":
+        """The file that holds this one: itself, or an assembled file's description."""
+        return self.parts or self
 
 
 @dataclass(frozen=True)
@@ -106,15 +122,24 @@ class Manifest:
     def duration_ms(self) -> int:
         return sum(chapter.duration_ms for chapter in self.chapters)
 
-    def files(self) -> dict[str, FileRef]:
-        """Every file the web side may serve, keyed by its relative path."""
+    def published(self) -> list[FileRef]:
+        """Every file the web side may serve, assembled ones included."""
         refs: list[FileRef] = []
         for chapter in self.chapters:
             refs += chapter.file_refs
         refs += list(self.downloads.values())
         for entry in self.formats.values():
             refs += [entry.download, *entry.files]
-        return {ref.path: ref for ref in refs}
+        return refs
+
+    def files(self) -> dict[str, FileRef]:
+        """Every file of the build on disk, keyed by its relative path: the published
+        ones, with an assembled file's description in its place."""
+        return {ref.on_disk.path: ref.on_disk for ref in self.published()}
+
+    def assembled(self) -> dict[str, FileRef]:
+        """The assembled files, keyed by the path they are served under."""
+        return {ref.path: ref for ref in self.published() if ref.parts is not None}
 
     def chapter(self, number: int) -> ChapterEntry | None:
         for chapter in self.chapters:
@@ -130,7 +155,7 @@ class Manifest:
     @classmethod
     def from_dict(cls, data: dict) -> "Manifest":
         version = data.get("schema_version") if isinstance(data, dict) else None
-        if version != SCHEMA_VERSION:
+        if type(version) is not int or version not in READABLE_VERSIONS:
             raise ManifestError(
                 f"schema version {version!r} is not supported (expected {SCHEMA_VERSION})"
             )
@@ -160,7 +185,7 @@ def load_manifest(build_dir: Path) -> Manifest:
         raise error from None
     try:
         version = msgspec.json.decode(raw, type=_Version).schema_version
-        if version != SCHEMA_VERSION:
+        if type(version) is not int or version not in READABLE_VERSIONS:
             raise ManifestError(f"{path}: schema version {version!r} is not supported "
                                 f"(expected {SCHEMA_VERSION})")
         return msgspec.json.decode(raw, type=Manifest)

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-import zipfile
+import zlib
+from dataclasses import replace
 from pathlib import Path
 
-from .files import atomic_path
 from .manifest import FileRef, TimedSegment
 
 #: Media types by how a file name ends; the first match wins.
@@ -77,26 +76,41 @@ def transcript_text(title: str, segments: list[TimedSegment]) -> str:
     return "\n".join(blocks).strip() + "\n"
 
 
-def file_ref(build_dir: Path, path: Path) -> FileRef:
-    """Describe a written file for the manifest: relative path, size, sha256 and type."""
-    digest = hashlib.sha256()
+def mime_type(name: str) -> str:
+    return next((mime for end, mime in MIME_TYPES.items() if name.endswith(end)), "application/octet-stream")
+
+
+def file_ref(build_dir: Path, path: Path, *, crc32: bool = True) -> FileRef:
+    """Describe a written file for the manifest: relative path, size, sha256, type and
+    (unless ``crc32`` is false: a file no ZIP holds) its CRC-32, all in one read."""
+    digest, crc = hashlib.sha256(), 0
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
+            if crc32:
+                crc = zlib.crc32(block, crc)
     return FileRef(
         path=path.relative_to(build_dir).as_posix(),
         bytes=path.stat().st_size,
         sha256=digest.hexdigest(),
-        mime=next((mime for end, mime in MIME_TYPES.items() if path.name.endswith(end)),
-                  "application/octet-stream"),
+        mime=mime_type(path.name),
+        crc32=crc if crc32 else None,
     )
 
 
+def with_crc32(build_dir: Path, ref: FileRef) -> FileRef:
+    """``ref`` with its CRC-32 (read from its file only when a manifest from before
+    CRC-32s were recorded did not give it)."""
+    if ref.crc32 is not None:
+        return ref
+    crc = 0
+    with open(Path(build_dir) / ref.path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            crc = zlib.crc32(block, crc)
+    return replace(ref, crc32=crc)
+
+
 # Downloads --------------------------------------------------------------------
-
-#: Fixed time stamp for ZIP entries, so an unchanged guide gives a byte-identical ZIP.
-ZIP_DATE = (2020, 1, 1, 0, 0, 0)
-
 
 def m3u_playlist(entries: list[tuple[str, int, str]]) -> str:
     """Extended M3U from (relative path, duration ms, title), UTF-8."""
@@ -138,18 +152,3 @@ def readme_text(title: str, chapters: list[tuple[str, str, int]], playlist: str)
         minutes, seconds = divmod(round(duration_ms / 1000), 60)
         lines.append(f"  {name}  {chapter_title} ({minutes}:{seconds:02d})")
     return "\n".join(lines) + "\n"
-
-
-def write_zip(target: Path, members: list[tuple[str, Path | str]]) -> None:
-    """A ZIP of (name inside, file or text); MP3s stored, text deflated; same input, same bytes."""
-    with atomic_path(target) as temporary, zipfile.ZipFile(temporary, "w") as archive:
-        for name, content in members:
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.external_attr = 0o644 << 16
-            is_mp3 = name.endswith(".mp3")
-            info.compress_type = zipfile.ZIP_STORED if is_mp3 else zipfile.ZIP_DEFLATED
-            if isinstance(content, Path):
-                with open(content, "rb") as source, archive.open(info, "w") as sink:
-                    shutil.copyfileobj(source, sink, 1 << 20)
-            else:
-                archive.writestr(info, content.encode("utf-8"))

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 from mutagen.id3 import ID3
 
 from audioguide.build import build_guide
 from audioguide.guides import builtin_guide_dir, load_guide
+from audioguide.formats.archive import materialise_download
 from audioguide.manifest import load_manifest
 from audioguide.audio import AudioSettings
 
@@ -94,11 +97,47 @@ def test_id3_tags_title_album_track_artist_language(built_guide):
 
 def test_manifest_has_schema_version_and_segment_details(built_guide):
     data = json.loads((built_guide / "manifest.json").read_text(encoding="utf-8"))
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert data["engine"].startswith("pyttsx3") and "espeak-ng" in data["engine"]
     segment = data["chapters"][1]["segments"][3]
     assert set(segment) >= {"kind", "written", "spoken", "start_ms", "end_ms"}
     assert len(data["chapters"][0]["audio"]["sha256"]) == 64
+
+
+def test_a_build_over_a_version_1_build_reuses_its_chapters_and_assembles_its_archives(
+        built_guide, segment_cache, tmp_path):
+    """A folder built before archives were assembled: real ZIP and EPUB files, no CRC-32s."""
+    build_dir = tmp_path / "dystonia"
+    shutil.copytree(built_guide, build_dir)
+    data = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest = load_manifest(build_dir)
+    for key, ref in (("zip", manifest.downloads["zip"]), ("epub", manifest.formats["epub"].download)):
+        materialise_download(build_dir, ref, build_dir / ref.path)  # recorded: the build wrote it
+        (build_dir / ref.parts.path).unlink()
+        old = {"path": ref.path, "bytes": ref.bytes, "sha256": hashlib.sha256(
+            (build_dir / ref.path).read_bytes()).hexdigest(), "mime": ref.mime}
+        if key == "zip":
+            data["downloads"]["zip"] = old
+        else:
+            data["formats"]["epub"]["download"] = old
+    for chapter in data["chapters"]:
+        for name in ("audio", "captions", "transcript"):
+            del chapter[name]["crc32"], chapter[name]["parts"]
+    for ref in data["downloads"].values():
+        ref.pop("crc32", None), ref.pop("parts", None)
+    data["schema_version"] = 1
+    data["downloads_fingerprint"] = data["formats"]["epub"]["fingerprint"] = "an older program's"
+    (build_dir / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+    assert load_manifest(build_dir).chapters[0].audio.crc32 is None  # version 1 is still read
+
+    result = build_guide(load_guide(), build_dir, cache=segment_cache)
+    assert (result.synthesized, result.mastered, result.rebuilt_downloads) == (0, (), True)
+    for chapter in result.manifest.chapters:
+        for ref in chapter.file_refs:
+            assert ref.crc32 == zlib.crc32((build_dir / ref.path).read_bytes())
+    assert not list(build_dir.rglob("*.zip")) and not list(build_dir.rglob("*.epub"))
+    assert (build_dir / "downloads" / "dystonia.epub.parts").is_file()
+    assert json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))["schema_version"] == 2
 
 
 def test_second_build_synthesizes_nothing(built_guide, segment_cache, tmp_path):

@@ -35,6 +35,7 @@ from audioguide.manifest import load_manifest
 from audioguide.speech import SegmentCache
 from audioguide.audio import AudioSettings, measure_encoded
 
+from .archives import materialised, served
 from .daisy_reader import daisy_reader, daisy_source, first_clip_sha256
 
 SMIL = "{http://www.w3.org/ns/SMIL}"
@@ -67,13 +68,16 @@ def test_epub_is_made_by_default_and_recorded(built_guide):
     assert set(manifest.formats) == {"epub"}
     ref = manifest.formats["epub"].download
     assert ref.path == "downloads/dystonia.epub" and ref.mime == "application/epub+zip"
-    assert (built_guide / ref.path).stat().st_size == ref.bytes
-    assert _sha256(built_guide / ref.path) == ref.sha256
+    # Assembled: the build wrote its description only, whose sha256 names the book's bytes.
+    assert not (built_guide / ref.path).exists() and ref.parts.path == "downloads/dystonia.epub.parts"
+    assert _sha256(built_guide / ref.parts.path) == ref.sha256 == ref.parts.sha256
+    assert (built_guide / ref.parts.path).stat().st_size < 100_000
+    assert materialised(built_guide, ref).read_bytes() == served(built_guide, ref, manifest.slug)
 
 
 def test_epub_container_mimetype_first_and_stored_audio_unchanged(built_guide):
     manifest = load_manifest(built_guide)
-    with zipfile.ZipFile(built_guide / manifest.formats["epub"].download.path) as book:
+    with zipfile.ZipFile(materialised(built_guide, manifest.formats["epub"].download)) as book:
         first = book.infolist()[0]
         assert (first.filename, first.compress_type, first.extra) == ("mimetype", zipfile.ZIP_STORED, b"")
         assert book.read("mimetype") == b"application/epub+zip"
@@ -84,7 +88,7 @@ def test_epub_container_mimetype_first_and_stored_audio_unchanged(built_guide):
 
 def test_every_smil_clip_matches_the_manifest_to_the_millisecond(built_guide):
     manifest = load_manifest(built_guide)
-    with zipfile.ZipFile(built_guide / manifest.formats["epub"].download.path) as book:
+    with zipfile.ZipFile(materialised(built_guide, manifest.formats["epub"].download)) as book:
         names = set(book.namelist())
         for chapter in manifest.chapters:
             smil = ElementTree.fromstring(book.read(f"EPUB/smil/{chapter.file_stem}.smil"))
@@ -111,7 +115,7 @@ def test_every_smil_clip_matches_the_manifest_to_the_millisecond(built_guide):
 
 def test_package_carries_durations_and_accessibility_metadata(built_guide):
     manifest = load_manifest(built_guide)
-    with zipfile.ZipFile(built_guide / manifest.formats["epub"].download.path) as book:
+    with zipfile.ZipFile(materialised(built_guide, manifest.formats["epub"].download)) as book:
         opf = ElementTree.fromstring(book.read("EPUB/package.opf"))
         nav = book.read("EPUB/nav.xhtml").decode()
     meta = [(m.get("property"), m.get("refines"), m.text) for m in opf.iter("{http://www.idpf.org/2007/opf}meta")]
@@ -134,7 +138,7 @@ def test_package_carries_durations_and_accessibility_metadata(built_guide):
 def test_epub_lists_are_lists(built_guide):
     manifest = load_manifest(built_guide)
     chapter = next(c for c in manifest.chapters if any(s.kind == "list_item" for s in c.segments))
-    with zipfile.ZipFile(built_guide / manifest.formats["epub"].download.path) as book:
+    with zipfile.ZipFile(materialised(built_guide, manifest.formats["epub"].download)) as book:
         root = ElementTree.fromstring(book.read(f"EPUB/text/{chapter.file_stem}.xhtml"))
     items = root.findall(f".//{XHTML}ul/{XHTML}li")
     list_items = {(s.paragraph, s.item) for s in chapter.segments if s.kind == "list_item"}
@@ -156,7 +160,7 @@ def test_same_content_gives_the_same_epub_bytes_in_another_process(built_guide, 
     for run, seed in enumerate(("1", "2")):
         subprocess.run([sys.executable, "-c", WRITE_EPUB, str(built_guide), str(tmp_path / f"{run}.epub")],
                        check=True, env={**os.environ, "PYTHONHASHSEED": seed}, timeout=120)
-    built = (built_guide / manifest.formats["epub"].download.path).read_bytes()
+    built = materialised(built_guide, manifest.formats["epub"].download).read_bytes()
     assert (tmp_path / "0.epub").read_bytes() == (tmp_path / "1.epub").read_bytes() == built
 
 
@@ -175,7 +179,7 @@ def test_daisy_book_reads_back_with_chapters_and_clips(every_format, packaging):
     build_dir, manifest = every_format.build_dir, every_format.manifest
     entry = manifest.formats["daisy"]
     location = (str(build_dir / "daisy") + "/" if packaging == "folder"
-                else str(build_dir / entry.download.path))
+                else str(materialised(build_dir, entry.download)))
     book = daisy_dtb.DaisyBook(daisy_source(packaging, location))
     assert book.title == manifest.title
     assert book.get_metadata("dc:format").content == "Daisy 2.02"
@@ -213,9 +217,10 @@ def test_daisy_files_are_recorded(every_format):
     build_dir, entry = every_format.build_dir, every_format.manifest.formats["daisy"]
     paths = [ref.path for ref in entry.files]
     assert paths[0] == "daisy/ncc.html" and "daisy/content.html" in paths
-    for ref in (entry.download, *entry.files):
+    for ref in (entry.download.on_disk, *entry.files):
         assert _sha256(build_dir / ref.path) == ref.sha256
-    with zipfile.ZipFile(build_dir / entry.download.path) as archive:
+    with zipfile.ZipFile(materialised(build_dir, entry.download)) as archive:
+        assert archive.testzip() is None
         assert sorted(archive.namelist()) == sorted(f"dystonia-daisy/{Path(p).name}" for p in paths)
 
 
@@ -294,7 +299,11 @@ def test_player_offers_and_export_copies_the_formats(every_format, tmp_path):
     media = tmp_path / "site" / "guides" / "dystonia" / "media"
     for entry in manifest.formats.values():
         for ref in (entry.download, *entry.files):
-            assert _sha256(media / ref.path) == ref.sha256
+            if ref.parts is None:
+                assert _sha256(media / ref.path) == ref.sha256
+            else:  # assembled: written out by the export, the same bytes as served
+                assert (media / ref.path).read_bytes() == materialised(every_format.build_dir, ref).read_bytes()
+                assert not (media / ref.parts.path).exists()
     assert (media / "daisy" / "ncc.html").is_file()
 
 
@@ -319,8 +328,9 @@ def test_formats_are_chosen_on_the_command_line_and_in_guide_toml(tmp_path):
 
 
 def _identity(build_dir: Path, entry) -> dict[str, tuple[int, int, str]]:
+    refs = (entry.download.on_disk, *entry.files)  # an assembled download: its description
     return {ref.path: ((build_dir / ref.path).stat().st_ino, (build_dir / ref.path).stat().st_mtime_ns,
-                       _sha256(build_dir / ref.path)) for ref in (entry.download, *entry.files)}
+                       _sha256(build_dir / ref.path)) for ref in refs}
 
 
 def test_a_format_is_written_again_only_when_what_it_holds_changes(every_format, tmp_path):
@@ -345,10 +355,11 @@ def test_a_format_is_written_again_only_when_what_it_holds_changes(every_format,
         new, old = rewritten.formats[name], manifest.formats[name]
         assert new.fingerprint != old.fingerprint
         now = _identity(copy, new)
-        for path in {"epub": [new.download.path], "daisy": [new.download.path, "daisy/content.html"]}[name]:
+        for path in {"epub": [new.download.on_disk.path],
+                     "daisy": [new.download.on_disk.path, "daisy/content.html"]}[name]:
             assert now[path][:2] != before[name][path][:2]  # a new file in its place
             assert now[path][2] != before[name][path][2]
-    with zipfile.ZipFile(copy / rewritten.formats["epub"].download.path) as book:
+    with zipfile.ZipFile(materialised(copy, rewritten.formats["epub"].download)) as book:
         assert "Changed title." in book.read(f"EPUB/text/{chapter.file_stem}.xhtml").decode()
 
 

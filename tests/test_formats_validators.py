@@ -25,6 +25,8 @@ from audioguide.cli import main
 from audioguide.formats.epub import write_epub
 from audioguide.manifest import load_manifest
 
+from .archives import materialised, served
+
 ROOT = Path(__file__).resolve().parent.parent
 EPUBCHECK_JARS = [Path(os.environ.get("EPUBCHECK_JAR", "/nonexistent")),
                   Path("/usr/share/java/epubcheck.jar")]
@@ -117,7 +119,9 @@ def markdown_epub(tmp_path_factory, segment_cache) -> Path:
     manifest = load_manifest(folder / "build")
     assert manifest.language == "en-GB" and [c.title for c in manifest.chapters] == [
         "Introduction", "Treatment", "Getting help"]
-    book = folder / "build" / manifest.formats["epub"].download.path
+    # The book as the server sends it: assembled from the build's files when read.
+    book = folder / "served.epub"
+    book.write_bytes(served(folder / "build", manifest.formats["epub"].download, manifest.slug))
     with zipfile.ZipFile(book) as archive:
         text = archive.read("EPUB/text/01-introduction.xhtml").decode("utf-8")
     for escaped in ("Q&amp;A: is a dose &lt; 5 units &quot;low&quot;?", "It&#x27;s &#x27;low&#x27;", "]]&gt;"):
@@ -129,10 +133,11 @@ def markdown_epub(tmp_path_factory, segment_cache) -> Path:
 @pytest.fixture(scope="module")
 def epubs(built_guide, markdown_epub) -> dict[str, Path]:
     """The built-in guide's EPUB, the Markdown guide's, and the Markdown guide's written with no author."""
-    build = markdown_epub.parent.parent
+    build = markdown_epub.parent / "build"
     anonymous = build.parent / "anonymous.epub"
     write_epub(replace(load_manifest(build), author=""), build, anonymous)
-    return {"built-in": built_guide / "downloads" / "dystonia.epub", "markdown": markdown_epub,
+    built_in = materialised(built_guide, load_manifest(built_guide).formats["epub"].download)
+    return {"built-in": built_in, "markdown": markdown_epub,
             "no author": anonymous}
 
 

@@ -8,11 +8,14 @@ import shutil
 import subprocess
 import sys
 import time
+import zipfile
 
 from audioguide.build import LOCK_NAME, build_guide, needed_cache_keys
 from audioguide.guides import builtin_guide_dir, load_guide
 from audioguide.manifest import load_manifest
 from audioguide.speech import SegmentCache
+
+from .archives import materialised
 
 
 def test_rebuild_with_no_change_masters_nothing_and_keeps_every_file(built_guide, segment_cache, tmp_path):
@@ -42,6 +45,18 @@ def test_editing_one_sentence_remasters_only_its_chapter_and_the_downloads(
         same = before.audio.sha256 == after.audio.sha256
         assert same == (after.number != 4), after.title
     assert new.downloads["zip"].sha256 != old.downloads["zip"].sha256
+    # The ZIP and the EPUB are assembled when read: the edit rewrote only their small
+    # descriptions, and no file in the downloads but the joined guide is big.
+    assert not list(build_dir.rglob("*.zip")) and not list(build_dir.rglob("*.epub"))
+    sizes = {path.name: path.stat().st_size for path in (build_dir / "downloads").iterdir()}
+    assert sizes.pop("dystonia-full-guide.mp3") > 1_000_000
+    assert set(sizes) >= {"dystonia-audio-guide.zip.parts", "dystonia.epub.parts"}
+    assert max(sizes.values()) < 100_000, sizes
+    for ref in (new.downloads["zip"], new.formats["epub"].download):
+        with zipfile.ZipFile(materialised(build_dir, ref)) as archive:
+            assert archive.testzip() is None
+            assert archive.read(next(n for n in archive.namelist() if n.endswith("04-causes.mp3"))) == \
+                (build_dir / new.chapters[3].audio.path).read_bytes()
 
 
 def test_a_second_build_into_the_same_directory_is_refused_while_one_runs(built_guide, tmp_path):

@@ -33,8 +33,9 @@ def without_build_time(folder: Path) -> dict:
     data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     data.pop("built_at")
     for book in data.get("formats", {}).values():  # an EPUB holds its build's date (dcterms:modified)
-        for key in ("sha256", "bytes"):
-            book["download"].pop(key)
+        for ref in (book["download"], book["download"].get("parts") or {}):  # assembled: its description too
+            for key in ("sha256", "bytes"):
+                ref.pop(key, None)
         book.pop("fingerprint")
     return data
 

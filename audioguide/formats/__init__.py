@@ -7,6 +7,8 @@
 ``mp3`` (the chapters, the full guide and the ZIP) is always made: the player
 and every other format are built from it. A format is written again only when
 its fingerprint (everything it holds) changed or one of its files is missing.
+The EPUB and DAISY's ZIP are assembled files (formats/archive.py): a build
+writes their descriptions, and they are put together when read or exported.
 """
 
 from __future__ import annotations
@@ -22,12 +24,12 @@ from ..manifest import FileRef, FormatEntry, Manifest
 from ..publish import file_ref
 from .archive import write_archive
 from .daisy import write_daisy
-from .epub import write_epub
+from .epub import assemble_epub
 
 FORMATS = ("mp3", "epub", "daisy", "m4b")
 DEFAULT_FORMATS = ("mp3", "epub")
 #: Bump when a writer changes what it writes, so no older file is reused.
-FORMATS_VERSION = 2
+FORMATS_VERSION = 3  # 3: the EPUB and DAISY's ZIP are assembled
 
 
 class FormatsError(UserError, ValueError):
@@ -59,6 +61,7 @@ def fingerprint(name: str, manifest: Manifest) -> str:
 
 
 def _present(build_dir: Path, ref: FileRef) -> bool:
+    ref = ref.on_disk  # an assembled file: its description
     try:
         return (build_dir / ref.path).stat().st_size == ref.bytes
     except OSError:
@@ -72,14 +75,12 @@ def write_format(name: str, manifest: Manifest, build_dir: Path,
     slug = manifest.slug
     files: list[FileRef] = []
     if name == "epub":
-        target = downloads / f"{slug}.epub"
-        write_epub(manifest, build_dir, target)
+        download = assemble_epub(manifest, build_dir, downloads / f"{slug}.epub")
     elif name == "daisy":
         folder = build_dir / "daisy"
-        written = write_daisy(manifest, build_dir, folder)
-        target = downloads / f"{slug}-daisy.zip"
-        write_archive(target, [(f"{slug}-daisy/{path.name}", path) for path in written])
-        files = [file_ref(build_dir, path) for path in written]
+        files = [file_ref(build_dir, path) for path in write_daisy(manifest, build_dir, folder)]
+        download = write_archive(build_dir, downloads / f"{slug}-daisy.zip",
+                                 [(f"{slug}-daisy/{Path(ref.path).name}", ref) for ref in files])
     elif name == "m4b":
         # Imported here: it loads numpy and the audio stage, which loading a guide's
         # settings (and so every command's start) does not otherwise need.
@@ -87,9 +88,10 @@ def write_format(name: str, manifest: Manifest, build_dir: Path,
 
         target = downloads / f"{slug}.m4b"
         write_m4b(manifest, build_dir, target, pcm)
+        download = file_ref(build_dir, target, crc32=False)
     else:
         raise FormatsError(f"no writer for format '{name}'")
-    return FormatEntry(file_ref(build_dir, target), tuple(files), fingerprint(name, manifest))
+    return FormatEntry(download, tuple(files), fingerprint(name, manifest))
 
 
 def publish_formats(manifest: Manifest, build_dir: Path, wanted: Iterable[str],

@@ -12,8 +12,9 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from ..manifest import ChapterEntry, Manifest
-from .archive import write_archive
+from ..manifest import ChapterEntry, FileRef, Manifest
+from ..assembled import materialise
+from .archive import plan_archive, write_archive
 from .text import attr, chapter_body, clips, clock
 
 ACTIVE_CLASS = "-epub-media-overlay-active"
@@ -161,9 +162,9 @@ CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def write_epub(manifest: Manifest, build_dir: Path, target: Path) -> None:
-    """Write the EPUB of the guide built in ``build_dir`` (its MP3s go in as they are)."""
-    members: list[tuple[str, Path | str]] = [
+def epub_members(manifest: Manifest) -> list[tuple[str, FileRef | str]]:
+    """The book's entries in order, ``mimetype`` first; its MP3s are the chapters' own files."""
+    members: list[tuple[str, FileRef | str]] = [
         ("mimetype", "application/epub+zip"),
         ("META-INF/container.xml", CONTAINER),
         ("EPUB/package.opf", package(manifest)),
@@ -175,6 +176,18 @@ def write_epub(manifest: Manifest, build_dir: Path, target: Path) -> None:
         members += [
             (f"EPUB/text/{stem}.xhtml", content_document(manifest, chapter)),
             (f"EPUB/smil/{stem}.smil", overlay(chapter)),
-            (f"EPUB/audio/{Path(chapter.audio.path).name}", build_dir / chapter.audio.path),
+            (f"EPUB/audio/{Path(chapter.audio.path).name}", chapter.audio),
         ]
-    write_archive(target, members)
+    return members
+
+
+def assemble_epub(manifest: Manifest, build_dir: Path, target: Path) -> FileRef:
+    """The EPUB of the guide built in ``build_dir`` as an assembled file at ``target``
+    (only its description is written: its MP3s go in as they are, when it is read)."""
+    return write_archive(build_dir, target, epub_members(manifest))
+
+
+def write_epub(manifest: Manifest, build_dir: Path, target: Path) -> None:
+    """Write the EPUB of the guide built in ``build_dir`` as an ordinary file at ``target``
+    (the same bytes its assembled download has)."""
+    materialise(plan_archive(build_dir, epub_members(manifest)), build_dir, target)

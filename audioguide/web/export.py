@@ -3,7 +3,8 @@
 The pages are the ones ``serve`` renders (requested through the app itself,
 so there is one source of truth), written as ``index.html`` files under the
 same paths; media, assets, the feed and the service worker are copied next
-to them. ``base_url`` is where the site will live: the feed needs absolute
+to them; an assembled download (the guide's ZIP, the EPUB) is written out
+as an ordinary file. ``base_url`` is where the site will live: the feed needs absolute
 addresses, and a path in it (``https://host/health/``) prefixes every link.
 
 The site is written into a temporary folder and renamed into place, so an
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..assembled import AssembledError, Reader
 from ..errors import UserError
 from . import create_app
 from .compression import precompress
@@ -160,10 +162,21 @@ def export_site(build_dir: Path, site_dir: Path, base_url: str = DEFAULT_BASE_UR
 
     def copy(site: Site, relative: str, into: str) -> None:
         """The snapshot's file at ``relative`` in the build, as ``into`` in the site:
-        linked when the build's path still names that file, else copied from it."""
+        linked when the build's path still names that file, else copied from it; an
+        assembled file (a ZIP, the EPUB) written out from the snapshot's files."""
         handle = site.opened[relative]
         target = staging / into
         target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(handle, Reader):
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            try:
+                handle.write_to(fd)
+            except AssembledError as error:
+                raise ExportError(f"{site.build_dir}: {error}; build the guide again") from None
+            finally:
+                os.close(fd)
+            written.append(target)
+            return
         try:
             os.link(site.build_dir / relative, target)  # builds rename new files in, so a link stays whole
             if os.stat(target).st_ino != os.fstat(handle.fd).st_ino:

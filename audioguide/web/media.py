@@ -14,6 +14,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, request
 
+from audioguide.assembled import Reader
 from audioguide.manifest import FileRef
 
 from .site import OpenFile, cache_control, current_site, version_of
@@ -47,7 +48,7 @@ def media(slug: str, path: str):
     return _respond(ref, opened)
 
 
-def _respond(ref: FileRef, opened: OpenFile) -> Response:
+def _respond(ref: FileRef, opened: OpenFile | Reader) -> Response:
     size = opened.size
     etag = f'"{ref.sha256}"'
     headers = {
@@ -140,8 +141,9 @@ def _requested_span(size: int, sha256: str):
     return spans[0]
 
 
-def _read(opened: OpenFile, start: int, length: int) -> Iterator[bytes]:
-    """The bytes of the snapshot's open file: a rebuild cannot change them mid-response."""
+def _read(opened: OpenFile | Reader, start: int, length: int) -> Iterator[bytes]:
+    """The bytes of the snapshot's open file (or of an assembled file, read from the
+    snapshot's open files): a rebuild cannot change them mid-response."""
     while length > 0:
         chunk = opened.read(start, min(CHUNK, length))
         if not chunk:

@@ -1,8 +1,10 @@
 """What the app knows about the guide it serves: a snapshot of one build.
 
 A snapshot is the manifest plus every file it lists, opened once and checked
-against the manifest's size and sha256. Responses read from those open
-files, so a rebuild that renames new files into place underneath a running
+against the manifest's size and sha256. An assembled download (a ZIP, the
+EPUB) is read from its description and the snapshot's open files it names,
+each checked against the manifest like any other. Responses read from those
+open files, so a rebuild that renames new files into place underneath a running
 server never mixes versions: requests keep getting the old, whole files
 until the new manifest appears (the build writes it last), and then the
 next request loads a new snapshot and gets the new ones.
@@ -21,6 +23,7 @@ from pathlib import Path
 from flask import abort, current_app, g
 
 import audioguide
+from audioguide.assembled import MAX_DESCRIPTION_BYTES, Assembled, AssembledError, Reader
 from audioguide.manifest import MANIFEST_NAME, ChapterEntry, FileRef, Manifest, ManifestError, load_manifest
 
 from .staticfiles import load_assets
@@ -112,9 +115,13 @@ class Site:
     build_dir: Path
     manifest: Manifest
     files: dict[str, FileRef]  # the only servable media, by relative path
-    opened: dict[str, OpenFile]  # those whose bytes match the manifest
+    opened: dict[str, OpenFile | Reader]  # those whose bytes match the manifest
     static: StaticAssets
     stamp: tuple[int, int, int]
+    #: Every file on disk the manifest lists (assembled files' descriptions too), and
+    #: those opened and checked, which ``opened`` reads from.
+    disk: dict[str, FileRef]
+    held: dict[str, OpenFile]
 
     @classmethod
     def load(cls, build_dir: Path, static: StaticAssets, previous: "Site | None" = None,
@@ -132,17 +139,24 @@ class Site:
         manifest = load_manifest(build_dir)
         if slug is not None and manifest.slug != slug:
             manifest = dataclasses.replace(manifest, slug=slug)
-        files = manifest.files()
-        unsafe = [path for path in files if not is_safe_relative(path)]
+        files = {ref.path: ref for ref in manifest.published()}
+        disk = manifest.files()
+        unsafe = sorted(path for path in {*files, *disk} if not is_safe_relative(path))
         if unsafe:
             raise ManifestError(f"{build_dir}: manifest lists unsafe paths: {unsafe}")
         if not manifest.chapters:
             raise ManifestError(f"{build_dir}: manifest has no chapters")
         known = {}
         if previous is not None and previous.build_dir == build_dir:
-            known = {relative: (previous.files[relative], handle)
-                     for relative, handle in previous.opened.items()}
-        return cls(build_dir, manifest, files, _open_listed(build_dir, files, known), static, stamp)
+            known = {relative: (previous.disk[relative], handle) for relative, handle in previous.held.items()}
+        held = _open_listed(build_dir, disk, known)
+        opened: dict[str, OpenFile | Reader] = {}
+        for relative, ref in files.items():
+            if ref.parts is None and relative in held:
+                opened[relative] = held[relative]
+            elif ref.parts is not None and (reader := _assembled(build_dir, ref, disk, held)):
+                opened[relative] = reader
+        return cls(build_dir, manifest, files, opened, static, stamp, disk, held)
 
     def chapter_by_stem(self, stem: str) -> ChapterEntry | None:
         for chapter in self.manifest.chapters:
@@ -180,6 +194,33 @@ def _open_listed(build_dir: Path, files: dict[str, FileRef],
             continue
         opened[relative] = handle
     return opened
+
+
+def _assembled(build_dir: Path, ref: FileRef, disk: dict[str, FileRef],
+               held: dict[str, OpenFile]) -> Reader | None:
+    """A reader of the assembled file ``ref`` over the snapshot's open files, when its
+    description (itself checked) names only files of this build, each as the manifest
+    lists it (size and sha256); else None, and it answers 404 (logged)."""
+    description = held.get(ref.parts.path)
+    if description is None:
+        return None  # already logged as missing
+    try:
+        if ref.sha256 != ref.parts.sha256 or description.size > MAX_DESCRIPTION_BYTES:
+            raise AssembledError("the manifest's entry does not name its description")
+        assembled = Assembled.parse(description.read(0, description.size))
+        sources = {}
+        for part in assembled.files():
+            listed = disk.get(part.path)
+            if not is_safe_relative(part.path) or listed is None or listed.path == ref.parts.path \
+                    or (listed.bytes, listed.sha256) != (part.size, part.sha256) or part.path not in held:
+                raise AssembledError(f"part {part.path[:200]!r} is not a file of this build as listed")
+            sources[part.path] = held[part.path]
+        if assembled.size != ref.bytes:
+            raise AssembledError(f"is {assembled.size} bytes, not the {ref.bytes} the manifest says")
+        return Reader(assembled, sources)
+    except AssembledError as error:
+        log.warning("%s: %s; not served", build_dir / ref.path, error)
+        return None
 
 
 class LiveSite:
