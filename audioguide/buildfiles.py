@@ -1,7 +1,8 @@
 """The files a build writes around the audio, for build.py: a chapter's captions
 and transcript with its manifest entry, and the downloads (the whole guide as
-one chaptered MP3, its chapter lists, and a ZIP of everything, assembled from
-the chapters' files when it is read: see formats/archive.py)."""
+one chaptered MP3, its chapter lists, and a ZIP of everything; the MP3 and the
+ZIP are assembled from the chapters' files when they are read: see
+assembled.py and formats/archive.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import math
 from dataclasses import replace
 from pathlib import Path
 
-from .audio import ChapterTags, MasteredChapter, join_chapters
+from .assembled import Assembled, FilePart
+from .audio import ChapterTags, MasteredChapter, plan_join
 from .files import write_atomic
-from .formats.archive import write_archive
+from .formats.archive import write_archive, write_assembled
 from .manifest import ChapterEntry, FileRef, TimedSegment
 from .narration import ChapterScript
 from .publish import (
@@ -76,7 +78,8 @@ def _finite(value: float) -> float | None:
 def publish_downloads(build_dir: Path, slug: str, tags: ChapterTags,
                       chapters: tuple[ChapterEntry, ...]) -> dict[str, FileRef]:
     """The whole guide as one chaptered MP3 (tagged with ``tags``), its chapter lists,
-    and a ZIP of everything (an assembled file: only its description is written)."""
+    and a ZIP of everything; the MP3 and the ZIP are assembled files, of which only the
+    descriptions are written."""
     folder = build_dir / "downloads"
     folder.mkdir(exist_ok=True)
     playlist = f"{slug}.m3u"
@@ -92,13 +95,17 @@ def publish_downloads(build_dir: Path, slug: str, tags: ChapterTags,
             members.append((f"{slug}/{Path(ref.path).name}", ref))
     zip_ref = write_archive(build_dir, folder / f"{slug}-audio-guide.zip", members)
     full = folder / f"{slug}-full-guide.mp3"
-    marks = join_chapters([build_dir / c.audio.path for c in chapters], [c.title for c in chapters], full, tags)
+    plan = plan_join([build_dir / c.audio.path for c in chapters], [c.title for c in chapters], tags, str(full))
+    marks = plan.marks
+    full_ref = write_assembled(build_dir, full, Assembled((plan.tag, *(
+        FilePart(c.audio.path, c.audio.bytes, c.audio.sha256, start, end - start)
+        for c, (start, end) in zip(chapters, plan.spans)))))
     json_path = folder / f"{slug}-chapters.json"
     write_atomic(json_path, chapters_json([(m.start_ms, m.title) for m in marks]))
     vtt_path = folder / f"{slug}-chapters.vtt"
     write_atomic(vtt_path, chapters_vtt([(m.start_ms, m.end_ms, m.title) for m in marks]))
     return {
-        "full_guide": file_ref(build_dir, full, crc32=False),  # in no ZIP
+        "full_guide": full_ref,
         "chapters_json": file_ref(build_dir, json_path),
         "chapters_vtt": file_ref(build_dir, vtt_path),
         "zip": zip_ref,

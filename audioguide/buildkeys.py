@@ -16,8 +16,9 @@ from .narration import ChapterScript, Script, Segment
 
 #: Bump when mastering changes in a way that changes the audio, so no old chapter is reused.
 MASTERING_VERSION = 3
-#: Bump when the downloads are made differently (2: the ZIP is assembled), so none is reused.
-DOWNLOADS_VERSION = 2
+#: Bump when the downloads are made differently (2: the ZIP is assembled; 3: the full
+#: guide too), so none is reused.
+DOWNLOADS_VERSION = 3
 
 
 #: A segment's fields, in order: as ``asdict`` gives them, without its deep copy of each one.

@@ -10,7 +10,8 @@ from pathlib import PurePosixPath
 import feedparser
 
 from audioguide.manifest import load_manifest
-from audioguide.audio import ffmpeg_executable
+from audioguide.audio import ChapterTags, ffmpeg_executable, join_chapters
+from audioguide.audio.mp3 import id3v2_size
 from audioguide.web.feed import podcast_feed
 
 from .archives import materialised, served
@@ -38,7 +39,7 @@ def packet_count(ffprobe, path) -> int:
 
 def test_full_guide_lists_the_five_chapters_at_their_real_start_times(built_guide, ffprobe):
     manifest = load_manifest(built_guide)
-    full = built_guide / manifest.downloads["full_guide"].path
+    full = materialised(built_guide, manifest.downloads["full_guide"])
     chapters = probe(ffprobe, full)["chapters"]  # in the order a player lists them
     assert [c["tags"]["title"] for c in chapters] == TITLES
     # Each chapter really lasts its frame count x 576 samples at 22.05 kHz.
@@ -53,9 +54,26 @@ def test_full_guide_lists_the_five_chapters_at_their_real_start_times(built_guid
 def test_full_guide_is_the_chapters_frames_unchanged_so_nothing_was_encoded_twice(built_guide):
     manifest = load_manifest(built_guide)
     joined = b"".join(mp3_frames_by_ffmpeg(built_guide / c.audio.path) for c in manifest.chapters)
-    full = mp3_frames_by_ffmpeg(built_guide / manifest.downloads["full_guide"].path)
+    full = mp3_frames_by_ffmpeg(materialised(built_guide, manifest.downloads["full_guide"]))
     assert len(full) > 1_000_000
     assert full == joined
+
+
+def test_full_guide_is_assembled_from_the_chapters_as_join_chapters_writes_it(built_guide, tmp_path):
+    """The build writes no full-guide file, only its description: the server sends, and
+    export writes, exactly the bytes ``join_chapters`` writes from the same chapters."""
+    manifest = load_manifest(built_guide)
+    ref = manifest.downloads["full_guide"]
+    assert not (built_guide / ref.path).exists()
+    assert (built_guide / ref.parts.path).stat().st_size < 20_000
+    written = tmp_path / "joined.mp3"
+    tags = ChapterTags(manifest.title, manifest.author, manifest.title, 1, 1, "eng")
+    join_chapters([built_guide / c.audio.path for c in manifest.chapters], [c.title for c in manifest.chapters],
+                  written, tags)
+    assembled = materialised(built_guide, ref).read_bytes()
+    assert served(built_guide, ref, manifest.slug) == assembled
+    # The same frames after each one's own tag: the tags differ only in what the build tagged.
+    assert assembled[id3v2_size(assembled):] == written.read_bytes()[id3v2_size(written.read_bytes()):]
 
 
 def test_zip_has_everything_and_its_playlist_names_files_inside(built_guide):

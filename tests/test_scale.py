@@ -30,6 +30,8 @@ from audioguide.manifest import MANIFEST_NAME, load_manifest
 from audioguide.narration import ChapterScript, Segment
 from audioguide.speech import SegmentCache, VoiceSettings, synthesize_all
 
+from .archives import materialised
+
 SENTENCES = [
     "Dystonia makes muscles tighten when you do not want them to.",
     "Rest your eyes in a dim room when the light feels too bright.",
@@ -171,7 +173,7 @@ def test_mastering_streams_a_long_chapter_instead_of_holding_its_samples(tmp_pat
 def test_info_frame_counts_agree_with_walking_every_frame(built_guide):
     manifest = load_manifest(built_guide)
     files = [built_guide / c.audio.path for c in manifest.chapters]
-    files.append(built_guide / manifest.downloads["full_guide"].path)  # no Info frame: walked
+    files.append(materialised(built_guide, manifest.downloads["full_guide"]))  # no Info frame: walked
     for path in files:
         data = path.read_bytes()
         span, frames = audio_span(data), audio_frames(data)

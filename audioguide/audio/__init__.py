@@ -13,14 +13,14 @@ and ``master``.
 
 from ..ffmpeg import MasteringError, ffmpeg_executable
 from .encode import measure_encoded
-from .join import join_chapters
+from .join import JoinPlan, join_chapters, plan_join
 from .master import LOUDNESS_TOLERANCE_LU, METER_GUARD_DB, MasteredChapter, master_chapter, mastered_pcm, prepare
 from .settings import AudioSettings
 from .tags import ChapterMark, ChapterTags
 from .timeline import SpokenSegment, Timeline, join_segments
 
 __all__ = [
-    "AudioSettings", "ChapterMark", "ChapterTags", "LOUDNESS_TOLERANCE_LU", "METER_GUARD_DB",
+    "AudioSettings", "ChapterMark", "ChapterTags", "JoinPlan", "LOUDNESS_TOLERANCE_LU", "METER_GUARD_DB",
     "MasteredChapter", "MasteringError", "SpokenSegment", "Timeline", "ffmpeg_executable",
-    "join_chapters", "join_segments", "master_chapter", "mastered_pcm", "measure_encoded", "prepare",
+    "join_chapters", "join_segments", "master_chapter", "mastered_pcm", "measure_encoded", "plan_join", "prepare",
 ]
