@@ -135,8 +135,11 @@ class BuildMemo:
         written when nothing would be added."""
         files = self._settled_files(manifest)
         if any(self._old_files.get(path) != record for path, record in files.items()):
+            # Read again under the folder's lock (this runs under it): a build that ended
+            # since this one first read the memo keeps what it saved.
+            current = _load(self.path)
             try:
-                self._write(self._old_chapters, self._old_unknown, files)
+                self._write(current.chapters, current.unknown_words, {**current.files, **files})
             except OSError:
                 pass  # the build is kept either way; the next one reads the files again
 
