@@ -158,13 +158,26 @@ class Source(Protocol):
 
 
 class PathSource:
-    """A file of the build opened for reading by offset, checked against its part's size."""
+    """A file of the build opened for reading by offset: it must lie inside ``root``
+    itself (no link on the way to it) and be the file its part names (size and sha256)."""
 
-    def __init__(self, path: Path, size: int):
-        self.fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-        if os.fstat(self.fd).st_size != size:
-            os.close(self.fd)
-            raise AssembledError(f"{path}: is not the size its description says ({size} bytes)")
+    def __init__(self, root: Path, part: FilePart):
+        root = Path(root).resolve()
+        path = root.joinpath(part.path)
+        try:
+            if path.resolve(strict=True) != path:
+                raise AssembledError(f"{path}: is reached through a link, not a file of the build")
+            self.fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0))
+        except OSError as error:
+            raise AssembledError(f"{path}: cannot be read ({error.strerror})") from None
+        digest, offset = hashlib.sha256(), 0
+        while chunk := os.pread(self.fd, 1 << 20, offset):
+            digest.update(chunk)
+            offset += len(chunk)
+        if offset != part.size or digest.hexdigest() != part.sha256:
+            self.close()
+            raise AssembledError(f"{path}: is not the file its description names ({part.size} bytes, sha256 "
+                                 f"{part.sha256[:12]}...)")
 
     def read(self, offset: int, length: int) -> bytes:
         return os.pread(self.fd, length, offset)
@@ -246,7 +259,7 @@ def materialise(assembled: Assembled, root: Path, target: Path) -> None:
     try:
         for part in assembled.files():
             if part.path not in sources:
-                sources[part.path] = PathSource(Path(root) / part.path, part.size)
+                sources[part.path] = PathSource(root, part)
         with atomic_path(target) as temporary:
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
             try:

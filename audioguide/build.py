@@ -25,7 +25,7 @@ from .content import Document
 from .buildfolder import (
     LOCK_NAME, BuildFolderError, BuildLocked, build_lock,  # noqa: F401 (LOCK_NAME, BuildLocked: for callers)
     check_output_dir, code_fingerprint, finished_chapters, inputs_fingerprint, note_finished,
-    note_inputs, prepare_output, present, previous_manifest, remove_stale_files, unchanged_build,
+    note_inputs, prepare_output, previous_manifest, remove_stale_files, unchanged_build,
 )
 from .buildmemo import BuildMemo, program_identity
 from .earlyspeech import EarlyWorkers
@@ -267,7 +267,7 @@ def _build_locked(job: _Job, record: FileRecord, warnings: list[str], started: f
 
     downloads_key = downloads_fingerprint(guide, script.title, chapters)
     rebuilt_downloads = not (previous and previous.downloads_fingerprint == downloads_key and all(
-        present(build_dir, ref) for ref in previous.downloads.values()))
+        memo.whole(ref) for ref in previous.downloads.values()))
     manifest = Manifest(
         slug=guide.slug,
         title=script.title,
@@ -288,7 +288,7 @@ def _build_locked(job: _Job, record: FileRecord, warnings: list[str], started: f
     # in a second thread while the downloads are: both mostly copy and checksum audio.
     with ThreadPoolExecutor(1, thread_name_prefix="formats") as side:
         formats = side.submit(publish_formats, manifest, build_dir, guide.formats, previous,
-                              _mastered_audio(job, manifest.chapters))
+                              _mastered_audio(job, manifest.chapters), memo.whole)
         if rebuilt_downloads:
             manifest = replace(manifest, downloads=publish_downloads(
                 build_dir, guide.slug, job.tags(script.title), chapters))

@@ -90,6 +90,9 @@ class BuildMemo:
         self._old_chapters, self._old_unknown, self._old_files = stored.chapters, stored.unknown_words, stored.files
         self.chapters = _Used(self._old_chapters)
         self._unknown: dict[str, list[str]] = {}
+        #: Files this build found whole (by the memo or by reading them): only these may be
+        #: kept in the memo, which must never vouch for a checksum nobody compared.
+        self._verified: set[str] = set()
 
     def unknown_words(self, lookup, identity: str):
         """``lookup(words, voice)`` (``phonemes.not_in_dictionary``), answered from the memo
@@ -106,7 +109,11 @@ class BuildMemo:
     def whole(self, ref: FileRef) -> bool:
         """Whether the file is there and whole (``buildfolder.present``), without reading
         it when it has not changed since an earlier build found it whole."""
-        return self._unchanged(ref) or present(self.build_dir, ref)
+        ref = ref.on_disk  # an assembled file: its description
+        if self._unchanged(ref) or present(self.build_dir, ref):
+            self._verified.add(ref.path)
+            return True
+        return False
 
     def files_present(self, chapter: ChapterEntry) -> bool:
         """Whether the chapter's files are all there and whole (see ``whole``)."""
@@ -128,7 +135,13 @@ class BuildMemo:
         written when nothing would be added."""
         files = self._settled_files(manifest)
         if any(self._old_files.get(path) != record for path, record in files.items()):
-            self._write(self._old_chapters, self._old_unknown, files)
+            # Read again under the folder's lock (this runs under it): a build that ended
+            # since this one first read the memo keeps what it saved.
+            current = _load(self.path)
+            try:
+                self._write(current.chapters, current.unknown_words, {**current.files, **files})
+            except OSError:
+                pass  # the build is kept either way; the next one reads the files again
 
     def _settled_files(self, manifest: Manifest | None) -> dict[str, list]:
         """[sha256, size, inode, mtime, ctime] of each file of ``manifest`` that last
@@ -140,6 +153,8 @@ class BuildMemo:
         behind = time.time_ns() - _folder_clock(self.path)  # how far the folder's clock lags ours
         settled = self.started_ns - max(behind, 0) - SETTLED_NS
         for ref in refs:
+            if ref.path not in self._verified:
+                continue  # reused without being read (or written by this build: not settled)
             found = _stat(self.build_dir / ref.path)
             if found and found[0] == ref.bytes and max(found[2:]) < settled and not _coarse(found):
                 files[ref.path] = [ref.sha256, *found]

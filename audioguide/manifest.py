@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
 import msgspec
 
@@ -41,7 +42,9 @@ class FileRef:
     bytes: int
     sha256: str
     mime: str
-    crc32: int | None = None  # of the bytes, for a ZIP that stores the file (None: not known)
+    #: Of the bytes, for a ZIP that stores the file (None: not known). A CRC-32 fits in 32 bits:
+    #: a manifest saying otherwise is refused as malformed.
+    crc32: Annotated[int, msgspec.Meta(ge=0, le=0xFFFFFFFF)] | None = None
     parts: "FileRef | None" = None
 
     @property

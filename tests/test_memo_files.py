@@ -143,3 +143,47 @@ def test_a_build_that_changes_nothing_reads_the_files_once_then_trusts_the_memo(
     assert described.path in checked
     assert fourth.rebuilt_downloads
     assert full.read_bytes() != b"" and fourth.manifest.downloads["full_guide"] == first.manifest.downloads["full_guide"]
+
+
+def test_a_format_file_damaged_before_a_build_is_written_again_never_kept_in_the_memo(tmp_path, segment_cache):
+    """A format's file reused by a build (its fingerprint unchanged) is checked by its
+    sha256, not its size alone: one damaged in place is written again, and the memo never
+    vouches for a checksum no build compared."""
+    from dataclasses import replace
+
+    from audioguide.buildfolder import present
+    from audioguide.manifest import load_manifest
+
+    source = tmp_path / "daily-life.txt"
+    source.write_text(LEAFLET, encoding="utf-8")
+    out = tmp_path / "out"
+    guide = replace(load_guide(source), formats=("mp3", "epub", "daisy"))
+    first = build_guide(guide, out, cache=segment_cache)
+    ref = first.manifest.formats["daisy"].files[0]
+    data = bytearray((out / ref.path).read_bytes())
+    data[len(data) // 2] ^= 0x01  # same size
+    (out / ref.path).write_bytes(bytes(data))
+    time.sleep(SETTLE)  # settled before the next build starts: the memo may keep it
+    build_guide(guide, out, cache=segment_cache)
+    build_guide(guide, out, cache=segment_cache)
+    manifest = load_manifest(out)
+    assert all(present(out, file) for file in manifest.files().values())
+
+
+def test_a_kept_build_whose_memo_cannot_be_written_is_still_kept(tmp_path, segment_cache, monkeypatch):
+    """The memo only saves reading: a disk that is full when a build with nothing to do
+    would add to it does not make that build fail."""
+    import errno
+
+    source = tmp_path / "daily-life.txt"
+    source.write_text(LEAFLET, encoding="utf-8")
+    out = tmp_path / "out"
+    build_guide(load_guide(source), out, cache=segment_cache)
+    time.sleep(SETTLE)
+
+    def full(path, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(buildmemo, "write_atomic", full)
+    kept = build_guide(load_guide(source), out, cache=segment_cache)
+    assert (kept.mastered, kept.rebuilt_downloads) == ((), False)

@@ -95,17 +95,20 @@ def write_format(name: str, manifest: Manifest, build_dir: Path,
 
 
 def publish_formats(manifest: Manifest, build_dir: Path, wanted: Iterable[str],
-                    previous: Manifest | None, pcm: Callable[[int], Iterable[bytes]]) -> Manifest:
+                    previous: Manifest | None, pcm: Callable[[int], Iterable[bytes]],
+                    whole: Callable[[FileRef], bool] | None = None) -> Manifest:
     """The manifest with its ``formats``: each wanted format reused from ``previous``
     when nothing it holds changed and its files are all there, else written again.
-    ``pcm(index)`` gives chapter ``index``'s mastered audio (only the M4B needs it)."""
+    ``pcm(index)`` gives chapter ``index``'s mastered audio (only the M4B needs it);
+    ``whole(ref)`` says a file is there and whole (default: at its size only)."""
+    whole = whole or (lambda ref: _present(build_dir, ref))
     formats: dict[str, FormatEntry] = {}
     for name in wanted:
         if name == "mp3":
             continue
         old = previous.formats.get(name) if previous else None
         if old and old.fingerprint == fingerprint(name, manifest) and all(
-                _present(build_dir, ref) for ref in (old.download, *old.files)):
+                whole(ref) for ref in (old.download, *old.files)):
             formats[name] = old
         else:
             formats[name] = write_format(name, manifest, build_dir, pcm)

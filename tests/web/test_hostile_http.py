@@ -82,6 +82,19 @@ def test_a_broken_manifest_is_one_line_at_start(own_build, broken):
     assert "\n" not in str(caught.value) and "manifest.json" in str(caught.value)
 
 
+@pytest.mark.parametrize("crc32", [1 << 32, -1])
+def test_a_crc32_that_is_no_crc32_makes_the_manifest_malformed(own_build, crc32):
+    """A ZIP's headers are laid out from the CRC-32s the manifest records: one that does
+    not fit 32 bits is refused when the manifest is read, never a traceback later."""
+    from audioguide.manifest import ManifestError, load_manifest
+
+    data = json.loads((own_build / "manifest.json").read_text())
+    data["chapters"][0]["audio"]["crc32"] = crc32
+    (own_build / "manifest.json").write_text(json.dumps(data))
+    with pytest.raises(ManifestError, match="malformed"):
+        load_manifest(own_build)
+
+
 # The feed never reflects a forged Host ----------------------------------------------------------
 
 
