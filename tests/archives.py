@@ -3,7 +3,9 @@ a listener gets them: written out as ordinary files, or as the server sends them
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from audioguide.formats.archive import materialise_download
 from audioguide.manifest import FileRef
 
 _FOLDER = Path(tempfile.gettempdir()) / f"audioguide-test-downloads-{os.getpid()}"
+atexit.register(shutil.rmtree, _FOLDER, ignore_errors=True)  # written out for this test run only
 
 
 def materialised(build_dir: Path, ref: FileRef) -> Path:
