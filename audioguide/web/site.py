@@ -1,8 +1,8 @@
 """What the app knows about the guide it serves: a snapshot of one build.
 
 A snapshot is the manifest plus every file it lists, opened once and checked
-against the manifest's size and sha256. An assembled download (a ZIP, the
-EPUB) is read from its description and the snapshot's open files it names,
+against the manifest's size and sha256. An assembled download (the full guide, a ZIP,
+the EPUB) is read from its description and the snapshot's open files it names,
 each checked against the manifest like any other. Responses read from those
 open files, so a rebuild that renames new files into place underneath a running
 server never mixes versions: requests keep getting the old, whole files
