@@ -216,6 +216,18 @@ def test_the_manifest_never_holds_nan_or_infinity(built_guide):
         broken.to_json()
 
 
+def test_the_manifest_is_the_indented_json_that_json_dumps_writes(built_guide):
+    """Written fast (compact in C, then indented), it is the same text, non-ASCII kept."""
+    import msgspec
+
+    from audioguide.manifest import load_manifest
+
+    manifest = load_manifest(built_guide)
+    expected = json.dumps(msgspec.to_builtins(manifest), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+    assert manifest.to_json() == expected
+    assert (built_guide / "manifest.json").read_text(encoding="utf-8") == expected
+
+
 # 8. A hung ffmpeg ends the build ----------------------------------------------------------------
 
 
