@@ -14,6 +14,13 @@ import pytest
 from audioguide.normalise import EN_GB, EN_US, normalise
 
 CASES = [
+    # Odds written with a colon after "NNT", "risk" or "chance" are odds, never a clock time
+    # ("one fifty"); after "at", "from", "until"... the figure is a time, whatever came before.
+    ("en-GB", "The NNT is 1:50.", "The N N T is one to fifty."),
+    ("en-US", "Number needed to harm: 1:12.", "Number needed to harm: one to twelve."),
+    ("en-GB", "The risk is about 1:20.", "The risk is about one to twenty."),
+    ("en-GB", "If you are at risk, come at 1:30 on Monday.", "If you are at risk, come at one thirty on Monday."),
+    ("en-GB", "Mix 1:4 then wait until 2:30.", "Mix one to four then wait until two thirty."),
     # A clock time, then the hour it runs to: not "nine thirty-five" (9:35).
     ("en-GB", "Open 9:30-5.", "Open nine thirty to five."),
     ("en-GB", "Open 9:30 - 5 daily.", "Open nine thirty to five daily."),
