@@ -21,6 +21,11 @@ CASES = [
     ("en-GB", "The risk is about 1:20.", "The risk is about one to twenty."),
     ("en-GB", "If you are at risk, come at 1:30 on Monday.", "If you are at risk, come at one thirty on Monday."),
     ("en-GB", "Mix 1:4 then wait until 2:30.", "Mix one to four then wait until two thirty."),
+    # ...and only right before the figure: a clinic named for a risk keeps its times.
+    ("en-GB", "Risk assessment 10:00 Monday.", "Risk assessment ten o'clock Monday."),
+    ("en-GB", "Falls risk group meets 10:15 on Fridays.", "Falls risk group meets ten fifteen on Fridays."),
+    ("en-GB", "Low risk clinic 9:30-5.", "Low risk clinic nine thirty to five."),
+    ("en-GB", "Risk: 10:00.", "Risk: ten o'clock."),
     # A clock time, then the hour it runs to: not "nine thirty-five" (9:35).
     ("en-GB", "Open 9:30-5.", "Open nine thirty to five."),
     ("en-GB", "Open 9:30 - 5 daily.", "Open nine thirty to five daily."),

@@ -85,14 +85,15 @@ def times(text: str, locale: Locale) -> str:
     # "9:30-5": a clock time, then the hour it runs to; never "nine thirty-five".
     def time_to_hour(match: re.Match) -> str:
         said = say_time(match.group(1), locale)
-        if said == match.group(1) or _ratio_before(text, match.start()):
+        if said == match.group(1) or _ratio_before(text, match.start(), match.group(1)):
             return match.group(0)
         return f"{said} to {cardinal(int(match.group(2)), locale)}"
 
     text = re.sub(rf"(?<![\w.:£$€])(\d{{1,2}}:\d{{2}}){DASH}(1?\d|2[0-4])(?![\w:]|[.,]\d)", time_to_hour, text)
 
     def single(match: re.Match) -> str:
-        if ":" in match.group(1) and not re.search(MERIDIEM, match.group(1)) and _ratio_before(text, match.start()):
+        if ":" in match.group(1) and not re.search(MERIDIEM, match.group(1)) and \
+                _ratio_before(text, match.start(), match.group(1)):
             return match.group(0)  # "dilute 1:10": a ratio, said later
         return say_time(match.group(1), locale)
 
@@ -197,18 +198,22 @@ def _dotted(match: re.Match, locale: Locale, suffix: str, group: int = 1) -> str
     return say_time(f"{hours}:{minutes:02d}", locale)
 
 
-#: Words before "1:10" that make it a ratio, not a time: "NNT 1:50" (the number needed to
-#: treat) and "a risk of 1:20" are odds, never ten to two.
-RATIO_WORDS = re.compile(r"\b(?:dilute|diluted|dilution|ratio|strength|concentration|mix|mixed|odds|risk|chance"
-                         r"|NNT|NNH|needed to (?:treat|harm))\b[^.;]*$", re.I)
-#: ...unless the figure itself follows a word that only a time follows ("at risk, come at 1:30").
+#: Words before "1:10" that make it a ratio, not a time.
+RATIO_WORDS = re.compile(r"\b(?:dilute|diluted|dilution|ratio|strength|concentration|mix|mixed|odds)\b[^.;]*$", re.I)
+#: Words right before "1:50" that make it odds: "NNT 1:50" (the number needed to treat),
+#: "a risk of about 1:20". Only right before: "Risk assessment 10:00" is a time.
+ODDS_BEFORE = re.compile(r"\b(?:NNT|NNH|needed to (?:treat|harm)|risk|chance)(?:\s+(?:is|was|of))?"
+                         r"(?:\s+(?:about|around|roughly|approximately|only|just))?[\s:=]*$", re.I)
+#: ...and a figure right after a word that only a time follows is a time ("mix 1:4, wait until 2:30").
 TIME_BEFORE = re.compile(r"\b(?:at|from|until|till|by|before|after)\s*$", re.I)
 
 
-def _ratio_before(text: str, start: int) -> bool:
-    """Whether the "1:10" at ``start`` is a ratio by the words before it."""
+def _ratio_before(text: str, start: int, figure: str) -> bool:
+    """Whether the "1:10" (``figure``) at ``start`` is a ratio by the words before it
+    (odds are never written "1:00")."""
     before = text[max(0, start - 30):start]
-    return bool(RATIO_WORDS.search(before)) and not TIME_BEFORE.search(before)
+    odds = ODDS_BEFORE.search(before) and not figure.endswith(":00")
+    return bool(RATIO_WORDS.search(before) or odds) and not TIME_BEFORE.search(before)
 
 
 def _minutes(written: str, locale: Locale) -> str:
