@@ -26,6 +26,9 @@ CASES = [
     ("en-GB", "Falls risk group meets 10:15 on Fridays.", "Falls risk group meets ten fifteen on Fridays."),
     ("en-GB", "Low risk clinic 9:30-5.", "Low risk clinic nine thirty to five."),
     ("en-GB", "Risk: 10:00.", "Risk: ten o'clock."),
+    ("en-GB", "Best chance 9:30 to 11:00.", "Best chance nine thirty to eleven o'clock."),
+    ("en-GB", "Best chance 1:30 to 3:00.", "Best chance one thirty to three o'clock."),
+    ("en-US", "Risk clinic 12:30.", "Risk clinic twelve thirty."),
     # A clock time, then the hour it runs to: not "nine thirty-five" (9:35).
     ("en-GB", "Open 9:30-5.", "Open nine thirty to five."),
     ("en-GB", "Open 9:30 - 5 daily.", "Open nine thirty to five daily."),

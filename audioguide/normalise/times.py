@@ -208,11 +208,17 @@ ODDS_BEFORE = re.compile(r"\b(?:NNT|NNH|needed to (?:treat|harm)|risk|chance)(?:
 TIME_BEFORE = re.compile(r"\b(?:at|from|until|till|by|before|after)\s*$", re.I)
 
 
+#: A clock time after a figure ("9:30 to 11:00"): the figure is a time too.
+TIME_AFTER = re.compile(r"\s*(?:to|and|[-–—])\s*\d{1,2}[:.]\d{2}")
+
+
 def _ratio_before(text: str, start: int, figure: str) -> bool:
-    """Whether the "1:10" (``figure``) at ``start`` is a ratio by the words before it
-    (odds are never written "1:00")."""
+    """Whether the "1:10" (``figure``) at ``start`` is a ratio by the words before it.
+    Odds after "risk" or "NNT" are one to something ("1:50"), never "1:00", and never
+    the start of a range of times ("best chance 1:30 to 3:00")."""
     before = text[max(0, start - 30):start]
-    odds = ODDS_BEFORE.search(before) and not figure.endswith(":00")
+    odds = ODDS_BEFORE.search(before) and figure.startswith("1:") and not figure.endswith(":00") \
+        and not TIME_AFTER.match(text, start + len(figure))
     return bool(RATIO_WORDS.search(before) or odds) and not TIME_BEFORE.search(before)
 
 
