@@ -198,28 +198,40 @@ def _dotted(match: re.Match, locale: Locale, suffix: str, group: int = 1) -> str
     return say_time(f"{hours}:{minutes:02d}", locale)
 
 
-#: Words before "1:10" that make it a ratio, not a time.
-RATIO_WORDS = re.compile(r"\b(?:dilute|diluted|dilution|ratio|strength|concentration|mix|mixed|odds)\b[^.;]*$", re.I)
-#: Words right before "1:50" that make it odds: "NNT 1:50" (the number needed to treat),
-#: "a risk of about 1:20". Only right before: "Risk assessment 10:00" is a time.
-ODDS_BEFORE = re.compile(r"\b(?:NNT|NNH|needed to (?:treat|harm)|risk|chance)(?:\s+(?:is|was|of))?"
-                         r"(?:\s+(?:about|around|roughly|approximately|only|just))?[\s:=]*$", re.I)
-#: ...and a figure right after a word that only a time follows is a time ("mix 1:4, wait until 2:30").
-TIME_BEFORE = re.compile(r"\b(?:at|from|until|till|by|before|after)\s*$", re.I)
-
-
-#: A clock time after a figure ("9:30 to 11:00"): the figure is a time too.
-TIME_AFTER = re.compile(r"\s*(?:to|and|[-–—])\s*\d{1,2}[:.]\d{2}")
+#: Words before "1:10" that make it a ratio, not a time ("dilute the concentrate 1:10")...
+RATIO_WORDS = re.compile(r"\b(?:dilute|diluted|dilution|ratio|strength|concentration|mix|mixed|odds)\b[^.;|]*$", re.I)
+#: ...unless what they name is a meeting of people: "Strength and balance class 1:30",
+#: "Mix and Match group 1:30" are times.
+MEETING_WORDS = re.compile(r"\b(?:clinic|clinics|class|classes|group|groups|training|session|sessions|team|service"
+                           r"|cafe|café|club|appointment|appointments|meeting|meetings|drop-in)\b", re.I)
+#: Right before "1:50", the words that make it odds: "NNT 1:50" (the number needed to treat),
+#: "the risk is about 1:50". A bare "risk" or "chance" names slots too ("Falls risk: 1:30",
+#: "last chance 1:45"), so only "risk is", "risk of", "risk was" count.
+ODDS_BEFORE = re.compile(r"(?:\b(?:NNT|NNH|needed to (?:treat|harm))(?:\s+(?:is|was|of))?|\brisk\s+(?:is|was|of))"
+                         r"(?:\s+(?:about|around|roughly|approximately|only|just))?[\s:=|]*$", re.I)
+#: Odds written before what they are the odds of: "a 1:10 chance of side effects".
+ODDS_AFTER = re.compile(r"\s+(?:chance|risk|odds)\b", re.I)
+#: A figure right after a word that only a time follows is a time ("mix 1:4, wait until 2:30").
+TIME_BEFORE = re.compile(r"\b(?:at|from|until|till|by|before|after|around|within|time:)\s*$", re.I)
+#: ...and so is one that is a length of time ("1:30 hours")...
+HOURS_AFTER = re.compile(r"\s?(?:hrs?|hours|h)\b")
+#: ...and odds never begin a run of times or hours ("risk 1:30 to 3:00", "best chance 1:30-3",
+#: "1:15 or 2:30"); a run of odds ("1:50 to 1:100") is not one.
+TIMES_AFTER = re.compile(r"\s*(?:to|and|or|until|till|,|[-–—])\s*(?!1:\d{3})\d{1,2}(?:[:.]\d{2}(?!\d)|(?![\d:.]))")
 
 
 def _ratio_before(text: str, start: int, figure: str) -> bool:
-    """Whether the "1:10" (``figure``) at ``start`` is a ratio by the words before it.
-    Odds after "risk" or "NNT" are one to something ("1:50"), never "1:00", and never
-    the start of a range of times ("best chance 1:30 to 3:00")."""
-    before = text[max(0, start - 30):start]
-    odds = ODDS_BEFORE.search(before) and figure.startswith("1:") and not figure.endswith(":00") \
-        and not TIME_AFTER.match(text, start + len(figure))
-    return bool(RATIO_WORDS.search(before) or odds) and not TIME_BEFORE.search(before)
+    """Whether the "1:10" (``figure``) at ``start`` is a ratio by the words around it.
+    A ratio shaped like a clock time is one to something ("1:10", never "10:30"), and
+    never "1:00" or "1:05"; in doubt, the figure is a time, as it was before any of this."""
+    before, end = text[max(0, start - 30):start], start + len(figure)
+    if not figure.startswith("1:") or re.search(r":0\d$", figure) or TIME_BEFORE.search(before) \
+            or HOURS_AFTER.match(text, end):
+        return False  # "Mix and Match 10:30", "1:00", "until 1:30", "1:30 hours": times
+    ratio = RATIO_WORDS.search(before)
+    if ratio and not MEETING_WORDS.search(before[ratio.start():]):
+        return True
+    return bool(ODDS_BEFORE.search(before) or ODDS_AFTER.match(text, end)) and not TIMES_AFTER.match(text, end)
 
 
 def _minutes(written: str, locale: Locale) -> str:
