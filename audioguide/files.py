@@ -70,7 +70,7 @@ class FileRecord:
         except (OSError, ValueError):
             return []
         files = data.get("files") if isinstance(data, dict) else None
-        return [name for name in files if _plain_relative(name)] if isinstance(files, list) else []
+        return [name for name in files if plain_relative(name)] if isinstance(files, list) else []
 
     def relative(self, path: Path) -> str | None:
         try:
@@ -102,9 +102,10 @@ class FileRecord:
             temporary.unlink(missing_ok=True)
 
 
-def _plain_relative(name) -> bool:
-    """A name the record can hold: a path inside its folder, as this module writes them.
-    The record is read back to delete files, so a damaged or hostile one naming
+def plain_relative(name: object) -> bool:
+    """A path inside a folder, as the build writes them: relative, no "..", "." or empty
+    part, no backslash or NUL. The record is read back to delete files, and manifests and
+    assembled files' descriptions name files to serve, so a damaged or hostile one naming
     "../x" or "/home/x" must not reach a file outside the build folder."""
     if not isinstance(name, str) or not name or "\\" in name or "\0" in name:
         return False

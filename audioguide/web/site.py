@@ -24,6 +24,7 @@ from flask import abort, current_app, g
 
 import audioguide
 from audioguide.assembled import MAX_DESCRIPTION_BYTES, Assembled, AssembledError, Reader
+from audioguide.files import plain_relative
 from audioguide.manifest import MANIFEST_NAME, ChapterEntry, FileRef, Manifest, ManifestError, load_manifest
 
 from .staticfiles import load_assets
@@ -38,13 +39,6 @@ def find_static_dir() -> Path:
         if (candidate / "player.css").is_file():
             return candidate
     raise FileNotFoundError(f"no static/ folder with player.css near {package}")
-
-
-def is_safe_relative(path: str) -> bool:
-    """A manifest path must be a plain relative path that stays inside the build."""
-    if not path or "\\" in path or "\x00" in path or path.startswith("/"):
-        return False
-    return all(part not in ("", ".", "..") for part in path.split("/"))
 
 
 def version_of(sha256: str) -> str:
@@ -141,7 +135,7 @@ class Site:
             manifest = dataclasses.replace(manifest, slug=slug)
         files = {ref.path: ref for ref in manifest.published()}
         disk = manifest.files()
-        unsafe = sorted(path for path in {*files, *disk} if not is_safe_relative(path))
+        unsafe = sorted(path for path in {*files, *disk} if not plain_relative(path))
         if unsafe:
             raise ManifestError(f"{build_dir}: manifest lists unsafe paths: {unsafe}")
         if not manifest.chapters:
@@ -211,7 +205,7 @@ def _assembled(build_dir: Path, ref: FileRef, disk: dict[str, FileRef],
         sources = {}
         for part in assembled.files():
             listed = disk.get(part.path)
-            if not is_safe_relative(part.path) or listed is None or listed.path == ref.parts.path \
+            if not plain_relative(part.path) or listed is None or listed.path == ref.parts.path \
                     or (listed.bytes, listed.sha256) != (part.size, part.sha256) or part.path not in held:
                 raise AssembledError(f"part {part.path[:200]!r} is not a file of this build as listed")
             sources[part.path] = held[part.path]

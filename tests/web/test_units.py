@@ -12,7 +12,7 @@ from audioguide.manifest import FileRef, TimedSegment
 from audioguide.web import find_static_dir
 from audioguide.web.formatting import clock, human_size, short_duration, spoken_duration, whole_seconds
 from audioguide.web.pages import download_label, transcript_blocks
-from audioguide.web.site import is_safe_relative
+from audioguide.files import plain_relative as is_safe_relative
 
 
 @pytest.mark.parametrize(
