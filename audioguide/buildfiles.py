@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .assembled import Assembled, FilePart
-from .audio import ChapterTags, MasteredChapter, plan_join
+from .audio import ChapterMark, ChapterTags, MasteredChapter, plan_join
 from .files import write_atomic
 from .formats.archive import write_archive, write_assembled
 from .manifest import ChapterEntry, FileRef, TimedSegment
@@ -70,6 +70,16 @@ def with_crc32s(build_dir: Path, chapter: ChapterEntry) -> ChapterEntry:
     return replace(chapter, audio=audio, captions=captions, transcript=transcript)
 
 
+def full_guide(build_dir: Path, tags: ChapterTags, chapters: tuple[ChapterEntry, ...],
+               name: str = "") -> tuple[Assembled, tuple[ChapterMark, ...]]:
+    """The whole guide as one MP3, assembled when read (its ID3 tag with the chapter
+    marks, then each chapter file's audio frames), and the marks; ``name`` names it in
+    errors."""
+    plan = plan_join([build_dir / c.audio.path for c in chapters], [c.title for c in chapters], tags, name)
+    return Assembled((plan.tag, *(FilePart(c.audio.path, c.audio.bytes, c.audio.sha256, start, end - start)
+                                  for c, (start, end) in zip(chapters, plan.spans)))), plan.marks
+
+
 def _finite(value: float) -> float | None:
     """Rounded for the manifest; None for what JSON cannot hold (infinity, NaN)."""
     return round(value, 2) if math.isfinite(value) else None
@@ -95,11 +105,8 @@ def publish_downloads(build_dir: Path, slug: str, tags: ChapterTags,
             members.append((f"{slug}/{Path(ref.path).name}", ref))
     zip_ref = write_archive(build_dir, folder / f"{slug}-audio-guide.zip", members)
     full = folder / f"{slug}-full-guide.mp3"
-    plan = plan_join([build_dir / c.audio.path for c in chapters], [c.title for c in chapters], tags, str(full))
-    marks = plan.marks
-    full_ref = write_assembled(build_dir, full, Assembled((plan.tag, *(
-        FilePart(c.audio.path, c.audio.bytes, c.audio.sha256, start, end - start)
-        for c, (start, end) in zip(chapters, plan.spans)))))
+    assembled, marks = full_guide(build_dir, tags, chapters, str(full))
+    full_ref = write_assembled(build_dir, full, assembled)
     json_path = folder / f"{slug}-chapters.json"
     write_atomic(json_path, chapters_json([(m.start_ms, m.title) for m in marks]))
     vtt_path = folder / f"{slug}-chapters.vtt"

@@ -140,10 +140,6 @@ class Manifest:
         ones, with an assembled file's description in its place."""
         return {ref.on_disk.path: ref.on_disk for ref in self.published()}
 
-    def assembled(self) -> dict[str, FileRef]:
-        """The assembled files, keyed by the path they are served under."""
-        return {ref.path: ref for ref in self.published() if ref.parts is not None}
-
     def chapter(self, number: int) -> ChapterEntry | None:
         for chapter in self.chapters:
             if chapter.number == number:

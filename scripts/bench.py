@@ -204,12 +204,12 @@ def remaster_reference(source: Path, build_dir: Path, cache: Path, chapter_numbe
 import sys, time
 from pathlib import Path
 sys.path.insert(0, {str(ROOT)!r})
-from audioguide.assembled import Assembled, FilePart
 from audioguide.build import chapter_timeline, script_for
+from audioguide.buildfiles import full_guide
+from audioguide.formats.archive import write_assembled
 from audioguide.guides import load_guide
 from audioguide.manifest import load_manifest
-from audioguide.audio import ChapterTags, join_chapters, master_chapter, plan_join, prepare
-from audioguide.formats.archive import write_assembled
+from audioguide.audio import ChapterTags, join_chapters, master_chapter, prepare
 from audioguide.narration import breath_groups
 from audioguide.speech import SegmentCache, engine_identity
 guide = load_guide(Path({str(source)!r}))
@@ -229,10 +229,7 @@ started = time.perf_counter()
 master_chapter(chapter_timeline(chapter, wavs, script.pauses), work / "chapter.mp3", tags)
 mastered = time.perf_counter() - started
 started = time.perf_counter()
-plan = plan_join([build / c.audio.path for c in chapters], [c.title for c in chapters], tags)
-write_assembled(work, work / "full.mp3", Assembled((plan.tag, *(
-    FilePart(c.audio.path, c.audio.bytes, c.audio.sha256, start, end - start)
-    for c, (start, end) in zip(chapters, plan.spans)))))
+write_assembled(work, work / "full.mp3", full_guide(build, tags, chapters)[0])
 planned = time.perf_counter() - started
 started = time.perf_counter()
 join_chapters([build / c.audio.path for c in chapters], [c.title for c in chapters], work / "full.mp3", tags)
