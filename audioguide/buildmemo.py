@@ -93,6 +93,7 @@ class BuildMemo:
         #: Files this build found whole (by the memo or by reading them): only these may be
         #: kept in the memo, which must never vouch for a checksum nobody compared.
         self._verified: set[str] = set()
+        self._read_any = False  # whether any of them had to be read (the memo did not know it)
 
     def unknown_words(self, lookup, identity: str):
         """``lookup(words, voice)`` (``phonemes.not_in_dictionary``), answered from the memo
@@ -110,8 +111,12 @@ class BuildMemo:
         """Whether the file is there and whole (``buildfolder.present``), without reading
         it when it has not changed since an earlier build found it whole."""
         ref = ref.on_disk  # an assembled file: its description
-        if self._unchanged(ref) or present(self.build_dir, ref):
+        if self._unchanged(ref):
             self._verified.add(ref.path)
+            return True
+        if present(self.build_dir, ref):
+            self._verified.add(ref.path)
+            self._read_any = True
             return True
         return False
 
@@ -132,7 +137,10 @@ class BuildMemo:
         """After a build that changed nothing: keep the narration and words as they were,
         and add the files it had to read that have settled since (the downloads, written
         at the end of the build before), so the next build need not read them. Nothing is
-        written when nothing would be added."""
+        written when nothing would be added: when every file was known, not even the
+        folder's clock is read (which writes a file there)."""
+        if not self._read_any:
+            return
         files = self._settled_files(manifest)
         if any(self._old_files.get(path) != record for path, record in files.items()):
             # Read again under the folder's lock (this runs under it): a build that ended

@@ -126,8 +126,10 @@ def test_a_build_that_changes_nothing_reads_the_files_once_then_trusts_the_memo(
     assert (second.synthesized, second.mastered, second.rebuilt_downloads) == (0, (), False)
     assert sorted(checked) == sorted(first.manifest.files())
     checked.clear()
+    folder_before = os.stat(out).st_mtime_ns
     third = build_guide(load_guide(source), out, cache=segment_cache)
     assert (third.mastered, third.rebuilt_downloads, checked) == ((), False, [])
+    assert os.stat(out).st_mtime_ns == folder_before  # nothing written or removed in the folder
 
     # The full guide's description (it is assembled from the chapters when read).
     described = first.manifest.downloads["full_guide"].parts
