@@ -84,8 +84,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("leaflets", nargs="*", help="built-in, asthma, warfarin (default: all)")
     parser.add_argument("--tries", type=int, default=3)
-    arguments, options = parser.parse_known_args()
-    options = [option for option in options if option != "--"]
+    # Everything after "--" is for the build; argparse would take it as leaflet names.
+    argv = sys.argv[1:]
+    cut = argv.index("--") if "--" in argv else len(argv)
+    arguments, options = parser.parse_args(argv[:cut]), argv[cut + 1:]
     recogniser = bench.Recogniser()
     with tempfile.TemporaryDirectory(prefix="audioguide-misses-") as work:
         for leaflet, source in bench.corpus():
