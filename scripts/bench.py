@@ -7,8 +7,8 @@ seconds (user + system, every process of the build) are reported too: they
 move much less with the machine's load than wall-clock time does.
 
 The floor for a leaflet is what no build can beat by much: bare espeak-ng
-saying the same spoken text (serially, one process, like the engine's own
-command line) plus one ffmpeg encode of all that audio to the project's MP3
+saying the same spoken text with the guide's voice, rate and the default
+engine's word gap (serially, one process, like the engine's own command line) plus one ffmpeg encode of all that audio to the project's MP3
 settings (22.05 kHz mono CBR 64 kb/s).
 
 The server part serves the large leaflet's build with waitress (the same
@@ -48,6 +48,7 @@ from audioguide.guides import load_guide  # noqa: E402
 from audioguide.manifest import load_manifest  # noqa: E402
 from audioguide.audio import AudioSettings, ffmpeg_executable  # noqa: E402
 from audioguide.narration import breath_groups  # noqa: E402
+from audioguide.speech.espeak import WORD_GAP  # noqa: E402
 
 WORDS = (
     "muscle nerve brain signal movement tremor spasm doctor treatment therapy exercise sleep "
@@ -181,7 +182,7 @@ def floor(source: Path, work: Path) -> dict:
     wav = work / "floor.wav"
     voice = guide.voice.voice.split("/")[-1]
     speak, speak_cpu = timed_run([espeak_command(), "-v", voice, "-s", str(guide.voice.rate),
-                                  "-f", str(text_file), "-w", str(wav)])
+                                  "-g", str(WORD_GAP), "-f", str(text_file), "-w", str(wav)])
     settings = AudioSettings()
     encode, encode_cpu = timed_run([
         ffmpeg_executable(), "-v", "error", "-y", "-i", str(wav), "-ac", "1",

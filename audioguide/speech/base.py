@@ -26,8 +26,8 @@ class VoiceSettings:
     #: resolved here, so ``settings.voice`` is always a voice id of ``settings.engine``.
     #: Changing the engine with ``dataclasses.replace`` needs ``voice=None`` too.
     voice: str | None = None
-    #: Words per minute; None means the engine's default (160 for pyttsx3,
-    #: whose espeak-ng would say 175).
+    #: Words per minute; None means the engine's default (140 for pyttsx3,
+    #: whose espeak-ng would say 175; 160 for piper and hibari).
     rate: int | None = None
     volume: float = 1.0
 

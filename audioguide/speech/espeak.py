@@ -30,6 +30,17 @@ SENTENCE_TIMEOUT_S = 30.0
 #: take it that the driver's write failed (it then never reports the end).
 WRITE_GRACE_S = 2.0
 SAMPLE_RATE = 22050
+#: espeak-ng's pause between words (its ``-g``), in its units: 10 ms at its
+#: default 175 wpm, longer at slower rates (about 22 ms at 140 wpm, so 4 makes
+#: the default voice's 134 words a minute about 112). Measured with
+#: scripts/intelligibility_misses.py, six syntheses of each leaflet: the
+#: recogniser missed a fifth fewer words with it (README, Intelligibility),
+#: most of them where espeak-ng runs words together ("an asthma attack" heard
+#: as "anasma tag"). Part of the engine's identity, so cached speech without
+#: it is never reused.
+WORD_GAP = 4
+#: espeak-ng's number for the word gap in espeak_SetParameter (espeakWORDGAP).
+_WORDGAP_PARAMETER = 7
 
 
 @lru_cache(maxsize=1)
@@ -56,7 +67,7 @@ def engine_version() -> str:
     library = load_espeak_library()
     library.espeak_Info.restype = ctypes.c_char_p
     espeak = library.espeak_Info(None).decode()
-    return f"pyttsx3 {version('pyttsx3')}, espeak-ng {espeak}"
+    return f"pyttsx3 {version('pyttsx3')}, espeak-ng {espeak}, word gap {WORD_GAP}"
 
 
 def _import_driver():
@@ -127,13 +138,14 @@ class Pyttsx3Engine:
         deadline = time.monotonic() + SENTENCE_TIMEOUT_S
         wav_path = Path(wav_path)
         wav_path.unlink(missing_ok=True)
-        # The rate is set again for every sentence, in case an earlier Cancel()
-        # dropped it. In espeak-ng's asynchronous mode the change is queued, and
+        # The rate and word gap are set again for every sentence, in case an
+        # earlier Cancel() dropped them. In espeak-ng's asynchronous mode the change is queued, and
         # IsPlaying() stays true until it is applied; runAndWait() cancels
         # whatever is "playing" when it starts, which then cancels this very
         # sentence and leaves an empty WAV (52 of 400 loaded runs). So: set,
         # then wait until espeak-ng is idle, then speak.
         self._engine.setProperty("rate", self.settings.rate)
+        self._espeak.SetParameter(_WORDGAP_PARAMETER, WORD_GAP, 0)  # pyttsx3 has no property for it
         self._wait_until_quiet(deadline)
         self._finished.clear()
         with contextlib.redirect_stdout(io.StringIO()):  # the driver prints "Audio saved to"
