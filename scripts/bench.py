@@ -8,7 +8,8 @@ move much less with the machine's load than wall-clock time does.
 
 The floor for a leaflet is what no build can beat by much: bare espeak-ng
 saying the same spoken text with the guide's voice, rate and the default
-engine's word gap (serially, one process, like the engine's own command line) plus one ffmpeg encode of all that audio to the project's MP3
+engine's word gap (serially, one process, like the engine's own command
+line) plus one ffmpeg encode of all that audio to the project's MP3
 settings (22.05 kHz mono CBR 64 kb/s).
 
 The server part serves the large leaflet's build with waitress (the same

@@ -2,8 +2,8 @@
 
 Each leaflet of the corpus (the built-in guide and the two in bench/leaflets/)
 is built with every installed engine, and its raw text is also read by bare
-espeak-ng (Debian's `espeak-ng` at its own defaults, or espeakng-loader's
-library through pyttsx3 when that command is missing), all in the same run.
+espeak-ng (the `espeak-ng` command at its own defaults: 175 wpm, no word
+gap; scripts/bench installs it), all in the same run.
 Every reading is transcribed in the same pieces: a build's chapter files,
 and the raw text cut where those chapters start. (Read whole, one leaflet
 lost 93 words in the recogniser, not in espeak-ng; read paragraph by
@@ -209,19 +209,16 @@ def bare_espeak(source: Path, text: str, work: Path) -> tuple[list[Path], float,
     stretch of text: (WAVs, seconds, which espeak)."""
     pieces = chapter_pieces(source, text)
     wavs = [work / f"bare-{index}.wav" for index in range(len(pieces))]
-    started = time.perf_counter()
     command = shutil.which("espeak-ng")
-    if command:
-        for index, (piece, wav) in enumerate(zip(pieces, wavs)):
-            (work / f"bare-{index}.txt").write_text(piece, encoding="utf-8")
-            subprocess.run([command, "-v", "en-us", "-f", str(work / f"bare-{index}.txt"), "-w", str(wav)],
-                           check=True, capture_output=True)
-        which = subprocess.run([command, "--version"], capture_output=True, text=True).stdout.strip()
-    else:  # espeakng-loader's library, through the default engine, with nothing done to the text
-        from audioguide.speech import synthesize_all
-
-        synthesize_all(list(zip(pieces, wavs)), VoiceSettings(voice="gmw/en-us", rate=175), workers=1)
-        which = "espeakng-loader's libespeak-ng through pyttsx3"
+    if command is None:  # the default engine is not bare: it adds a word gap and the guide's rate
+        raise SystemExit("the espeak-ng command is needed for bare espeak-ng's reading: "
+                         "scripts/bench installs it")
+    started = time.perf_counter()
+    for index, (piece, wav) in enumerate(zip(pieces, wavs)):
+        (work / f"bare-{index}.txt").write_text(piece, encoding="utf-8")
+        subprocess.run([command, "-v", "en-us", "-f", str(work / f"bare-{index}.txt"), "-w", str(wav)],
+                       check=True, capture_output=True)
+    which = subprocess.run([command, "--version"], capture_output=True, text=True).stdout.strip()
     return wavs, time.perf_counter() - started, which
 
 

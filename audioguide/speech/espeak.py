@@ -30,14 +30,15 @@ SENTENCE_TIMEOUT_S = 30.0
 #: take it that the driver's write failed (it then never reports the end).
 WRITE_GRACE_S = 2.0
 SAMPLE_RATE = 22050
-#: espeak-ng's pause between words (its ``-g``), in its units: 10 ms at its
-#: default 175 wpm, longer at slower rates (about 22 ms at 140 wpm, so 4 makes
-#: the default voice's 134 words a minute about 112). Measured with
-#: scripts/intelligibility_misses.py, six syntheses of each leaflet: the
-#: recogniser missed a fifth fewer words with it (README, Intelligibility),
-#: most of them where espeak-ng runs words together ("an asthma attack" heard
-#: as "anasma tag"). Part of the engine's identity, so cached speech without
-#: it is never reused.
+#: espeak-ng's pause between words (its ``-g``), in its own units: any gap
+#: adds a short pause, and each unit 10 to 12 ms more at 175 wpm, about 16 ms
+#: at 140; so 4 puts 70 to 100 ms between words at the default 140 wpm, and
+#: the voice says about 112 words a minute instead of 131. Chosen with
+#: scripts/intelligibility_misses.py (README, Intelligibility): with it the
+#: recogniser missed a fifth fewer words, and no longer heard words run
+#: together ("an asthma attack" as "anasma tag"); as slow a reading without
+#: the gap missed more. Part of the engine's identity, so speech cached
+#: without it is not reused.
 WORD_GAP = 4
 #: espeak-ng's number for the word gap in espeak_SetParameter (espeakWORDGAP).
 _WORDGAP_PARAMETER = 7
@@ -139,7 +140,8 @@ class Pyttsx3Engine:
         wav_path = Path(wav_path)
         wav_path.unlink(missing_ok=True)
         # The rate and word gap are set again for every sentence, in case an
-        # earlier Cancel() dropped them. In espeak-ng's asynchronous mode the change is queued, and
+        # earlier Cancel() dropped them (a queued change is dropped, not run).
+        # In espeak-ng's asynchronous mode the change is queued, and
         # IsPlaying() stays true until it is applied; runAndWait() cancels
         # whatever is "playing" when it starts, which then cancels this very
         # sentence and leaves an empty WAV (52 of 400 loaded runs). So: set,
