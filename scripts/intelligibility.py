@@ -160,6 +160,14 @@ def missed(reference: list[str], hypothesis: list[str]) -> dict:
             "insertions": result.insertions, "missed_share": round(share, 4)}
 
 
+def _espeak_library_loaded() -> bool:
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as maps:
+            return any("libespeak-ng" in line for line in maps)
+    except OSError:  # not Linux
+        return False
+
+
 class Recogniser:
     """faster-whisper with the bundled tiny.en weights, on the CPU, offline."""
 
@@ -172,6 +180,13 @@ class Recogniser:
                                    cpu_threads=os.cpu_count() or 1, local_files_only=True)
 
     def transcribe(self, audio: Path) -> str:
+        # With espeak-ng's library loaded in the same process (the default
+        # engine's identity loads it, RTLD_GLOBAL), the same WAVs were
+        # transcribed differently: bare espeak-ng's warfarin missed 15.6 %
+        # against 21.8 % without it. Engines run in workers; this process
+        # never loads one, so every run transcribes alike.
+        if _espeak_library_loaded():
+            raise RuntimeError("espeak-ng's library is loaded in the recogniser's process")
         # The VAD (Silero, shipped inside faster-whisper) cuts long readings into
         # speech pieces: without it the recogniser dropped whole 30 s windows of
         # one long reading (93 words of one leaflet) and not of another.
@@ -230,10 +245,12 @@ def wav_seconds(path: Path) -> float:
 def readings(variants: list[str]) -> list[tuple[str, list[str]]]:
     """(label, extra build options) for every installed engine, plus any pyttsx3 variants
     given as VOICE:RATE (to choose the default voice and rate)."""
+    from audioguide.speech.pool import run_in_worker
+
     found = []
     for name in engine_names():
-        try:
-            engine_identity(VoiceSettings(engine=name))
+        try:  # in a worker: this process runs the recogniser (see Recogniser)
+            run_in_worker(engine_identity, VoiceSettings(engine=name))
         except SpeechError as error:
             print(f"[intelligibility] skipping {name}: {error}", file=sys.stderr)
             continue
