@@ -32,14 +32,14 @@ WRITE_GRACE_S = 2.0
 SAMPLE_RATE = 22050
 #: espeak-ng's pause between words (its ``-g``), in its own units: any gap
 #: adds a short pause, and each unit 10 to 12 ms more at 175 wpm, about 16 ms
-#: at 140; so 4 puts 70 to 100 ms between words at the default 140 wpm, and
-#: the voice says about 112 words a minute instead of 131. Chosen with
-#: scripts/intelligibility_misses.py (README, Intelligibility): with it the
-#: recogniser missed a fifth fewer words, and no longer heard words run
-#: together ("an asthma attack" as "anasma tag"); as slow a reading without
-#: the gap missed more. Part of the engine's identity, so speech cached
-#: without it is not reused.
-WORD_GAP = 4
+#: at 140; so 6 puts about 115 ms between words at the default 140 wpm, and
+#: the voice says about 108 words a minute instead of 136. Chosen with
+#: scripts/intelligibility_misses.py (README, Intelligibility): with a gap of
+#: 4 to 8 the recogniser missed a fifth fewer words, and no longer heard
+#: words run together ("an asthma attack" as "anasma tag"); as slow a reading
+#: without the gap missed more. 6 did best on the built-in guide. Part of the
+#: engine's identity, so speech cached without it is not reused.
+WORD_GAP = 6
 #: espeak-ng's number for the word gap in espeak_SetParameter (espeakWORDGAP).
 _WORDGAP_PARAMETER = 7
 
