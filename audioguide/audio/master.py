@@ -140,13 +140,9 @@ def _next_aim(attempt: _Attempt, encodes: int, first: _Attempt, lowered: bool,
     aim, ceiling = attempt.aim_lufs, attempt.ceiling_dbfs
     if over > 0 and lowered and attempt.peak_dbtp >= last_peak:
         # Limiting harder made the encoder overshoot more (its low-pass rings on
-        # the limiter's edges): limit as at first and turn the whole chapter down
-        # by what that first overshot instead. The ceiling goes down with the
-        # aim: lowering the aim alone leaves a limiter that is still at work
-        # holding the same peaks at the same ceiling, and the true peak where it
-        # was (a chapter of piper's speech stayed at -1.50 dBTP for six encodes).
-        down = max(first.over_db, 0.0) + PEAK_STEP_DB
-        return aim - down, first.ceiling_dbfs - down, False
+        # the limiter's edges): limit as at first and turn the chapter down by
+        # what that first overshot instead.
+        return aim - (max(first.over_db, 0.0) + PEAK_STEP_DB), first.ceiling_dbfs, False
     if encodes < MAX_ENCODES:
         if over > 0:
             ceiling, lowered = ceiling - (over + PEAK_STEP_DB), True
