@@ -83,3 +83,21 @@ def test_when_harder_limiting_makes_the_encoder_overshoot_more_the_chapter_is_tu
     mastered = master_chapter(chapter_timeline(chapter, wavs), tmp_path / "hard.mp3", TAGS, AudioSettings())
     assert mastered.true_peak_dbtp <= -1.5
     assert abs(mastered.loudness_lufs + 16) <= 0.5, (mastered.loudness_lufs, chosen)
+
+
+def test_a_peak_that_never_comes_down_fails_the_chapter_with_every_encode_named(tmp_path, monkeypatch):
+    """A true peak that does not follow the gain (no real encoder should do this, but a
+    chapter of piper's speech once ended at -1.50 dBTP after six encodes) is never shipped;
+    the error gives each encode's aim, ceiling and result, so the chapter can be studied."""
+    import audioguide.audio.master as mastering
+    from audioguide.ffmpeg import MasteringError
+
+    monkeypatch.setattr(mastering, "measure_mp3", lambda path, settings, expected, name=None: (-16.0, -1.5))
+    wavs = [[hard_wav(tmp_path / "0.wav", 0)]]
+    chapter = ChapterScript(1, "hard", "Hard", (Segment("sentence", "Part.", "Part.", 400),))
+    with pytest.raises(MasteringError) as caught:
+        master_chapter(chapter_timeline(chapter, wavs), tmp_path / "hard.mp3", TAGS, AudioSettings())
+    message = str(caught.value)
+    assert "\n" not in message and "hard.mp3: true peak stays at -1.50 dBTP after 6 encodes" in message
+    assert message.count("dBTP;") == 5 and message.count("ceiling") == 6
+    assert not (tmp_path / "hard.mp3").exists()  # nothing half-written is left

@@ -176,7 +176,7 @@ def _master(timeline: Timeline, target: Path, tags: ChapterTags, settings: Audio
     aim, ceiling = settings.loudness_lufs + CODEC_ALLOWANCE_LU, settings.true_peak_dbtp - TRUE_PEAK_MARGIN_DB
     id3 = id3_tag(tags, name=name)
     with atomic_path(target) as temporary:
-        encodes, first, lowered, last_peak = 0, None, False, None
+        encodes, first, lowered, last_peak, tried = 0, None, False, None, []
         while True:
             gain = None  # the last try's limiter goes before the next is made
             loudness, gain = choose_gain(peak_db, energy, rate, aim, ceiling)
@@ -184,6 +184,7 @@ def _master(timeline: Timeline, target: Path, tags: ChapterTags, settings: Audio
             encodes += 1
             final, peak = measure_mp3(temporary, settings, layout.samples, name)
             attempt = _Attempt(aim, ceiling, final, peak, peak - (settings.true_peak_dbtp - METER_GUARD_DB))
+            tried.append(attempt)
             if not lowered:
                 first = attempt  # the overshoot with the limiter as first set
             following = _next_aim(attempt, encodes, first, lowered, last_peak, settings)
@@ -191,15 +192,16 @@ def _master(timeline: Timeline, target: Path, tags: ChapterTags, settings: Audio
                 break
             aim, ceiling, lowered = following
             last_peak = peak
-        _check_levels(attempt, encodes, loudness, settings, name, tags)
+        _check_levels(tried, loudness, settings, name, tags)
     to_ms = 1000 / rate
     timings = tuple((round(start * to_ms), round(end * to_ms)) for start, end in layout.spans)
     return MasteredChapter(timings, round(layout.samples * to_ms), loudness, final, peak, encodes, aim, ceiling)
 
 
-def _check_levels(attempt: _Attempt, encodes: int, loudness_before: float, settings: AudioSettings, name: str,
+def _check_levels(tried: list[_Attempt], loudness_before: float, settings: AudioSettings, name: str,
                   tags: ChapterTags) -> None:
     """Refuse a chapter too quiet to bring up, or one whose peak stayed over the limit."""
+    attempt, encodes = tried[-1], len(tried)
     final = attempt.loudness_lufs
     too_quiet = loudness_before + MAX_GAIN_DB < settings.loudness_lufs - LOUDNESS_REFUSED_LU
     if not np.isfinite(final) or (too_quiet and settings.loudness_lufs - final > LOUDNESS_REFUSED_LU):
@@ -208,5 +210,9 @@ def _check_levels(attempt: _Attempt, encodes: int, loudness_before: float, setti
                              f"not {settings.loudness_lufs:g} LUFS: the speech is too quiet to "
                              "bring up (raise --volume)")
     if attempt.over_db > 0:
-        raise MasteringError(f"{name}: true peak stays at {attempt.peak_dbtp:.2f} dBTP, over the "
-                             f"{settings.true_peak_dbtp} dBTP limit, after {encodes} encodes")
+        # Each encode's settings and result, so a chapter that defeats the retry rule can be studied.
+        history = "; ".join(f"{t.aim_lufs:.2f} LUFS, ceiling {t.ceiling_dbfs:.2f} dBFS: "
+                            f"{t.loudness_lufs:.2f} LUFS, {t.peak_dbtp:.2f} dBTP" for t in tried)
+        raise MasteringError(f"{name}: true peak stays at {attempt.peak_dbtp:.2f} dBTP after {encodes} encodes, "
+                             f"over the {settings.true_peak_dbtp} dBTP limit less {METER_GUARD_DB} dB for "
+                             f"meters that differ (aimed at and measured: {history})")
