@@ -160,12 +160,15 @@ def missed(reference: list[str], hypothesis: list[str]) -> dict:
             "insertions": result.insertions, "missed_share": round(share, 4)}
 
 
-def _espeak_library_loaded() -> bool:
-    try:
-        with open("/proc/self/maps", encoding="utf-8") as maps:
-            return any("libespeak-ng" in line for line in maps)
-    except OSError:  # not Linux
-        return False
+def bare_environment() -> dict[str, str]:
+    """This process's environment without ESPEAK_DATA_PATH, for the espeak-ng command.
+
+    The default engine sets ESPEAK_DATA_PATH to espeakng-loader's data when it
+    loads its library; an espeak-ng command run after that in the same process
+    reads that data (1.52's) instead of its own, and says a leaflet differently:
+    the recogniser then missed 15.6 % of bare espeak-ng's warfarin instead of
+    21.8 %. Bare espeak-ng is the command with its own data, whatever was set."""
+    return {key: value for key, value in os.environ.items() if key != "ESPEAK_DATA_PATH"}
 
 
 class Recogniser:
@@ -180,13 +183,6 @@ class Recogniser:
                                    cpu_threads=os.cpu_count() or 1, local_files_only=True)
 
     def transcribe(self, audio: Path) -> str:
-        # With espeak-ng's library loaded in the same process (the default
-        # engine's identity loads it, RTLD_GLOBAL), the same WAVs were
-        # transcribed differently: bare espeak-ng's warfarin missed 15.6 %
-        # against 21.8 % without it. Engines run in workers; this process
-        # never loads one, so every run transcribes alike.
-        if _espeak_library_loaded():
-            raise RuntimeError("espeak-ng's library is loaded in the recogniser's process")
         # The VAD (Silero, shipped inside faster-whisper) cuts long readings into
         # speech pieces: without it the recogniser dropped whole 30 s windows of
         # one long reading (93 words of one leaflet) and not of another.
@@ -232,8 +228,9 @@ def bare_espeak(source: Path, text: str, work: Path) -> tuple[list[Path], float,
     for index, (piece, wav) in enumerate(zip(pieces, wavs)):
         (work / f"bare-{index}.txt").write_text(piece, encoding="utf-8")
         subprocess.run([command, "-v", "en-us", "-f", str(work / f"bare-{index}.txt"), "-w", str(wav)],
-                       check=True, capture_output=True)
-    which = subprocess.run([command, "--version"], capture_output=True, text=True).stdout.strip()
+                       check=True, capture_output=True, env=bare_environment())
+    which = subprocess.run([command, "--version"], capture_output=True, text=True,
+                           env=bare_environment()).stdout.strip()
     return wavs, time.perf_counter() - started, which
 
 
@@ -249,7 +246,7 @@ def readings(variants: list[str]) -> list[tuple[str, list[str]]]:
 
     found = []
     for name in engine_names():
-        try:  # in a worker: this process runs the recogniser (see Recogniser)
+        try:  # in a worker, so this process loads no engine and keeps its environment (bare_environment)
             run_in_worker(engine_identity, VoiceSettings(engine=name))
         except SpeechError as error:
             print(f"[intelligibility] skipping {name}: {error}", file=sys.stderr)
