@@ -176,18 +176,17 @@ def _master(timeline: Timeline, target: Path, tags: ChapterTags, settings: Audio
     aim, ceiling = settings.loudness_lufs + CODEC_ALLOWANCE_LU, settings.true_peak_dbtp - TRUE_PEAK_MARGIN_DB
     id3 = id3_tag(tags, name=name)
     with atomic_path(target) as temporary:
-        encodes, first, lowered, last_peak, tried = 0, None, False, None, []
+        first, lowered, last_peak, tried = None, False, None, []  # tried: every encode, in order
         while True:
             gain = None  # the last try's limiter goes before the next is made
             loudness, gain = choose_gain(peak_db, energy, rate, aim, ceiling)
             encode(layout, gain, temporary, settings, name, id3)
-            encodes += 1
             final, peak = measure_mp3(temporary, settings, layout.samples, name)
             attempt = _Attempt(aim, ceiling, final, peak, peak - (settings.true_peak_dbtp - METER_GUARD_DB))
             tried.append(attempt)
             if not lowered:
                 first = attempt  # the overshoot with the limiter as first set
-            following = _next_aim(attempt, encodes, first, lowered, last_peak, settings)
+            following = _next_aim(attempt, len(tried), first, lowered, last_peak, settings)
             if following is None:
                 break
             aim, ceiling, lowered = following
@@ -195,7 +194,7 @@ def _master(timeline: Timeline, target: Path, tags: ChapterTags, settings: Audio
         _check_levels(tried, loudness, settings, name, tags)
     to_ms = 1000 / rate
     timings = tuple((round(start * to_ms), round(end * to_ms)) for start, end in layout.spans)
-    return MasteredChapter(timings, round(layout.samples * to_ms), loudness, final, peak, encodes, aim, ceiling)
+    return MasteredChapter(timings, round(layout.samples * to_ms), loudness, final, peak, len(tried), aim, ceiling)
 
 
 def _check_levels(tried: list[_Attempt], loudness_before: float, settings: AudioSettings, name: str,
