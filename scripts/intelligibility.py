@@ -160,17 +160,6 @@ def missed(reference: list[str], hypothesis: list[str]) -> dict:
             "insertions": result.insertions, "missed_share": round(share, 4)}
 
 
-def bare_environment() -> dict[str, str]:
-    """This process's environment without ESPEAK_DATA_PATH, for the espeak-ng command.
-
-    The default engine sets ESPEAK_DATA_PATH to espeakng-loader's data when it
-    loads its library; an espeak-ng command run after that in the same process
-    reads that data (1.52's) instead of its own, and says a leaflet differently:
-    the recogniser then missed 15.6 % of bare espeak-ng's warfarin instead of
-    21.8 %. Bare espeak-ng is the command with its own data, whatever was set."""
-    return {key: value for key, value in os.environ.items() if key != "ESPEAK_DATA_PATH"}
-
-
 class Recogniser:
     """faster-whisper with the bundled tiny.en weights, on the CPU, offline."""
 
@@ -220,6 +209,8 @@ def bare_espeak(source: Path, text: str, work: Path) -> tuple[list[Path], float,
     stretch of text: (WAVs, seconds, which espeak)."""
     pieces = chapter_pieces(source, text)
     wavs = [work / f"bare-{index}.wav" for index in range(len(pieces))]
+    from bench import bare_environment  # the floor's espeak-ng runs in it too
+
     command = shutil.which("espeak-ng")
     if command is None:  # the default engine is not bare: it adds a word gap and the guide's rate
         raise SystemExit("the espeak-ng command is needed for bare espeak-ng's reading: "
@@ -246,7 +237,7 @@ def readings(variants: list[str]) -> list[tuple[str, list[str]]]:
 
     found = []
     for name in engine_names():
-        try:  # in a worker, so this process loads no engine and keeps its environment (bare_environment)
+        try:  # in a worker: this process loads no engine (see bench.bare_environment)
             run_in_worker(engine_identity, VoiceSettings(engine=name))
         except SpeechError as error:
             print(f"[intelligibility] skipping {name}: {error}", file=sys.stderr)
