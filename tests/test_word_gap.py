@@ -58,7 +58,6 @@ def test_a_gap_dropped_between_sentences_is_set_again_for_the_next(tmp_path):
     away between two sentences, as a cancelled change would leave it; the next
     sentence still has it."""
     script = f"""
-import wave
 from pathlib import Path
 from audioguide.speech import VoiceSettings, create_engine
 engine = create_engine(VoiceSettings())
